@@ -1,0 +1,15 @@
+import type { Kysely } from 'kysely';
+import * as tenants from './0001-tenants.js';
+
+export interface NamedMigration {
+  /** Runs in order of these names (kysely sorts them), so they start with a zero-padded number. */
+  readonly name: string;
+  readonly up: (db: Kysely<unknown>) => Promise<void>;
+  readonly down?: (db: Kysely<unknown>) => Promise<void>;
+}
+
+/**
+ * Every migration, oldest first. Add a new one at the end with the next number; never rename,
+ * reorder or edit one that has shipped (the database records applied names).
+ */
+export const migrations: readonly NamedMigration[] = [{ name: '0001-tenants', ...tenants }];

@@ -1,0 +1,2 @@
+/** Helpers for test suites of this and other packages; never imported by production code. */
+export { testEnv } from './test-env.js';

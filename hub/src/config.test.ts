@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { describe, expect, it } from 'vitest';
+
+import { configVariables, formatConfigProblems, parseConfig } from './config.js';
+
+function problemsOf(env: Record<string, string>): string[] {
+  const result = parseConfig(env);
+  if (result.ok) throw new Error('expected the configuration to be refused');
+  return result.problems;
+}
+
+describe('hub configuration', () => {
+  it('runs everything embedded when nothing is set', () => {
+    const result = parseConfig({});
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.config).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+      roles: ['api', 'signaling', 'worker', 'sip'],
+      dataDir: './data',
+      databaseUrl: undefined,
+      redisUrl: undefined,
+      defaultTenant: 'default',
+      logFormat: 'json',
+      shutdownTimeoutMs: 10_000,
+    });
+    expect(Object.isFrozen(result.config)).toBe(true);
+  });
+
+  it('treats empty values as unset, as in a copied .env.example', () => {
+    const result = parseConfig({ PORT: '', DATABASE_URL: '', REDIS_URL: '', ROLES: '' });
+    expect(result.ok && result.config.port === 8080 && result.config.databaseUrl === undefined).toBe(true);
+  });
+
+  it('names every bad variable at once and what it expects', () => {
+    const problems = problemsOf({
+      PORT: 'eighty',
+      ROLES: 'api,teleport',
+      LOG_LEVEL: 'loud',
+      DEFAULT_TENANT: 'Big Co',
+    });
+    expect(problems).toHaveLength(4);
+    expect(problems.join('\n')).toMatch(/^PORT: expected an integer from 0 to 65535 \(got "eighty"\)$/m);
+    expect(problems.join('\n')).toMatch(
+      /^ROLES: expected a comma-separated list of api, signaling, worker, sip/m,
+    );
+    expect(problems.join('\n')).toMatch(/^LOG_LEVEL: expected one of fatal, error/m);
+    expect(problems.join('\n')).toMatch(/^DEFAULT_TENANT: expected a lowercase slug/m);
+    expect(formatConfigProblems(problems)).toMatch(/^Invalid configuration \(4 problems\):/);
+  });
+
+  it('never repeats the value of a secret setting in its message', () => {
+    const problems = problemsOf({
+      DATABASE_URL: 'mysql://admin:hunter2@db/x',
+      REDIS_URL: 'http://:s3cret@r',
+    });
+    expect(problems.join('\n')).toContain(
+      'DATABASE_URL: expected a URL starting with postgres:// or postgresql://',
+    );
+    expect(problems.join('\n')).toContain('REDIS_URL: expected a URL starting with redis:// or rediss://');
+    expect(problems.join('\n')).not.toMatch(/hunter2|s3cret/);
+  });
+
+  it('picks cluster backends from their URLs and a subset of roles', () => {
+    const result = parseConfig({
+      DATABASE_URL: 'postgres://vc@db:5432/vc',
+      REDIS_URL: 'redis://cache:6379',
+      ROLES: 'api, worker,api',
+      PORT: '0',
+    });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.config.roles).toEqual(['api', 'worker']);
+    expect(result.config.port).toBe(0);
+    expect(result.config.databaseUrl).toBe('postgres://vc@db:5432/vc');
+  });
+
+  it('logs pretty on a terminal and JSON otherwise unless told', () => {
+    expect(parseConfig({}, true)).toMatchObject({ config: { logFormat: 'pretty' } });
+    expect(parseConfig({ LOG_FORMAT: 'json' }, true)).toMatchObject({ config: { logFormat: 'json' } });
+  });
+
+  it('documents every setting, and only those, in .env.example with a valid default', () => {
+    const example = readFileSync(join(import.meta.dirname, '..', '..', '.env.example'), 'utf8');
+    const entries = [...example.matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm)].map(
+      (m) => [m[1] ?? '', m[2] ?? ''] as const,
+    );
+    const documented = entries.map(([name]) => name).sort();
+    const known = [...configVariables].sort();
+    expect(documented).toEqual(known);
+    expect(parseConfig(Object.fromEntries(entries)).ok).toBe(true);
+  });
+});

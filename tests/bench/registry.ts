@@ -1,0 +1,5 @@
+import type { Benchmark } from './benchmark.js';
+import { jobsBenchmark } from './jobs.js';
+
+/** Every benchmark `npm run bench -- <name>` knows; add new ones here. */
+export const benchmarks: readonly Benchmark[] = [jobsBenchmark];

@@ -1,0 +1,49 @@
+import { spawnSync } from 'node:child_process';
+
+/**
+ * The Debian packages the suites need. The list grows with later issues (slapd, janus, sipp,
+ * chromium, radicale, ...); each entry says what needs it.
+ */
+export interface DebianPackage {
+  readonly name: string;
+  readonly neededFor: string;
+}
+
+export const alwaysNeeded: readonly DebianPackage[] = [
+  { name: 'redis-server', neededFor: 'the Redis fault test (a private redis-server it kills and restarts)' },
+];
+
+export const postgresPackage: DebianPackage = {
+  name: 'postgresql',
+  neededFor: 'a private PostgreSQL when none answers on 127.0.0.1:5432',
+};
+
+export function isInstalled(name: string): boolean {
+  const result = spawnSync('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8' });
+  return result.status === 0 && result.stdout.includes('install ok installed');
+}
+
+/**
+ * Installs what is missing when running as root; otherwise names the exact command and fails,
+ * so nobody has to guess which package a red test wanted.
+ */
+export function ensurePackages(packages: readonly DebianPackage[], log: (line: string) => void): void {
+  const missing = packages.filter((p) => !isInstalled(p.name));
+  if (missing.length === 0) return;
+  const names = missing.map((p) => p.name);
+  for (const p of missing) log(`missing Debian package ${p.name}: needed for ${p.neededFor}`);
+  if (process.getuid?.() !== 0) {
+    throw new Error(
+      `not root, so cannot install: run  sudo apt-get install -y ${names.join(' ')}  and try again`,
+    );
+  }
+  log(`installing ${names.join(' ')} with apt-get`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  run('apt-get', ['update'], env);
+  run('apt-get', ['install', '-y', '--no-install-recommends', ...names], env);
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): void {
+  const result = spawnSync(command, args, { stdio: 'inherit', env });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status})`);
+}

@@ -1,0 +1,137 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { alwaysNeeded, ensurePackages, postgresPackage } from './debian-packages.js';
+import { answers, createRunDatabase, findOrStartPostgres, type RunningService } from './services/postgres.js';
+import { findOrStartRedis, redisServerBinary } from './services/redis.js';
+
+/**
+ * `npm test`: installs the Debian packages the suites need, finds or starts PostgreSQL and Redis,
+ * creates a fresh database for this run, then runs typecheck, lint, unit and integration suites,
+ * stops what it started, and ends with the plain line `N passed, N failed`.
+ */
+const root = join(import.meta.dirname, '..', '..');
+const reports = join(root, 'reports');
+const log = (line: string): void => console.log(`[test] ${line}`);
+
+interface StepResult {
+  name: string;
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+function runCommand(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: root, env, stdio: 'inherit' });
+    child.once('exit', (code, signal) => resolve(code ?? (signal === null ? 1 : 128)));
+    child.once('error', () => resolve(127));
+  });
+}
+
+async function check(
+  name: string,
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<StepResult> {
+  log(`${name}: ${command} ${args.join(' ')}`);
+  const ok = (await runCommand(command, args, env)) === 0;
+  log(`${name}: ${ok ? 'ok' : 'FAILED'}`);
+  return { name, passed: ok ? 1 : 0, failed: ok ? 0 : 1, skipped: 0 };
+}
+
+interface VitestReport {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
+  testResults: { name: string; status: string; assertionResults: unknown[]; message?: string }[];
+}
+
+async function vitest(project: string, env: NodeJS.ProcessEnv): Promise<StepResult> {
+  const output = join(reports, `${project}.json`);
+  rmSync(output, { force: true });
+  const bin = join(root, 'node_modules', '.bin', 'vitest');
+  const args = [
+    'run',
+    '--project',
+    project,
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${output}`,
+  ];
+  log(`${project} tests: vitest ${args.join(' ')}`);
+  const code = await runCommand(bin, args, env);
+  let report: VitestReport;
+  try {
+    report = JSON.parse(readFileSync(output, 'utf8')) as VitestReport;
+  } catch {
+    log(`${project} tests: vitest exited ${code} without a report`);
+    return { name: project, passed: 0, failed: 1, skipped: 0 };
+  }
+  // A file that fails to load has no test results; count it as one failure so it cannot hide.
+  const brokenFiles = report.testResults.filter(
+    (r) => r.status === 'failed' && r.assertionResults.length === 0,
+  );
+  for (const file of brokenFiles) log(`${project} tests: ${file.name} failed to run: ${file.message ?? ''}`);
+  const failed =
+    report.numFailedTests +
+    brokenFiles.length +
+    (code !== 0 && report.numFailedTests === 0 && brokenFiles.length === 0 ? 1 : 0);
+  return {
+    name: project,
+    passed: report.numPassedTests,
+    failed,
+    skipped: report.numPendingTests + report.numTodoTests,
+  };
+}
+
+async function main(): Promise<number> {
+  const started: RunningService[] = [];
+  let dropDatabase: (() => Promise<void>) | undefined;
+  const results: StepResult[] = [];
+  try {
+    const postgresUp = await answers('postgres://postgres@127.0.0.1:5432/test');
+    ensurePackages(postgresUp ? alwaysNeeded : [...alwaysNeeded, postgresPackage], log);
+    const postgres = await findOrStartPostgres(log);
+    if (postgres.started) started.push(postgres);
+    const redis = await findOrStartRedis(log);
+    if (redis.started) started.push(redis);
+    const runDatabase = await createRunDatabase(postgres.url);
+    dropDatabase = () => runDatabase.drop();
+    mkdirSync(reports, { recursive: true });
+
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      TEST_POSTGRES_URL: postgres.url,
+      TEST_DATABASE_URL: runDatabase.url,
+      TEST_REDIS_URL: redis.url,
+      TEST_REDIS_SERVER_BIN: redisServerBinary(),
+      // The hub under test must not pick up a developer's own settings.
+      DATABASE_URL: undefined,
+      REDIS_URL: undefined,
+    };
+    const bin = (tool: string): string => join(root, 'node_modules', '.bin', tool);
+    results.push(await check('typecheck', bin('tsc'), ['-b'], env));
+    results.push(await check('lint', bin('eslint'), ['.'], env));
+    results.push(await check('format', bin('prettier'), ['--check', '.'], env));
+    results.push(await vitest('unit', env));
+    results.push(await vitest('int', env));
+  } catch (err) {
+    log(`could not run the suites: ${err instanceof Error ? err.message : String(err)}`);
+    results.push({ name: 'setup', passed: 0, failed: 1, skipped: 0 });
+  } finally {
+    await dropDatabase?.().catch((err: unknown) => log(`could not drop the run database: ${String(err)}`));
+    for (const service of started.reverse()) await service.stop().catch(() => undefined);
+  }
+  for (const r of results) log(`${r.name}: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped`);
+  const passed = results.reduce((n, r) => n + r.passed, 0);
+  const failed = results.reduce((n, r) => n + r.failed, 0);
+  const skipped = results.reduce((n, r) => n + r.skipped, 0);
+  console.log(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
+  return failed === 0 ? 0 : 1;
+}
+
+process.exitCode = await main();
