@@ -3,7 +3,10 @@ import { migrateToLatest, openDatabase } from '@vc/conference-core';
 import { formatConfigProblems, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 
-/** `npm run migrate`: brings the configured database's schema up to date, then exits. */
+/**
+ * `npm run migrate`: brings the configured database's schema up to date, then exits (0 done,
+ * 1 failed with the schema unchanged, 2 invalid configuration).
+ */
 const loaded = loadConfig();
 if (!loaded.ok) {
   process.stderr.write(`${formatConfigProblems(loaded.problems)}\n`);
@@ -11,23 +14,26 @@ if (!loaded.ok) {
 }
 const config = loaded.config;
 const logger = createLogger(config);
-const database = await openDatabase({
-  databaseUrl: config.databaseUrl,
-  dataDir: config.dataDir,
-  poolSize: 1,
-  logger,
-});
+let exitCode = 0;
 try {
-  const applied = await migrateToLatest(database.db, logger);
-  logger.info(
-    { applied, backend: database.kind },
-    applied.length === 0 ? 'schema already up to date' : `applied ${applied.length} migration(s)`,
-  );
-  await database.close();
-  logger.flush();
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: 1,
+    logger,
+  });
+  try {
+    // migrateToLatest logs each migration it applies and the outcome.
+    await migrateToLatest(database.db, logger);
+  } finally {
+    await database.close();
+  }
 } catch (err) {
-  logger.error({ err }, 'migration failed; the schema is unchanged');
-  await database.close();
-  logger.flush();
-  process.exit(1);
+  logger.error(
+    { err },
+    `migration failed; the schema is unchanged: ${err instanceof Error ? err.message : String(err)}`,
+  );
+  exitCode = 1;
 }
+logger.flush();
+process.exit(exitCode);

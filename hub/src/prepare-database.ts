@@ -22,8 +22,7 @@ export async function prepareDatabase(
 ): Promise<void> {
   await retryWithBackoff(
     async () => {
-      const applied = await migrateToLatest(database.db, logger);
-      if (applied.length > 0) logger.info({ applied }, 'database migrations applied');
+      await migrateToLatest(database.db, logger);
       await createTenantRepository(database.db).ensure({
         slug: config.defaultTenant,
         name: config.defaultTenant,

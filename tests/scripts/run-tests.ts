@@ -114,6 +114,18 @@ async function main(): Promise<number> {
       REDIS_URL: undefined,
     };
     const bin = (tool: string): string => join(root, 'node_modules', '.bin', tool);
+    // typescript-eslint and the compiler API need 5.9.x; the registry's latest (7.x) has no API.
+    results.push(
+      await check(
+        'toolchain',
+        process.execPath,
+        [
+          '-e',
+          "const v=require('typescript/package.json').version; if (v!=='5.9.3') { console.error('typescript is '+v+', expected exactly 5.9.3'); process.exit(1) }",
+        ],
+        env,
+      ),
+    );
     results.push(await check('typecheck', bin('tsc'), ['-b'], env));
     results.push(await check('lint', bin('eslint'), ['.'], env));
     results.push(await check('format', bin('prettier'), ['--check', '.'], env));

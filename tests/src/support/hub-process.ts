@@ -19,7 +19,11 @@ export interface HubProcess {
   stop(signal?: NodeJS.Signals): Promise<number | string>;
 }
 
-export async function startHubProcess(env: Record<string, string | undefined>): Promise<HubProcess> {
+export async function startHubProcess(
+  env: Record<string, string | undefined>,
+  /** The entrypoint to run: the hub itself, or `hub/src/migrate-cli.ts` (`npm run migrate`). */
+  script = 'hub/src/main.ts',
+): Promise<HubProcess> {
   const port = env['PORT'] ?? String(await freePort());
   const childEnv: NodeJS.ProcessEnv = {
     PATH: process.env['PATH'],
@@ -29,7 +33,7 @@ export async function startHubProcess(env: Record<string, string | undefined>): 
     PORT: port,
   };
   for (const [key, value] of Object.entries(env)) if (value !== undefined) childEnv[key] = value;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'hub/src/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: root,
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
