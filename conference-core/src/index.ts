@@ -3,3 +3,8 @@ export type { LogFields, Logger } from './logging/logger.js';
 export { silentLogger } from './logging/logger.js';
 export * from './storage/index.js';
 export * from './jobs/index.js';
+export * from './auth/index.js';
+export * from './api/index.js';
+export * from './tickets/index.js';
+export * from './security/index.js';
+export * from './outbox/index.js';

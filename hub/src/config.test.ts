@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { configVariables, formatConfigProblems, parseConfig } from './config.js';
+import { configVariables, describeBackends, formatConfigProblems, hubUrl, parseConfig } from './config.js';
 
 function problemsOf(env: Record<string, string>): string[] {
   const result = parseConfig(env);
@@ -26,6 +26,11 @@ describe('hub configuration', () => {
       defaultTenant: 'default',
       logFormat: 'json',
       shutdownTimeoutMs: 10_000,
+      oidcIssuer: undefined,
+      oidcAudience: 'vc-api',
+      devIdp: true,
+      devIdpRealm: 'vc',
+      devIdpCallInSecret: undefined,
     });
     expect(Object.isFrozen(result.config)).toBe(true);
   });
@@ -68,6 +73,7 @@ describe('hub configuration', () => {
     const result = parseConfig({
       DATABASE_URL: 'postgres://vc@db:5432/vc',
       REDIS_URL: 'redis://cache:6379',
+      OIDC_ISSUER: 'https://ucs.example.test/realms/ucs',
       ROLES: 'api, worker,api',
       PORT: '0',
     });
@@ -76,6 +82,73 @@ describe('hub configuration', () => {
     expect(result.config.roles).toEqual(['api', 'worker']);
     expect(result.config.port).toBe(0);
     expect(result.config.databaseUrl).toBe('postgres://vc@db:5432/vc');
+  });
+
+  it('trusts an external issuer instead of the development one when OIDC_ISSUER is set', () => {
+    const result = parseConfig({
+      OIDC_ISSUER: 'https://ucs.example.test/realms/ucs',
+      OIDC_AUDIENCE: 'vc-web',
+    });
+    expect(result).toMatchObject({
+      ok: true,
+      config: { oidcIssuer: 'https://ucs.example.test/realms/ucs', oidcAudience: 'vc-web', devIdp: false },
+    });
+    if (result.ok)
+      expect(describeBackends(result.config).identity).toBe('oidc (https://ucs.example.test/realms/ucs)');
+  });
+
+  it('refuses DEV_IDP=off without OIDC_ISSUER, naming both', () => {
+    const problems = problemsOf({ DEV_IDP: 'off' });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^DEV_IDP: DEV_IDP=off needs OIDC_ISSUER/);
+  });
+
+  it('refuses two trusted issuers: DEV_IDP=on together with OIDC_ISSUER', () => {
+    const problems = problemsOf({ DEV_IDP: 'on', OIDC_ISSUER: 'https://ucs.example.test/realms/ucs' });
+    expect(problems[0]).toMatch(/^DEV_IDP: DEV_IDP=on and OIDC_ISSUER are both set/);
+  });
+
+  it('never starts the development issuer in cluster mode unless DEV_IDP=on says so', () => {
+    for (const cluster of [{ DATABASE_URL: 'postgres://vc@db/vc' }, { REDIS_URL: 'redis://cache:6379' }]) {
+      const problems = problemsOf(cluster);
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^OIDC_ISSUER: required in cluster mode .*DEV_IDP=on/);
+      expect(parseConfig({ ...cluster, DEV_IDP: 'on' })).toMatchObject({
+        ok: true,
+        config: { devIdp: true },
+      });
+      expect(parseConfig({ ...cluster, OIDC_ISSUER: 'https://idp.example.test' })).toMatchObject({
+        ok: true,
+        config: { devIdp: false },
+      });
+    }
+  });
+
+  it('checks the identity settings and never repeats the call-in secret', () => {
+    const problems = problemsOf({
+      OIDC_ISSUER: 'ldap://ucs',
+      OIDC_AUDIENCE: 'two words',
+      DEV_IDP: 'maybe',
+      DEV_IDP_REALM: 'My Realm',
+      DEV_IDP_CALL_IN_SECRET: 'short-s3cret',
+    });
+    const text = problems.join('\n');
+    expect(problems).toHaveLength(5);
+    expect(text).toMatch(/^OIDC_ISSUER: expected a URL starting with http:\/\/ or https:\/\//m);
+    expect(text).toMatch(/^OIDC_AUDIENCE: expected one audience value/m);
+    expect(text).toMatch(/^DEV_IDP: expected one of auto, on, off/m);
+    expect(text).toMatch(/^DEV_IDP_REALM: expected a lowercase slug/m);
+    expect(text).toMatch(/^DEV_IDP_CALL_IN_SECRET: expected at least 16 characters$/m);
+    expect(text).not.toContain('short-s3cret');
+  });
+
+  it('derives the hub URL from PUBLIC_URL, else from the listening host and port', () => {
+    expect(hubUrl({ publicUrl: 'https://vc.example.test/', host: '0.0.0.0' }, 8080)).toBe(
+      'https://vc.example.test',
+    );
+    expect(hubUrl({ publicUrl: undefined, host: '0.0.0.0' }, 8080)).toBe('http://localhost:8080');
+    expect(hubUrl({ publicUrl: undefined, host: '127.0.0.1' }, 4000)).toBe('http://127.0.0.1:4000');
+    expect(hubUrl({ publicUrl: undefined, host: '::1' }, 4000)).toBe('http://[::1]:4000');
   });
 
   it('logs pretty on a terminal and JSON otherwise unless told', () => {

@@ -10,6 +10,9 @@ import { z } from 'zod';
 export const roles = ['api', 'signaling', 'worker', 'sip'] as const;
 export type Role = (typeof roles)[number];
 
+/** auto: the development issuer runs in embedded mode when OIDC_ISSUER is unset; on/off force it. */
+const devIdpModes = ['auto', 'on', 'off'] as const;
+
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const integer = (min: number, max: number) =>
@@ -62,13 +65,59 @@ const envSchema = z.object({
     z.enum(['auto', 'json', 'pretty'], { error: 'expected auto, json or pretty' }),
   ).transform((v) => v ?? 'auto'),
   SHUTDOWN_TIMEOUT_MS: z.preprocess((v) => (v === '' ? undefined : v), integer(0, 600_000).default(10_000)),
+  OIDC_ISSUER: optional(urlWithScheme(['http:', 'https:'])),
+  OIDC_AUDIENCE: optional(
+    z.string().regex(/^\S{1,200}$/, { error: 'expected one audience value without spaces' }),
+  ).transform((v) => v ?? 'vc-api'),
+  DEV_IDP: optional(z.enum(devIdpModes, { error: `expected one of ${devIdpModes.join(', ')}` })).transform(
+    (v) => v ?? 'auto',
+  ),
+  DEV_IDP_REALM: optional(
+    z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { error: 'expected a lowercase slug (letters, digits, dashes)' }),
+  ).transform((v) => v ?? 'vc'),
+  DEV_IDP_CALL_IN_SECRET: optional(z.string().min(16, { error: 'expected at least 16 characters' })),
+});
+
+/**
+ * Which issuer the API trusts, decided across variables. The development issuer knows every demo
+ * user's password, so it never starts in cluster mode (production) by default, and exactly one
+ * issuer is trusted: with none, nobody could sign in; with two, tokens of one would be refused.
+ */
+const checkedEnvSchema = envSchema.superRefine((e, ctx) => {
+  const cluster = e.DATABASE_URL !== undefined || e.REDIS_URL !== undefined;
+  if (e.DEV_IDP === 'off' && e.OIDC_ISSUER === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['DEV_IDP'],
+      message:
+        'DEV_IDP=off needs OIDC_ISSUER: without the development issuer, tokens must come from an external one',
+    });
+  }
+  if (e.DEV_IDP === 'on' && e.OIDC_ISSUER !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['DEV_IDP'],
+      message: 'DEV_IDP=on and OIDC_ISSUER are both set, but the API trusts one issuer: unset one of them',
+    });
+  }
+  if (e.DEV_IDP === 'auto' && cluster && e.OIDC_ISSUER === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['OIDC_ISSUER'],
+      message:
+        'required in cluster mode (DATABASE_URL or REDIS_URL set): name your OIDC issuer, e.g. https://<host>/realms/ucs; ' +
+        'DEV_IDP=on runs the development issuer there instead, for testing only',
+    });
+  }
 });
 
 /** The names of every environment variable the hub reads. */
 export const configVariables: readonly string[] = Object.keys(envSchema.shape);
 
 /** Settings whose values never appear in a message or a log line. */
-const secretVariables = new Set(['DATABASE_URL', 'REDIS_URL']);
+const secretVariables = new Set(['DATABASE_URL', 'REDIS_URL', 'DEV_IDP_CALL_IN_SECRET']);
 
 export interface HubConfig {
   readonly port: number;
@@ -84,6 +133,15 @@ export interface HubConfig {
   readonly logLevel: (typeof logLevels)[number];
   readonly logFormat: 'json' | 'pretty';
   readonly shutdownTimeoutMs: number;
+  /** The external issuer the API trusts; undefined when the development issuer is used. */
+  readonly oidcIssuer: string | undefined;
+  /** The `aud` (or Keycloak `azp`) the API's tokens must carry. */
+  readonly oidcAudience: string;
+  /** Whether the built-in development issuer runs at `/idp` (and the API trusts it). */
+  readonly devIdp: boolean;
+  readonly devIdpRealm: string;
+  /** Secret of the development issuer's `vc-call-in` client; undefined: generated into DATA_DIR. */
+  readonly devIdpCallInSecret: string | undefined;
 }
 
 export type ConfigResult = { ok: true; config: HubConfig } | { ok: false; problems: string[] };
@@ -94,7 +152,7 @@ export function parseConfig(
   /** Whether standard output is a terminal: `LOG_FORMAT=auto` then means pretty, else JSON. */
   stdoutIsTerminal = false,
 ): ConfigResult {
-  const parsed = envSchema.safeParse(env);
+  const parsed = checkedEnvSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const variable = String(issue.path[0] ?? '(environment)');
@@ -120,6 +178,11 @@ export function parseConfig(
       logLevel: e.LOG_LEVEL,
       logFormat: e.LOG_FORMAT === 'auto' ? (stdoutIsTerminal ? 'pretty' : 'json') : e.LOG_FORMAT,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+      oidcIssuer: e.OIDC_ISSUER,
+      oidcAudience: e.OIDC_AUDIENCE,
+      devIdp: e.DEV_IDP === 'on' || (e.DEV_IDP === 'auto' && e.OIDC_ISSUER === undefined),
+      devIdpRealm: e.DEV_IDP_REALM,
+      devIdpCallInSecret: e.DEV_IDP_CALL_IN_SECRET,
     }),
   };
 }
@@ -148,5 +211,16 @@ export function describeBackends(config: HubConfig): Record<string, string> {
     database: config.databaseUrl === undefined ? `pglite (${config.dataDir})` : 'postgres',
     jobs: config.redisUrl === undefined ? 'in-process' : 'bullmq',
     roles: config.roles.join(','),
+    identity: config.devIdp ? 'development issuer' : `oidc (${config.oidcIssuer ?? ''})`,
   };
+}
+
+/**
+ * The hub's own address: PUBLIC_URL, else how this machine reaches the listening port. The
+ * development issuer's identifier derives from it, so the hub and `npm run token` must agree.
+ */
+export function hubUrl(config: Pick<HubConfig, 'publicUrl' | 'host'>, port: number): string {
+  if (config.publicUrl !== undefined) return config.publicUrl.replace(/\/+$/, '');
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import {
@@ -10,7 +10,16 @@ import {
   openDatabase,
 } from '@vc/conference-core';
 
-import { describeBackends, type HubConfig } from './config.js';
+import { createAuthenticator, createTokenVerifier, type Authenticator } from '@vc/conference-core';
+
+import { describeBackends, hubUrl, type HubConfig } from './config.js';
+import {
+  demoPassword,
+  demoUserNames,
+  prepareDevIdp,
+  type DevIdp,
+  type PreparedDevIdp,
+} from './dev-idp/index.js';
 import { closeHttpServer } from './http/close-http-server.js';
 import { createApp } from './http/create-app.js';
 import { createHttpMetrics } from './http/metrics.js';
@@ -20,6 +29,13 @@ import type { ReadinessCheck } from './readiness.js';
 export interface RunningHub {
   /** Where the hub answers, as people should type it. */
   readonly url: string;
+  /**
+   * How requests are authenticated: header parsing, the token verifier of the trusted issuer
+   * (OIDC_ISSUER, or the development issuer) and claims mapping with the default tenant.
+   */
+  readonly auth: Authenticator;
+  /** The development issuer's identifier, when it runs at `/idp`. */
+  readonly devIdpIssuer: string | undefined;
   /** Drains HTTP, stops taking jobs, lets running ones finish within the configured bound. */
   stop(): Promise<void>;
 }
@@ -38,6 +54,14 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
     poolSize: config.databasePoolSize,
     logger: logger.child({ component: 'database' }),
   });
+  // Keys are read (or generated) before listening, so mounting after `listen` is synchronous.
+  let preparedIdp: PreparedDevIdp | undefined;
+  try {
+    preparedIdp = config.devIdp ? await prepareDevIdp(devIdpStateOptions(config, logger)) : undefined;
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
   const queue = createQueue(config, logger.child({ component: 'jobs' }));
 
   let databaseReady = false;
@@ -55,9 +79,29 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
 
   let draining = false;
   const metrics = createHttpMetrics();
-  const app = createApp({ logger, metrics, health: { checks, isDraining: () => draining } });
-  const server = await listen(app, config);
-  const url = config.publicUrl ?? localUrl(server, config);
+  // The server listens before the app exists: the development issuer's identifier contains the
+  // hub's URL, which is only known once the port is (PORT=0).
+  const server = await listen(config);
+  const url = hubUrl(config, (server.address() as AddressInfo).port);
+  const devIdp = preparedIdp?.mount({
+    baseUrl: `${url}/idp`,
+    realm: config.devIdpRealm,
+    audience: config.oidcAudience,
+    appUrl: url,
+  });
+  const auth = createAuthenticator({
+    verifier: createVerifier(config, devIdp),
+    defaultTenant: config.defaultTenant,
+  });
+  const app = createApp({
+    logger,
+    metrics,
+    health: { checks, isDraining: () => draining },
+    auth,
+    ...(devIdp === undefined ? {} : { identityProvider: { path: '/idp', handler: devIdp.router } }),
+  });
+  server.on('request', app);
+  if (devIdp !== undefined) logDevIdp(devIdp, config, logger);
 
   // Backends that come up late (cluster mode) are waited for in the background, with backoff.
   const prepared = prepareDatabase(database, config, logger, shutdown.signal, (error) => {
@@ -73,6 +117,8 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
 
   return {
     url,
+    auth,
+    devIdpIssuer: devIdp?.issuer,
     async stop() {
       if (draining) return;
       draining = true;
@@ -95,18 +141,52 @@ function createQueue(config: HubConfig, logger: Logger): JobQueue {
     : new BullMqJobQueue({ redisUrl: config.redisUrl, logger });
 }
 
-function listen(app: ReturnType<typeof createApp>, config: HubConfig): Promise<Server> {
+function listen(config: HubConfig): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(config.port, config.host);
+    const server = createServer();
     server.once('listening', () => resolve(server));
     server.once('error', reject);
+    server.listen(config.port, config.host);
   });
 }
 
-function localUrl(server: Server, config: HubConfig): string {
-  const { port } = server.address() as AddressInfo;
-  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+function devIdpStateOptions(config: HubConfig, logger: Logger): Parameters<typeof prepareDevIdp>[0] {
+  return {
+    dataDir: config.dataDir,
+    callInSecret: config.devIdpCallInSecret,
+    logger: logger.child({ component: 'dev-idp' }),
+  };
+}
+
+/**
+ * The verifier of the trusted issuer. The development issuer hands its keys over in-process (no
+ * HTTP to ourselves at start or later); an external issuer is discovered on the first token.
+ */
+function createVerifier(config: HubConfig, devIdp: DevIdp | undefined): Authenticator['verifier'] {
+  if (devIdp !== undefined) {
+    return createTokenVerifier({
+      issuer: devIdp.issuer,
+      audience: config.oidcAudience,
+      jwks: () => devIdp.publicJwks(),
+    });
+  }
+  if (config.oidcIssuer === undefined) throw new Error('no issuer configured: set OIDC_ISSUER');
+  return createTokenVerifier({ issuer: config.oidcIssuer, audience: config.oidcAudience });
+}
+
+function logDevIdp(devIdp: DevIdp, config: HubConfig, logger: Logger): void {
+  const cluster = config.databaseUrl !== undefined || config.redisUrl !== undefined;
+  if (cluster) {
+    logger.warn(
+      { issuer: devIdp.issuer },
+      'the development issuer runs in cluster mode (DEV_IDP=on): anyone can sign in as a demo user; for testing only',
+    );
+  }
+  logger.info(
+    { issuer: devIdp.issuer, demoUsers: demoUserNames },
+    `development issuer at ${devIdp.issuer}; demo users ${demoUserNames.join(', ')} (password "${demoPassword}"); ` +
+      `a token for curl: npm run token -- ${demoUserNames[0] ?? 'alice'}`,
+  );
 }
 
 export type { DatabaseHandle };

@@ -32,7 +32,12 @@ function databaseUrl(name: string): string {
 }
 
 async function start(env: Record<string, string | undefined>): Promise<HubProcess> {
-  const hub = await startHubProcess({ SHUTDOWN_TIMEOUT_MS: '3000', ...env });
+  // Cluster mode needs an OIDC issuer; none is contacted until a bearer token arrives.
+  const hub = await startHubProcess({
+    SHUTDOWN_TIMEOUT_MS: '3000',
+    OIDC_ISSUER: 'https://idp.example.test/realms/ucs',
+    ...env,
+  });
   running.push(hub);
   return hub;
 }

@@ -28,7 +28,10 @@ describe('npm run migrate', () => {
     const url = new URL(testEnv.postgresAdminUrl);
     url.password = 'not-the-password';
     url.pathname = `/vc_missing_${Date.now().toString(36)}`;
-    const run = await migrate({ DATABASE_URL: url.toString() });
+    const run = await migrate({
+      DATABASE_URL: url.toString(),
+      OIDC_ISSUER: 'https://idp.example.test/realms/ucs',
+    });
     expect(await run.exited).toBe(1);
     expect(run.output()).toMatch(/migration failed; the schema is unchanged: .*does not exist/);
     expect(run.output()).not.toContain('not-the-password');

@@ -39,3 +39,16 @@ export class MigrationError extends Error {
     this.migration = options.migration;
   }
 }
+
+/**
+ * A page cursor that this layer did not hand out: altered, truncated, or from another listing.
+ * Cursors come straight from clients, so this is bad input (HTTP 400), not a bug.
+ */
+export class InvalidCursorError extends Error {
+  override readonly name = 'InvalidCursorError';
+  readonly code = 'invalid_cursor';
+
+  constructor(message: string) {
+    super(message);
+  }
+}

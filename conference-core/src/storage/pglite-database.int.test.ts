@@ -13,6 +13,7 @@ import { openDatabase } from './database.js';
 import { DatabaseLockedError } from './errors.js';
 import { migrateToLatest } from './migrate.js';
 import { PGliteDialect } from './pglite-dialect.js';
+import { describeSchedulingContract } from './scheduling.contract.js';
 import type { DatabaseSchema } from './schema.js';
 import { createTenantRepository } from './tenant-repository.js';
 
@@ -26,6 +27,10 @@ afterAll(async () => {
 
 describeDatabaseContract('PGlite', () =>
   openDatabase({ dataDir: join(root, 'contract'), logger: silentLogger }),
+);
+
+describeSchedulingContract('PGlite', () =>
+  openDatabase({ dataDir: join(root, 'scheduling'), logger: silentLogger }),
 );
 
 describe('PGlite database', () => {

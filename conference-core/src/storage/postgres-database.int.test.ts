@@ -13,6 +13,7 @@ import { openDatabase } from './database.js';
 import { DatabaseUnavailableError } from './errors.js';
 import { migrateToLatest } from './migrate.js';
 import { migrations, type NamedMigration } from './migrations/index.js';
+import { describeSchedulingContract } from './scheduling.contract.js';
 
 const created: string[] = [];
 const unusedDataDir = join(tmpdir(), 'vc-unused-data-dir');
@@ -55,6 +56,10 @@ afterAll(async () => {
 });
 
 describeDatabaseContract('PostgreSQL', async () =>
+  openDatabase({ databaseUrl: await createDatabase(), dataDir: unusedDataDir, logger: silentLogger }),
+);
+
+describeSchedulingContract('PostgreSQL', async () =>
   openDatabase({ databaseUrl: await createDatabase(), dataDir: unusedDataDir, logger: silentLogger }),
 );
 

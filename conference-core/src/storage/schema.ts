@@ -1,4 +1,5 @@
-import type { Generated } from 'kysely';
+import type { Generated, GeneratedAlways } from 'kysely';
+import type { JsonValue } from '../json.js';
 
 /**
  * The tables as kysely sees them: snake_case columns exactly as in SQL, written by the migrations
@@ -7,6 +8,18 @@ import type { Generated } from 'kysely';
  */
 export interface DatabaseSchema {
   tenants: TenantsTable;
+  users: UsersTable;
+  user_identities: UserIdentitiesTable;
+  groups: GroupsTable;
+  group_memberships: GroupMembershipsTable;
+  rooms: RoomsTable;
+  events: EventsTable;
+  event_exceptions: EventExceptionsTable;
+  event_invites: EventInvitesTable;
+  guest_links: GuestLinksTable;
+  dial_in: DialInTable;
+  outbox: OutboxTable;
+  calendar_feed_tokens: CalendarFeedTokensTable;
 }
 
 export interface TenantsTable {
@@ -16,4 +29,161 @@ export interface TenantsTable {
   name: string;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+}
+
+/** Every table below belongs to a tenant; references between them include `tenant_id`. */
+interface TenantRow {
+  tenant_id: string;
+}
+
+export interface UsersTable extends TenantRow {
+  id: Generated<string>;
+  /** Unique per tenant compared by `lower(email)`; stored as given. */
+  email: string;
+  display_name: string;
+  given_name: string | null;
+  family_name: string | null;
+  /** BCP 47, like `de` or `en`. */
+  language: string | null;
+  /** IANA name, like `Europe/Berlin`. */
+  time_zone: string | null;
+  phone: string | null;
+  disabled_at: Date | null;
+  last_login_at: Date | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface UserIdentitiesTable extends TenantRow {
+  user_id: string;
+  /** Where the identity comes from: `oidc`, `ucs`, `microsoft365`, ... */
+  source: string;
+  external_id: string;
+  created_at: Generated<Date>;
+}
+
+export interface GroupsTable extends TenantRow {
+  id: Generated<string>;
+  name: string;
+  /** Both null for a group made here, both set for one synced from a directory. */
+  source: string | null;
+  external_id: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface GroupMembershipsTable extends TenantRow {
+  group_id: string;
+  user_id: string;
+  created_at: Generated<Date>;
+}
+
+export interface RoomsTable extends TenantRow {
+  id: Generated<string>;
+  owner_id: string;
+  /** The meeting password people share, stored as given. */
+  password: string | null;
+  waiting_room: Generated<boolean>;
+  guest_access: Generated<GuestAccess>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export type GuestAccess = 'disabled' | 'waiting_room' | 'direct_access';
+
+export interface EventsTable extends TenantRow {
+  id: Generated<string>;
+  /** Unique: each event has its own room. */
+  room_id: string;
+  created_by: string;
+  /** At most 255 characters. */
+  title: string;
+  /** At most 10,000 characters. */
+  description: Generated<string>;
+  is_time_independent: Generated<boolean>;
+  is_all_day: Generated<boolean>;
+  is_adhoc: Generated<boolean>;
+  /** Null exactly when the event is time independent. */
+  starts_at: Date | null;
+  ends_at: Date | null;
+  time_zone: string | null;
+  /** RRULE, RDATE and EXDATE lines; empty for a single event. */
+  recurrence: Generated<string[]>;
+  /** End of the last occurrence of a finite series; null for an endless series or a single event. */
+  series_ends_at: Date | null;
+  /** Computed by the database for the window query; see the migration. */
+  window_end: GeneratedAlways<Date | null>;
+  revision: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface EventExceptionsTable extends TenantRow {
+  event_id: string;
+  /** The original start of the occurrence: its identity (RECURRENCE-ID). */
+  instance_start: Date;
+  kind: EventExceptionKind;
+  title: string | null;
+  description: string | null;
+  starts_at: Date | null;
+  ends_at: Date | null;
+  is_all_day: boolean | null;
+  revision: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export type EventExceptionKind = 'modified' | 'cancelled';
+
+export interface EventInvitesTable extends TenantRow {
+  id: Generated<string>;
+  event_id: string;
+  /** Exactly one of `invitee_user_id` and `email` is set. */
+  invitee_user_id: string | null;
+  email: string | null;
+  role: InviteRole;
+  status: Generated<InviteStatus>;
+  created_by: string;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export type InviteRole = 'user' | 'moderator' | 'guest';
+export type InviteStatus = 'pending' | 'accepted' | 'tentative' | 'declined';
+
+export interface GuestLinksTable extends TenantRow {
+  code: Generated<string>;
+  room_id: string;
+  created_by: string;
+  expires_at: Date | null;
+  active: Generated<boolean>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface DialInTable extends TenantRow {
+  room_id: string;
+  /** Ten digits, unique across all tenants. */
+  conference_id: string;
+  /** Four to twelve digits. */
+  pin: string;
+  lobby: Generated<boolean>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface OutboxTable extends TenantRow {
+  id: GeneratedAlways<number>;
+  topic: string;
+  aggregate_id: string;
+  payload: JsonValue;
+  created_at: Generated<Date>;
+  dispatched_at: Date | null;
+}
+
+export interface CalendarFeedTokensTable extends TenantRow {
+  user_id: string;
+  /** Lowercase hex SHA-256 of the secret in the feed URL. */
+  token_hash: string;
+  created_at: Generated<Date>;
 }

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
+import { isUuid } from './repository-support.js';
 import type { DatabaseSchema, TenantsTable } from './schema.js';
 
 export interface Tenant {
@@ -40,7 +41,6 @@ export interface TenantRepository {
 /** The slug rule of the `tenants_slug_format` check constraint, for validating input at the edge. */
 export const TENANT_SLUG_PATTERN = /^(?=.{1,63}$)[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ENSURE_ATTEMPTS = 3;
 
 /** Works on a `Kysely` or a `Transaction`, so callers choose the transaction boundaries. */
@@ -73,7 +73,7 @@ export function createTenantRepository(db: Kysely<DatabaseSchema>): TenantReposi
     async findById(id) {
       // Checked here because PostgreSQL rejects a malformed uuid with an error, which would also
       // abort the caller's transaction.
-      if (!UUID_PATTERN.test(id)) return undefined;
+      if (!isUuid(id)) return undefined;
       const row = await db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst();
       return row && toTenant(row);
     },
@@ -93,7 +93,7 @@ export function createTenantRepository(db: Kysely<DatabaseSchema>): TenantReposi
 
     async rename(id, name) {
       assertValidName(name);
-      if (!UUID_PATTERN.test(id)) return undefined;
+      if (!isUuid(id)) return undefined;
       const row = await db
         .updateTable('tenants')
         .set({ name, updated_at: sql<Date>`now()` })

@@ -1,15 +1,18 @@
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 
-import type { Logger } from '@vc/conference-core';
+import { errorHandler, notFound, type Authenticator, type Logger } from '@vc/conference-core';
 
 import { healthRoutes, type HealthRoutesOptions } from './health-routes.js';
 import type { HttpMetrics } from './metrics.js';
-import { errorHandler, notFound } from './problem.js';
 
 export interface AppOptions {
   readonly logger: Logger;
   readonly metrics: HttpMetrics;
   readonly health: Omit<HealthRoutesOptions, 'metrics'>;
+  /** Authenticates API requests (bearer tokens, invite codes); for the API v1 routes. */
+  readonly auth: Authenticator;
+  /** The development issuer, mounted before the JSON body parser (it parses its own bodies). */
+  readonly identityProvider?: { readonly path: string; readonly handler: RequestHandler };
 }
 
 /** The express application: probes and metrics now; the API v1 and static clients join later. */
@@ -18,6 +21,9 @@ export function createApp(options: AppOptions): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(options.metrics.middleware);
+  if (options.identityProvider !== undefined) {
+    app.use(options.identityProvider.path, options.identityProvider.handler);
+  }
   app.use(express.json({ limit: '1mb' }));
   app.use(healthRoutes({ ...options.health, metrics: options.metrics.registry }));
   app.use(notFound);

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import * as tenants from './0001-tenants.js';
+import * as scheduling from './0002-scheduling.js';
 
 export interface NamedMigration {
   /** Runs in order of these names (kysely sorts them), so they start with a zero-padded number. */
@@ -12,4 +13,7 @@ export interface NamedMigration {
  * Every migration, oldest first. Add a new one at the end with the next number; never rename,
  * reorder or edit one that has shipped (the database records applied names).
  */
-export const migrations: readonly NamedMigration[] = [{ name: '0001-tenants', ...tenants }];
+export const migrations: readonly NamedMigration[] = [
+  { name: '0001-tenants', ...tenants },
+  { name: '0002-scheduling', ...scheduling },
+];

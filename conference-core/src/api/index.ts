@@ -1,0 +1,16 @@
+export { endpointDefiner } from './endpoint.js';
+export type {
+  Endpoint,
+  EndpointMeta,
+  EndpointResult,
+  HttpMethod,
+  RawRequest,
+  ResponseSpec,
+} from './endpoint.js';
+export { buildOpenApiDocument, problemSchema } from './openapi.js';
+export type { OpenApiInfo } from './openapi.js';
+export { ApiProblem, errorHandler, notFound, problemCodes, sendProblem } from './problem.js';
+export type { FieldProblem, Problem, ProblemCode } from './problem.js';
+export type { Principal, PrincipalKind } from './principal.js';
+export { createApiRouter, expressPath } from './router.js';
+export type { ApiRouterOptions } from './router.js';

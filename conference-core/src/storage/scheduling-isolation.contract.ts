@@ -1,0 +1,301 @@
+import { randomUUID } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createCalendarFeedRepository, type CalendarFeedRepository } from './calendar-feed-repository.js';
+import { createDialInRepository, type DialInRepository } from './dial-in-repository.js';
+import {
+  createEventExceptionRepository,
+  type EventExceptionRepository,
+} from './event-exception-repository.js';
+import { createEventRepository, type EventRepository } from './event-repository.js';
+import { createGroupRepository, type GroupRepository } from './group-repository.js';
+import { createGuestLinkRepository, type GuestLinkRepository } from './guest-link-repository.js';
+import { createInviteRepository, type InviteRepository } from './invite-repository.js';
+import { createOutboxRepository, type OutboxRepository } from './outbox-repository.js';
+import { createRoomRepository, type RoomRepository } from './room-repository.js';
+import {
+  at,
+  day,
+  feedHash,
+  monday,
+  newRoom,
+  seedTenant,
+  tenantSnapshot,
+  type SchedulingContext,
+  type SeededTenant,
+} from './scheduling-fixtures.js';
+import type { DatabaseSchema } from './schema.js';
+import { createUserRepository, type UserRepository } from './user-repository.js';
+
+/**
+ * A probe for every method of a repository (the mapped type makes a new method without one a
+ * compile error): tenant B calls it with tenant A's ids, or with values A already uses, and must
+ * see nothing, change nothing and learn nothing, not even through a "taken" outcome.
+ */
+type Probes<Repository> = { readonly [Method in keyof Repository]-?: () => Promise<void> };
+
+export function describeIsolationContract({ db }: SchedulingContext): void {
+  let a: SeededTenant;
+  let b: SeededTenant;
+  let B: string;
+
+  /** Runs every probe, naming the method in a failure, and checks tenant A's rows stayed as they were. */
+  const probeAll = async <Repository>(probes: Probes<Repository>) => {
+    const before = await tenantSnapshot(db(), a.tenantId);
+    for (const [method, probe] of Object.entries<() => Promise<void>>(probes)) {
+      await probe().catch((error: unknown) => {
+        if (error instanceof Error) error.message = `${method}: ${error.message}`;
+        throw error;
+      });
+    }
+    expect(await tenantSnapshot(db(), a.tenantId)).toEqual(before);
+  };
+
+  describe('tenant isolation', () => {
+    beforeAll(async () => {
+      [a, b] = [await seedTenant(db()), await seedTenant(db())];
+      B = b.tenantId;
+      await db()
+        .transaction()
+        .execute((trx) =>
+          createOutboxRepository(trx).append(trx, a.tenantId, {
+            topic: 'event.created',
+            aggregateId: a.event.id,
+            payload: {},
+          }),
+        );
+    });
+
+    it('users: another tenant finds, links, changes and searches nothing, and may reuse emails', async () => {
+      const users = createUserRepository(db());
+      await probeAll<UserRepository>({
+        create: async () =>
+          expect(await users.create(B, { email: a.owner.email, displayName: 'Twin' })).toMatchObject({
+            ok: true,
+          }),
+        findById: async () => expect(await users.findById(B, a.owner.id)).toBeUndefined(),
+        findByEmail: async () => expect(await users.findByEmail(B, a.invitee.email)).toBeUndefined(),
+        findByIdentity: async () =>
+          expect(await users.findByIdentity(B, a.identity.source, a.identity.externalId)).toBeUndefined(),
+        linkIdentity: async () => {
+          expect(await users.linkIdentity(B, a.owner.id, 'oidc', 'x')).toEqual({
+            ok: false,
+            reason: 'user_not_found',
+          });
+          const { source, externalId } = a.identity;
+          expect(await users.linkIdentity(B, b.invitee.id, source, externalId)).toEqual({
+            ok: true,
+            created: true,
+          });
+        },
+        listIdentities: async () => expect(await users.listIdentities(B, a.owner.id)).toEqual([]),
+        update: async () => {
+          expect(await users.update(B, a.owner.id, { displayName: 'Hijacked' })).toEqual({
+            ok: false,
+            reason: 'not_found',
+          });
+          expect(await users.update(B, b.invitee.id, { email: a.invitee.email })).toMatchObject({ ok: true });
+        },
+        search: async () => {
+          const found = await users.search(B, 'Seeded', 50);
+          expect(found.map((user) => user.id)).toEqual([b.owner.id]);
+        },
+        markLogin: async () => expect(await users.markLogin(B, a.owner.id, new Date())).toBeUndefined(),
+        setDisabled: async () => expect(await users.setDisabled(B, a.owner.id, new Date())).toBeUndefined(),
+      });
+    });
+
+    it('groups: another tenant changes no membership and sees no group, and may reuse names', async () => {
+      const groups = createGroupRepository(db());
+      await probeAll<GroupRepository>({
+        upsert: async () => {
+          expect(await groups.upsert(B, { name: a.group.name })).toMatchObject({ ok: true, created: true });
+          const { source, externalId } = a.group;
+          expect(await groups.upsert(B, { name: 'Other', source, externalId })).toMatchObject({
+            created: true,
+          });
+        },
+        setMembers: async () => {
+          expect(await groups.setMembers(B, a.group.id, [b.owner.id])).toEqual({
+            ok: false,
+            reason: 'not_found',
+          });
+          expect(await groups.setMembers(B, b.group.id, [a.owner.id])).toMatchObject({
+            ignoredUserIds: [a.owner.id],
+          });
+        },
+        listMembers: async () => expect(await groups.listMembers(B, a.group.id)).toEqual([]),
+        listForUser: async () => expect(await groups.listForUser(B, a.owner.id)).toEqual([]),
+      });
+    });
+
+    it('rooms, guest links and dial-in: another tenant reaches none of them', async () => {
+      const rooms = createRoomRepository(db());
+      const links = createGuestLinkRepository(db());
+      const dialIns = createDialInRepository(db());
+      await probeAll<RoomRepository>({
+        create: async () =>
+          expect(await rooms.create(B, { ownerId: a.owner.id })).toEqual({
+            ok: false,
+            reason: 'owner_not_found',
+          }),
+        findById: async () => expect(await rooms.findById(B, a.room.id)).toBeUndefined(),
+        update: async () =>
+          expect(await rooms.update(B, a.room.id, { password: 'mine now' })).toBeUndefined(),
+        delete: async () => expect(await rooms.delete(B, a.room.id)).toBe(false),
+        listByOwner: async () =>
+          expect(await rooms.listByOwner(B, a.owner.id, { limit: 10 })).toEqual({ items: [] }),
+      });
+      await probeAll<GuestLinkRepository>({
+        create: async () => {
+          const createdBy = b.owner.id;
+          expect(await links.create(B, a.room.id, { createdBy })).toEqual({
+            ok: false,
+            reason: 'room_not_found',
+          });
+          expect(await links.create(B, b.room.id, { createdBy: a.owner.id })).toEqual({
+            ok: false,
+            reason: 'creator_not_found',
+          });
+        },
+        listForRoom: async () => expect(await links.listForRoom(B, a.room.id)).toEqual([]),
+        findByCode: async () =>
+          expect(await links.findByCode(B, a.guestLink.code, new Date())).toBeUndefined(),
+        update: async () =>
+          expect(await links.update(B, a.guestLink.code, { active: false })).toBeUndefined(),
+        delete: async () => expect(await links.delete(B, a.guestLink.code)).toBe(false),
+      });
+      await probeAll<DialInRepository>({
+        get: async () => expect(await dialIns.get(B, a.room.id)).toBeUndefined(),
+        assign: async () =>
+          expect(await dialIns.assign(B, a.room.id, {})).toEqual({ ok: false, reason: 'room_not_found' }),
+        // The deliberate exception: a caller has only the conference id, and learns its tenant.
+        findByConferenceIdAcrossTenants: async () =>
+          expect(await dialIns.findByConferenceIdAcrossTenants(a.dialIn.conferenceId)).toEqual(a.dialIn),
+        update: async () => expect(await dialIns.update(B, a.room.id, { pin: '0000' })).toBeUndefined(),
+        delete: async () => expect(await dialIns.delete(B, a.room.id)).toBe(false),
+      });
+    });
+
+    it('events, exceptions and invites: another tenant reaches none of them', async () => {
+      const events = createEventRepository(db());
+      const exceptions = createEventExceptionRepository(db());
+      const invites = createInviteRepository(db());
+      const freshRoom = await newRoom(db(), B, b.owner.id);
+      await probeAll<EventRepository>({
+        create: async () => {
+          const event = { title: 'x', startsAt: monday, endsAt: at(1) };
+          expect(await events.create(B, { ...event, roomId: a.room.id, createdBy: b.owner.id })).toEqual({
+            ok: false,
+            reason: 'room_not_found',
+          });
+          expect(await events.create(B, { ...event, roomId: freshRoom.id, createdBy: a.owner.id })).toEqual({
+            ok: false,
+            reason: 'creator_not_found',
+          });
+        },
+        findById: async () => expect(await events.findById(B, a.event.id)).toBeUndefined(),
+        // not_found, never stale_revision: that would tell B the event exists.
+        update: async () =>
+          expect(await events.update(B, a.event.id, 1, { title: 'x' })).toEqual({
+            ok: false,
+            reason: 'not_found',
+          }),
+        delete: async () =>
+          expect(await events.delete(B, a.event.id, 1)).toEqual({ ok: false, reason: 'not_found' }),
+        listOverlapping: async () => {
+          const window = { from: at(-day), to: at(30 * day), limit: 500, includeTimeIndependent: true };
+          const all = await events.listOverlapping(B, window);
+          expect(all.items.map((event) => event.id)).toEqual([b.event.id]);
+          expect(await events.listOverlapping(B, { ...window, userId: a.owner.id })).toEqual({ items: [] });
+        },
+      });
+      await probeAll<EventExceptionRepository>({
+        upsert: async () =>
+          expect(await exceptions.upsert(B, a.event.id, a.instanceStart, { kind: 'cancelled' })).toEqual({
+            ok: false,
+            reason: 'event_not_found',
+          }),
+        listForEvent: async () => expect(await exceptions.listForEvent(B, a.event.id)).toEqual([]),
+        listForEvents: async () => {
+          const listed = await exceptions.listForEvents(B, [a.event.id, b.event.id]);
+          expect(listed.map((exception) => exception.eventId)).toEqual([b.event.id]);
+        },
+        delete: async () => expect(await exceptions.delete(B, a.event.id, a.instanceStart)).toBe(false),
+      });
+      const invite = (eventId: string, invitee: { userId: string } | { email: string }, createdBy: string) =>
+        invites.add(B, eventId, { invitee, role: 'moderator', createdBy });
+      await probeAll<InviteRepository>({
+        add: async () => {
+          expect(await invite(a.event.id, { userId: b.invitee.id }, b.owner.id)).toMatchObject({
+            reason: 'event_not_found',
+          });
+          expect(await invite(b.event.id, { userId: a.invitee.id }, b.owner.id)).toMatchObject({
+            reason: 'invitee_not_found',
+          });
+          expect(await invite(b.event.id, { email: 'n@example.org' }, a.owner.id)).toMatchObject({
+            reason: 'creator_not_found',
+          });
+        },
+        listForEvent: async () => expect(await invites.listForEvent(B, a.event.id)).toEqual([]),
+        updateRole: async () =>
+          expect(
+            await invites.updateRole(B, a.event.id, { userId: a.invitee.id }, 'moderator'),
+          ).toBeUndefined(),
+        updateStatus: async () =>
+          expect(
+            await invites.updateStatus(B, a.event.id, { email: a.inviteEmail }, 'accepted'),
+          ).toBeUndefined(),
+        remove: async () => {
+          expect(await invites.remove(B, a.event.id, { userId: a.invitee.id })).toBe(false);
+          expect(await invites.remove(B, a.event.id, { email: a.inviteEmail })).toBe(false);
+        },
+        listPendingForUser: async () => expect(await invites.listPendingForUser(B, a.invitee.id)).toEqual([]),
+      });
+    });
+
+    it('feed tokens and the outbox: another tenant reaches no token; dispatching serves all tenants', async () => {
+      const feeds = createCalendarFeedRepository(db());
+      await probeAll<CalendarFeedRepository>({
+        setTokenHash: async () => expect(await feeds.setTokenHash(B, a.owner.id, feedHash())).toBe(false),
+        findUserByTokenHash: async () =>
+          expect(await feeds.findUserByTokenHash(B, a.feedHash)).toBeUndefined(),
+        revoke: async () => expect(await feeds.revoke(B, a.owner.id)).toBe(false),
+      });
+      const rollback = new Error('roll back the probe');
+      const inRolledBackTransaction = (
+        work: (outbox: OutboxRepository, trx: Transaction<DatabaseSchema>) => Promise<void>,
+      ) =>
+        db()
+          .transaction()
+          .execute(async (trx) => {
+            await work(createOutboxRepository(trx), trx);
+            throw rollback;
+          })
+          .catch((error: unknown) => {
+            if (error !== rollback) throw error;
+          });
+      await probeAll<OutboxRepository>({
+        append: () =>
+          inRolledBackTransaction(async (outbox, trx) => {
+            const message = await outbox.append(trx, B, {
+              topic: 't',
+              aggregateId: randomUUID(),
+              payload: null,
+            });
+            expect(message.tenantId).toBe(B);
+          }),
+        // The dispatcher is system-wide by design; what it must get right is each message's tenant.
+        claimBatch: () =>
+          inRolledBackTransaction(async (outbox) => {
+            const claimed = await outbox.claimBatch(500);
+            expect(claimed.find((message) => message.aggregateId === a.event.id)?.tenantId).toBe(a.tenantId);
+          }),
+        markDispatched: () =>
+          inRolledBackTransaction(async (outbox) => {
+            expect(await outbox.markDispatched([-1])).toBe(0);
+          }),
+      });
+    });
+  });
+}
