@@ -8,3 +8,4 @@ export * from './api/index.js';
 export * from './tickets/index.js';
 export * from './security/index.js';
 export * from './outbox/index.js';
+export * from './recurrence/index.js';

@@ -69,6 +69,12 @@ const envSchema = z.object({
   OIDC_AUDIENCE: optional(
     z.string().regex(/^\S{1,200}$/, { error: 'expected one audience value without spaces' }),
   ).transform((v) => v ?? 'vc-api'),
+  OIDC_CLIENT_ID: optional(
+    z.string().regex(/^\S{1,200}$/, { error: 'expected a client id without spaces' }),
+  ).transform((v) => v ?? 'vc-web'),
+  API_VALIDATE_RESPONSES: optional(z.enum(['true', 'false'], { error: 'expected true or false' })).transform(
+    (v) => v === 'true',
+  ),
   DEV_IDP: optional(z.enum(devIdpModes, { error: `expected one of ${devIdpModes.join(', ')}` })).transform(
     (v) => v ?? 'auto',
   ),
@@ -137,6 +143,10 @@ export interface HubConfig {
   readonly oidcIssuer: string | undefined;
   /** The `aud` (or Keycloak `azp`) the API's tokens must carry. */
   readonly oidcAudience: string;
+  /** The public client the web app signs in with (`GET /v1/auth/login`). */
+  readonly oidcClientId: string;
+  /** Check every API response against its OpenAPI schema (tests; costs time in production). */
+  readonly apiValidateResponses: boolean;
   /** Whether the built-in development issuer runs at `/idp` (and the API trusts it). */
   readonly devIdp: boolean;
   readonly devIdpRealm: string;
@@ -180,6 +190,8 @@ export function parseConfig(
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
       oidcIssuer: e.OIDC_ISSUER,
       oidcAudience: e.OIDC_AUDIENCE,
+      oidcClientId: e.OIDC_CLIENT_ID,
+      apiValidateResponses: e.API_VALIDATE_RESPONSES,
       devIdp: e.DEV_IDP === 'on' || (e.DEV_IDP === 'auto' && e.OIDC_ISSUER === undefined),
       devIdpRealm: e.DEV_IDP_REALM,
       devIdpCallInSecret: e.DEV_IDP_CALL_IN_SECRET,

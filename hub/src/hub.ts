@@ -10,7 +10,13 @@ import {
   openDatabase,
 } from '@vc/conference-core';
 
-import { createAuthenticator, createTokenVerifier, type Authenticator } from '@vc/conference-core';
+import {
+  createApiV1,
+  createAuthenticator,
+  createPrincipalResolver,
+  createTokenVerifier,
+  type Authenticator,
+} from '@vc/conference-core';
 
 import { describeBackends, hubUrl, type HubConfig } from './config.js';
 import {
@@ -93,11 +99,21 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
     verifier: createVerifier(config, devIdp),
     defaultTenant: config.defaultTenant,
   });
+  const api = config.roles.includes('api')
+    ? createApiV1({
+        db: database.db,
+        logger: logger.child({ component: 'api' }),
+        oidc: { issuer: devIdp?.issuer ?? config.oidcIssuer ?? url, clientId: config.oidcClientId },
+        authenticate: createPrincipalResolver({ authenticator: auth, db: database.db, logger }),
+        publicUrl: url,
+        validateResponses: config.apiValidateResponses,
+      })
+    : undefined;
   const app = createApp({
     logger,
     metrics,
     health: { checks, isDraining: () => draining },
-    auth,
+    ...(api === undefined ? {} : { api }),
     ...(devIdp === undefined ? {} : { identityProvider: { path: '/idp', handler: devIdp.router } }),
   });
   server.on('request', app);

@@ -14,3 +14,6 @@ export type { FieldProblem, Problem, ProblemCode } from './problem.js';
 export type { Principal, PrincipalKind } from './principal.js';
 export { createApiRouter, expressPath } from './router.js';
 export type { ApiRouterOptions } from './router.js';
+export { createPrincipalResolver, oidcIdentitySource } from './resolve-principal.js';
+export { createApiV1, apiV1Endpoints } from './v1/index.js';
+export type { ApiV1Options, ApiDeps } from './v1/index.js';

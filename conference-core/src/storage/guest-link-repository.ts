@@ -42,6 +42,11 @@ export interface GuestLinkRepository {
     code: string,
     now: Date,
   ): Promise<{ link: GuestLink; usable: boolean } | undefined>;
+  /**
+   * The one deliberate cross-tenant lookup of guest links: a guest presents only the code (an
+   * unguessable uuid), and the link tells which tenant and room it opens.
+   */
+  findByCodeAcrossTenants(code: string, now: Date): Promise<{ link: GuestLink; usable: boolean } | undefined>;
   update(tenantId: string, code: string, patch: GuestLinkPatch): Promise<GuestLink | undefined>;
   delete(tenantId: string, code: string): Promise<boolean>;
 }
@@ -88,10 +93,13 @@ export function createGuestLinkRepository(db: Db): GuestLinkRepository {
         .where('tenant_id', '=', tenantId)
         .where('code', '=', code)
         .executeTakeFirst();
-      if (!row) return undefined;
-      const link = toLink(row);
-      const usable = link.active && (link.expiresAt === null || link.expiresAt.getTime() > now.getTime());
-      return { link, usable };
+      return row && withUsability(toLink(row), now);
+    },
+
+    async findByCodeAcrossTenants(code, now) {
+      if (!allUuids(code)) return undefined;
+      const row = await db.selectFrom('guest_links').selectAll().where('code', '=', code).executeTakeFirst();
+      return row && withUsability(toLink(row), now);
     },
 
     async update(tenantId, code, patch) {
@@ -120,6 +128,11 @@ export function createGuestLinkRepository(db: Db): GuestLinkRepository {
       return result.numDeletedRows > 0n;
     },
   };
+}
+
+function withUsability(link: GuestLink, now: Date): { link: GuestLink; usable: boolean } {
+  const usable = link.active && (link.expiresAt === null || link.expiresAt.getTime() > now.getTime());
+  return { link, usable };
 }
 
 function toLink(row: Selectable<GuestLinksTable>): GuestLink {

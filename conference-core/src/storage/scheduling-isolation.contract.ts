@@ -161,6 +161,11 @@ export function describeIsolationContract({ db }: SchedulingContext): void {
         listForRoom: async () => expect(await links.listForRoom(B, a.room.id)).toEqual([]),
         findByCode: async () =>
           expect(await links.findByCode(B, a.guestLink.code, new Date())).toBeUndefined(),
+        // Deliberately across tenants: the code alone names its tenant and room.
+        findByCodeAcrossTenants: async () =>
+          expect((await links.findByCodeAcrossTenants(a.guestLink.code, new Date()))?.link).toEqual(
+            a.guestLink,
+          ),
         update: async () =>
           expect(await links.update(B, a.guestLink.code, { active: false })).toBeUndefined(),
         delete: async () => expect(await links.delete(B, a.guestLink.code)).toBe(false),

@@ -1,6 +1,6 @@
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express, type RequestHandler, type Router } from 'express';
 
-import { errorHandler, notFound, type Authenticator, type Logger } from '@vc/conference-core';
+import { errorHandler, notFound, type Logger } from '@vc/conference-core';
 
 import { healthRoutes, type HealthRoutesOptions } from './health-routes.js';
 import type { HttpMetrics } from './metrics.js';
@@ -9,13 +9,13 @@ export interface AppOptions {
   readonly logger: Logger;
   readonly metrics: HttpMetrics;
   readonly health: Omit<HealthRoutesOptions, 'metrics'>;
-  /** Authenticates API requests (bearer tokens, invite codes); for the API v1 routes. */
-  readonly auth: Authenticator;
   /** The development issuer, mounted before the JSON body parser (it parses its own bodies). */
+  /** The REST API v1 (when this process has the api role). */
+  readonly api?: Router;
   readonly identityProvider?: { readonly path: string; readonly handler: RequestHandler };
 }
 
-/** The express application: probes and metrics now; the API v1 and static clients join later. */
+/** The express application: probes, metrics, the development issuer and the API v1. */
 export function createApp(options: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -26,6 +26,7 @@ export function createApp(options: AppOptions): Express {
   }
   app.use(express.json({ limit: '1mb' }));
   app.use(healthRoutes({ ...options.health, metrics: options.metrics.registry }));
+  if (options.api !== undefined) app.use(options.api);
   app.use(notFound);
   app.use(errorHandler(options.logger));
   return app;

@@ -1,0 +1,46 @@
+import type { Request, Router } from 'express';
+
+import type { Logger } from '../../logging/logger.js';
+import type { Db } from '../../storage/repository-support.js';
+import { buildOpenApiDocument } from '../openapi.js';
+import type { Principal } from '../principal.js';
+import { createApiRouter } from '../router.js';
+import type { ApiDeps } from './deps.js';
+import { apiV1Endpoints } from './registry.js';
+
+export interface ApiV1Options {
+  readonly db: Db;
+  readonly logger: Logger;
+  readonly oidc: ApiDeps['oidc'];
+  readonly authenticate: (req: Request) => Promise<Principal | undefined>;
+  readonly publicUrl: string;
+  readonly validateResponses?: boolean;
+  readonly now?: () => Date;
+}
+
+/** The REST API v1 as an express router, with its OpenAPI document at `/v1/openapi.json`. */
+export function createApiV1(options: ApiV1Options): Router {
+  let document: Record<string, unknown> | undefined;
+  const deps: ApiDeps = {
+    db: options.db,
+    logger: options.logger,
+    oidc: options.oidc,
+    now: options.now ?? (() => new Date()),
+    openApiDocument: () =>
+      (document ??= buildOpenApiDocument(apiV1Endpoints, {
+        title: 'vc-hub conference API',
+        version: '1',
+        serverUrl: options.publicUrl,
+      })),
+  };
+  return createApiRouter({
+    endpoints: apiV1Endpoints,
+    deps,
+    authenticate: options.authenticate,
+    logger: options.logger,
+    validateResponses: options.validateResponses ?? false,
+  });
+}
+
+export { apiV1Endpoints };
+export type { ApiDeps };

@@ -1,0 +1,21 @@
+import { createUserRepository } from '../../../storage/user-repository.js';
+import { ApiProblem } from '../../problem.js';
+import { defineEndpoint } from '../deps.js';
+import { userProfile, userProfileSchema } from '../schemas.js';
+import { requireUser } from './require-user.js';
+
+export const getUsersMe = defineEndpoint({
+  operationId: 'getUsersMe',
+  method: 'get',
+  path: '/v1/users/me',
+  summary: 'The signed-in person',
+  tags: ['users'],
+  access: ['user'],
+  responses: { 200: { description: 'Your profile', schema: userProfileSchema } },
+  handle: async ({ principal }, deps) => {
+    const me = requireUser(principal);
+    const user = await createUserRepository(deps.db).findById(me.tenantId, me.userId);
+    if (user === undefined) throw new ApiProblem({ status: 404, code: 'not_found', title: 'No such user' });
+    return { status: 200, body: userProfile(user) };
+  },
+});

@@ -1,0 +1,82 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import * as oidc from 'openid-client';
+
+import { silentLogger } from '@vc/conference-core';
+
+import { parseConfig } from '../../../hub/src/config.js';
+import { devTokenGrantType, readTokenCliSecret, tokenCliClientId } from '../../../hub/src/dev-idp/index.js';
+import { startHub, type RunningHub } from '../../../hub/src/hub.js';
+
+/**
+ * A hub in this process on its embedded defaults, with response checking on, and real access
+ * tokens from its development issuer (the same grant `npm run token` uses).
+ */
+export interface ApiHub {
+  readonly url: string;
+  readonly hub: RunningHub;
+  token(user: string, tenant?: string): Promise<string>;
+  /** fetch against the hub with a JSON body and, when given, a bearer token. */
+  call(
+    path: string,
+    init?: { method?: string; token?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+export async function startApiHub(env: Record<string, string> = {}): Promise<ApiHub> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'vc-api-'));
+  const parsed = parseConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    API_VALIDATE_RESPONSES: 'true',
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
+  const hub = await startHub(parsed.config, silentLogger);
+  const issuer = hub.devIdpIssuer;
+  const secret = readTokenCliSecret(dataDir);
+  if (issuer === undefined || secret === undefined) throw new Error('the development issuer is not running');
+  const client = new oidc.Configuration(
+    { issuer, token_endpoint: `${issuer}/protocol/openid-connect/token` },
+    tokenCliClientId,
+    undefined,
+    oidc.ClientSecretBasic(secret),
+  );
+  oidc.allowInsecureRequests(client);
+  // Wait until the schema is in place (migrations run in the background).
+  for (let i = 0; i < 100; i++) {
+    if ((await fetch(`${hub.url}/readyz`)).status === 200) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url: hub.url,
+    hub,
+    async token(user, tenant) {
+      const response = await oidc.genericGrantRequest(client, devTokenGrantType, {
+        username: user,
+        ...(tenant === undefined ? {} : { tenant }),
+      });
+      return response.access_token;
+    },
+    call(path, init = {}) {
+      return fetch(`${hub.url}${path}`, {
+        method: init.method ?? 'GET',
+        headers: {
+          ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(init.token === undefined ? {} : { authorization: `Bearer ${init.token}` }),
+          ...init.headers,
+        },
+        ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+      });
+    },
+    async stop() {
+      await hub.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
