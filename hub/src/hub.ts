@@ -11,7 +11,17 @@ import {
 } from '@vc/conference-core';
 
 import {
+  MemoryAttemptLimiter,
+  MemoryTicketStore,
+  RedisAttemptLimiter,
+  RedisTicketStore,
   createApiV1,
+  createOutboxDispatcher,
+  passwordBySource,
+  secretByTarget,
+  type AttemptLimiter,
+  type AttemptPolicy,
+  type TicketStore,
   createAuthenticator,
   createPrincipalResolver,
   createTokenVerifier,
@@ -69,6 +79,15 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
     throw err;
   }
   const queue = createQueue(config, logger.child({ component: 'jobs' }));
+  const tickets = createTicketStore(config);
+  const attempts = {
+    bySource: createAttemptLimiter(config, passwordBySource, 'vc-attempts-source'),
+    byTarget: createAttemptLimiter(config, secretByTarget, 'vc-attempts-target'),
+  };
+  // Domain events reach the job queue through the outbox; consumers (mail, calendar write-back,
+  // signaling) subscribe with their issues.
+  const outbox = createOutboxDispatcher({ db: database.db, queue, subscriptions: [], logger });
+  const runsOutbox = config.roles.includes('worker');
 
   let databaseReady = false;
   let lastDatabaseError = 'connecting';
@@ -107,6 +126,12 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
         authenticate: createPrincipalResolver({ authenticator: auth, db: database.db, logger }),
         publicUrl: url,
         validateResponses: config.apiValidateResponses,
+        tickets,
+        attempts,
+        signalingUrl: `${url.replace(/^http/, 'ws')}/signaling`,
+        outboxWritten: () => {
+          if (runsOutbox) outbox.wake();
+        },
       })
     : undefined;
   const app = createApp({
@@ -124,7 +149,10 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
     lastDatabaseError = error;
   }).then(async () => {
     databaseReady = true;
-    if (config.roles.includes('worker')) await queue.start();
+    if (runsOutbox) {
+      await queue.start();
+      outbox.start();
+    }
     logger.info({}, 'hub ready');
   });
   prepared.catch((err: unknown) => {
@@ -145,6 +173,8 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
         queue.close({ timeoutMs: config.shutdownTimeoutMs }),
       ]);
       await prepared.catch(() => undefined);
+      await outbox.stop();
+      await Promise.all([tickets.close(), attempts.bySource.close(), attempts.byTarget.close()]);
       await database.close();
       logger.info({}, 'stopped');
     },
@@ -155,6 +185,18 @@ function createQueue(config: HubConfig, logger: Logger): JobQueue {
   return config.redisUrl === undefined
     ? new InProcessJobQueue({ logger })
     : new BullMqJobQueue({ redisUrl: config.redisUrl, logger });
+}
+
+function createTicketStore(config: HubConfig): TicketStore {
+  return config.redisUrl === undefined
+    ? new MemoryTicketStore()
+    : new RedisTicketStore({ redisUrl: config.redisUrl });
+}
+
+function createAttemptLimiter(config: HubConfig, policy: AttemptPolicy, prefix: string): AttemptLimiter {
+  return config.redisUrl === undefined
+    ? new MemoryAttemptLimiter(policy)
+    : new RedisAttemptLimiter(policy, { redisUrl: config.redisUrl, prefix });
 }
 
 function listen(config: HubConfig): Promise<Server> {

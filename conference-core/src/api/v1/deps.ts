@@ -1,5 +1,7 @@
 import type { Logger } from '../../logging/logger.js';
+import type { AttemptLimiter } from '../../security/attempt-limiter.js';
 import type { Db } from '../../storage/repository-support.js';
+import type { TicketStore } from '../../tickets/ticket-store.js';
 import { endpointDefiner } from '../endpoint.js';
 
 /** What the v1 endpoints get from the application that mounts them. */
@@ -11,6 +13,14 @@ export interface ApiDeps {
   /** The OpenAPI document of this API (built once, on first request). */
   readonly openApiDocument: () => Record<string, unknown>;
   readonly now: () => Date;
+  /** Single-use signaling tickets issued by `POST /v1/rooms/{id}/start` and the call-in start. */
+  readonly tickets: TicketStore;
+  /** Brute-force limits on room passwords and dial-in PINs: per source address, and per room or conference. */
+  readonly attempts: { readonly bySource: AttemptLimiter; readonly byTarget: AttemptLimiter };
+  /** Base of the signaling URL handed out with a ticket: `<base>/{ticket}`. */
+  readonly signalingUrl: string;
+  /** Asks the outbox dispatcher to run soon; call after a transaction that appended domain events commits. */
+  readonly outboxWritten: () => void;
 }
 
 export const defineEndpoint = endpointDefiner<ApiDeps>();

@@ -16,6 +16,10 @@ export interface ApiV1Options {
   readonly publicUrl: string;
   readonly validateResponses?: boolean;
   readonly now?: () => Date;
+  readonly tickets: ApiDeps['tickets'];
+  readonly attempts: ApiDeps['attempts'];
+  readonly signalingUrl: string;
+  readonly outboxWritten?: () => void;
 }
 
 /** The REST API v1 as an express router, with its OpenAPI document at `/v1/openapi.json`. */
@@ -26,6 +30,10 @@ export function createApiV1(options: ApiV1Options): Router {
     logger: options.logger,
     oidc: options.oidc,
     now: options.now ?? (() => new Date()),
+    tickets: options.tickets,
+    attempts: options.attempts,
+    signalingUrl: options.signalingUrl,
+    outboxWritten: options.outboxWritten ?? (() => undefined),
     openApiDocument: () =>
       (document ??= buildOpenApiDocument(apiV1Endpoints, {
         title: 'vc-hub conference API',
