@@ -1,5 +1,6 @@
+import { apiBenchmark } from './api.js';
 import type { Benchmark } from './benchmark.js';
 import { jobsBenchmark } from './jobs.js';
 
 /** Every benchmark `npm run bench -- <name>` knows; add new ones here. */
-export const benchmarks: readonly Benchmark[] = [jobsBenchmark];
+export const benchmarks: readonly Benchmark[] = [apiBenchmark, jobsBenchmark];

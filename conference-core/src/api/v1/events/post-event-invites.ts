@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+import { defineEndpoint } from '../deps.js';
+import {
+  actorOf,
+  eventIdParams,
+  eventService,
+  inviteJson,
+  inviteSchema,
+  mutationOptions,
+  mutationQuery,
+  scheduling,
+} from './event-support.js';
+
+const inviteBody = z.union([
+  z.strictObject({ invitee: z.uuid(), role: z.enum(['user', 'moderator']).default('user') }),
+  z.strictObject({
+    email: z.email().max(320),
+    role: z.enum(['guest', 'moderator']).default('guest'),
+  }),
+]);
+
+export const postEventInvites = defineEndpoint({
+  operationId: 'postEventInvites',
+  method: 'post',
+  path: '/v1/events/{eventId}/invites',
+  summary: 'Invite a person (by user id) or an email address to a meeting you created',
+  tags: ['events', 'invites'],
+  access: ['user'],
+  params: eventIdParams,
+  query: mutationQuery,
+  body: inviteBody,
+  responses: {
+    201: {
+      description: 'The invite; an email of a registered user of your organization invites that user',
+      schema: inviteSchema,
+    },
+  },
+  handle: async ({ principal, params, query, body }, deps) => {
+    const invite = await scheduling(() =>
+      eventService(deps).invite(actorOf(principal), params.eventId, body, mutationOptions(query)),
+    );
+    return { status: 201, body: inviteJson(invite) };
+  },
+});

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+import { defineEndpoint } from '../deps.js';
+import {
+  actorOf,
+  descriptionSchema,
+  etag,
+  eventJson,
+  eventSchema,
+  eventService,
+  mutationOptions,
+  mutationQuery,
+  scheduling,
+  titleSchema,
+  zonedTimeSchema,
+} from './event-support.js';
+import { timesOf } from './event-times.js';
+
+export const newEventSchema = z.strictObject({
+  title: titleSchema,
+  description: descriptionSchema.optional(),
+  is_time_independent: z.boolean().optional(),
+  is_all_day: z.boolean().optional(),
+  starts_at: zonedTimeSchema.optional(),
+  ends_at: zonedTimeSchema.optional(),
+  recurrence_pattern: z.array(z.string().min(1).max(1000)).max(4).optional(),
+  waiting_room: z.boolean().optional(),
+  password: z.string().min(1).max(255).optional(),
+});
+
+export const postEvents = defineEndpoint({
+  operationId: 'postEvents',
+  method: 'post',
+  path: '/v1/events',
+  summary: 'Schedule a meeting (with its own room)',
+  tags: ['events'],
+  access: ['user'],
+  query: mutationQuery,
+  body: newEventSchema,
+  responses: { 201: { description: 'The new event; its ETag is its revision', schema: eventSchema } },
+  handle: async ({ principal, query, body }, deps) => {
+    const actor = actorOf(principal);
+    const event = await scheduling(() =>
+      eventService(deps).create(
+        actor,
+        {
+          title: body.title,
+          ...(body.description !== undefined && { description: body.description }),
+          ...timesOf(body),
+          ...(body.waiting_room !== undefined && { waitingRoom: body.waiting_room }),
+          ...(body.password !== undefined && { password: body.password }),
+        },
+        mutationOptions(query),
+      ),
+    );
+    return { status: 201, body: eventJson(event), headers: etag(event) };
+  },
+});

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+import { InvalidCursorError } from '../../../storage/errors.js';
+import { createRoomRepository } from '../../../storage/room-repository.js';
+import { ApiProblem } from '../../problem.js';
+import { defineEndpoint } from '../deps.js';
+import { requireUser } from '../users/require-user.js';
+import { roomJson, roomSchema } from './room-support.js';
+
+/** The rooms you own, newest first, a page at a time. */
+export const getRooms = defineEndpoint({
+  operationId: 'getRooms',
+  method: 'get',
+  path: '/v1/rooms',
+  summary: 'List your rooms',
+  tags: ['rooms'],
+  access: ['user'],
+  query: z.object({
+    after: z.string().min(1).max(500).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+  }),
+  responses: {
+    200: {
+      description: 'A page of your rooms',
+      schema: z.object({ items: z.array(roomSchema), next_cursor: z.string().nullable() }),
+    },
+  },
+  handle: async ({ principal, query }, deps) => {
+    const me = requireUser(principal);
+    try {
+      const page = await createRoomRepository(deps.db).listByOwner(me.tenantId, me.userId, {
+        limit: query.limit,
+        cursor: query.after,
+      });
+      return {
+        status: 200,
+        body: {
+          items: page.items.map((room) => roomJson(room, me.userId)),
+          next_cursor: page.nextCursor ?? null,
+        },
+      };
+    } catch (err) {
+      if (!(err instanceof InvalidCursorError)) throw err;
+      throw new ApiProblem({
+        status: 422,
+        code: 'validation_failed',
+        title: 'The request is not valid',
+        detail: `query.after: ${err.message}`,
+        errors: [{ field: 'query.after', message: err.message }],
+      });
+    }
+  },
+});

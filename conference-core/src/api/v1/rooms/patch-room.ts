@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+import { createRoomRepository } from '../../../storage/room-repository.js';
+import { defineEndpoint } from '../deps.js';
+import {
+  guestAccessSchema,
+  notFound,
+  ownedRoom,
+  roomJson,
+  roomParams,
+  roomPasswordSchema,
+  roomSchema,
+} from './room-support.js';
+
+export const patchRoom = defineEndpoint({
+  operationId: 'patchRoom',
+  method: 'patch',
+  path: '/v1/rooms/{roomId}',
+  summary: 'Change the password, waiting room or guest access of your room',
+  tags: ['rooms'],
+  access: ['user'],
+  params: roomParams,
+  body: z
+    .strictObject({
+      /** null removes the password. */
+      password: roomPasswordSchema.nullable().optional(),
+      waiting_room: z.boolean().optional(),
+      guest_access: guestAccessSchema.optional(),
+    })
+    .refine((patch) => Object.keys(patch).length > 0, 'expected at least one field to change'),
+  responses: { 200: { description: 'The changed room', schema: roomSchema } },
+  handle: async ({ principal, params, body }, deps) => {
+    const { me } = await ownedRoom(principal, params.roomId, deps);
+    const room = await createRoomRepository(deps.db).update(me.tenantId, params.roomId, {
+      ...(body.password === undefined ? {} : { password: body.password }),
+      ...(body.waiting_room === undefined ? {} : { waitingRoom: body.waiting_room }),
+      ...(body.guest_access === undefined ? {} : { guestAccess: body.guest_access }),
+    });
+    if (room === undefined) throw notFound();
+    return { status: 200, body: roomJson(room, me.userId) };
+  },
+});

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+
+import { CONFERENCE_ID_PATTERN, createDialInRepository } from '../../../storage/dial-in-repository.js';
+import { createRoomRepository } from '../../../storage/room-repository.js';
+import { ApiProblem } from '../../problem.js';
+import { defineEndpoint } from '../deps.js';
+import { checkSecret, issueTicket, sourceKey, startResponseSchema } from './room-support.js';
+
+const refusal = 'unknown conference id or wrong PIN';
+
+/**
+ * The SIP gateway joins a phone caller: it sends the conference id and PIN the caller typed and
+ * gets a signaling ticket. Unknown ids and wrong PINs get the same answer and count against the
+ * same limits, so ids cannot be probed.
+ */
+export const postCallInStart = defineEndpoint({
+  operationId: 'postCallInStart',
+  method: 'post',
+  path: '/v1/services/call_in/start',
+  summary: 'Get a signaling ticket for a phone caller (call-in service only)',
+  tags: ['services'],
+  access: ['service'],
+  body: z.strictObject({
+    id: z.string().regex(CONFERENCE_ID_PATTERN, 'expected 10 digits'),
+    pin: z.string().regex(/^[0-9]{1,12}$/, 'expected up to 12 digits'),
+  }),
+  responses: { 200: { description: 'A single-use ticket and where to use it', schema: startResponseSchema } },
+  handle: async ({ principal, body, ip }, deps) => {
+    if (principal?.kind !== 'service' || !principal.roles.includes('call-in')) {
+      throw new ApiProblem({
+        status: 403,
+        code: 'forbidden',
+        title: 'Not allowed',
+        detail: 'Only a service holding the call-in role may start phone calls.',
+      });
+    }
+    // Across tenants on purpose: one SIP gateway serves every tenant and its own token names
+    // only its default tenant, while the caller typed nothing but the system-wide unique
+    // conference id. From here on everything happens in the tenant of the dial-in found.
+    const dialIn = await createDialInRepository(deps.db).findByConferenceIdAcrossTenants(body.id);
+    await checkSecret(
+      deps,
+      { source: sourceKey(ip), target: `conference:${body.id}` },
+      body.pin,
+      dialIn?.pin,
+      refusal,
+    );
+    if (dialIn === undefined) throw new Error('unreachable: checkSecret refuses an unknown conference');
+    const room = await createRoomRepository(deps.db).findById(dialIn.tenantId, dialIn.roomId);
+    if (room === undefined) {
+      throw new ApiProblem({ status: 401, code: 'unauthorized', title: 'Access denied', detail: refusal });
+    }
+    const answer = await issueTicket(
+      {
+        tenant_id: room.tenantId,
+        room_id: room.id,
+        participant: { kind: 'phone' },
+        role: 'guest',
+        waiting_room: dialIn.lobby || room.waitingRoom,
+      },
+      deps,
+    );
+    return { status: 200, body: answer };
+  },
+});

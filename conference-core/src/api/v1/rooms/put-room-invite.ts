@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+import { createGuestLinkRepository } from '../../../storage/guest-link-repository.js';
+import { defineEndpoint } from '../deps.js';
+import {
+  futureExpiration,
+  guestLinkJson,
+  guestLinkSchema,
+  inviteParams,
+  notFound,
+  roomGuestLink,
+} from './room-support.js';
+
+/** Change a guest link's expiry (null: never) or switch it off and on. */
+export const putRoomInvite = defineEndpoint({
+  operationId: 'putRoomInvite',
+  method: 'put',
+  path: '/v1/rooms/{roomId}/invites/{inviteCode}',
+  summary: 'Change or deactivate a guest link of your room',
+  tags: ['rooms'],
+  access: ['user'],
+  params: inviteParams,
+  body: z.strictObject({
+    expiration: z.iso.datetime({ offset: true }).nullable().optional(),
+    active: z.boolean().optional(),
+  }),
+  responses: { 200: { description: 'The changed guest link', schema: guestLinkSchema } },
+  handle: async ({ principal, params, body }, deps) => {
+    const { me, link } = await roomGuestLink(principal, params.roomId, params.inviteCode, deps);
+    const expiresAt = futureExpiration(body.expiration, deps.now());
+    const updated = await createGuestLinkRepository(deps.db).update(me.tenantId, link.code, {
+      ...(expiresAt === undefined ? {} : { expiresAt }),
+      ...(body.active === undefined ? {} : { active: body.active }),
+    });
+    if (updated === undefined) throw notFound('No such guest link');
+    return { status: 200, body: guestLinkJson(updated) };
+  },
+});

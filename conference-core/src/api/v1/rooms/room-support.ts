@@ -1,0 +1,203 @@
+import { timingSafeEqual } from 'node:crypto';
+
+import { z } from 'zod';
+
+import type { JsonValue } from '../../../json.js';
+import type { DialIn } from '../../../storage/dial-in-repository.js';
+import { createGuestLinkRepository, type GuestLink } from '../../../storage/guest-link-repository.js';
+import { createRoomRepository, type Room } from '../../../storage/room-repository.js';
+import { ApiProblem } from '../../problem.js';
+import type { Principal } from '../../principal.js';
+import type { ApiDeps } from '../deps.js';
+import { requireUser } from '../users/require-user.js';
+
+type UserPrincipal = Extract<Principal, { kind: 'user' }>;
+
+export const guestAccessSchema = z.enum(['disabled', 'waiting_room', 'direct_access']);
+
+/** A room password as people type it. */
+export const roomPasswordSchema = z.string().min(1).max(100);
+
+export const roomSchema = z.object({
+  id: z.uuid(),
+  owner_id: z.uuid(),
+  /** Only the owner sees it. */
+  password: z.string().nullable().optional(),
+  waiting_room: z.boolean(),
+  guest_access: guestAccessSchema,
+  created_at: z.iso.datetime(),
+  updated_at: z.iso.datetime(),
+});
+
+export function roomJson(room: Room, viewerId: string): z.infer<typeof roomSchema> {
+  return {
+    id: room.id,
+    owner_id: room.ownerId,
+    ...(room.ownerId === viewerId ? { password: room.password } : {}),
+    waiting_room: room.waitingRoom,
+    guest_access: room.guestAccess,
+    created_at: room.createdAt.toISOString(),
+    updated_at: room.updatedAt.toISOString(),
+  };
+}
+
+export const roomParams = z.object({ roomId: z.uuid() });
+export const inviteParams = z.object({ roomId: z.uuid(), inviteCode: z.uuid() });
+
+export const guestLinkSchema = z.object({
+  invite_code: z.uuid(),
+  room_id: z.uuid(),
+  created_by: z.uuid(),
+  expiration: z.iso.datetime().nullable(),
+  active: z.boolean(),
+  created_at: z.iso.datetime(),
+  updated_at: z.iso.datetime(),
+});
+
+export function guestLinkJson(link: GuestLink): z.infer<typeof guestLinkSchema> {
+  return {
+    invite_code: link.code,
+    room_id: link.roomId,
+    created_by: link.createdBy,
+    expiration: link.expiresAt?.toISOString() ?? null,
+    active: link.active,
+    created_at: link.createdAt.toISOString(),
+    updated_at: link.updatedAt.toISOString(),
+  };
+}
+
+export const dialInSchema = z.object({
+  sip_id: z.string().regex(/^[0-9]{10}$/),
+  password: z.string().regex(/^[0-9]{4,12}$/),
+  lobby: z.boolean(),
+});
+
+export function dialInJson(dialIn: DialIn): z.infer<typeof dialInSchema> {
+  return { sip_id: dialIn.conferenceId, password: dialIn.pin, lobby: dialIn.lobby };
+}
+
+export const startResponseSchema = z.object({
+  ticket: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  signaling_url: z.string(),
+  expires_in: z.literal(30),
+});
+
+export function notFound(title = 'No such room'): ApiProblem {
+  return new ApiProblem({ status: 404, code: 'not_found', title });
+}
+
+/**
+ * The room, when the caller owns it. Rooms are private to their owner (OpenTalk also lets invited
+ * people read them; we keep the simplest correct rule): another user of the tenant, and anyone of
+ * another tenant, gets 404, so room ids cannot be probed.
+ */
+export async function ownedRoom(
+  principal: Principal | undefined,
+  roomId: string,
+  deps: ApiDeps,
+): Promise<{ me: UserPrincipal; room: Room }> {
+  const me = requireUser(principal);
+  const room = await createRoomRepository(deps.db).findById(me.tenantId, roomId);
+  if (room === undefined || room.ownerId !== me.userId) throw notFound();
+  return { me, room };
+}
+
+const ticketTtlMs = 30_000;
+
+/** Issues the single-use signaling ticket and the answer of both start endpoints. */
+export async function issueTicket(
+  data: { [key: string]: JsonValue },
+  deps: ApiDeps,
+): Promise<z.infer<typeof startResponseSchema>> {
+  const ticket = await deps.tickets.issue(data, ticketTtlMs);
+  return { ticket, signaling_url: `${deps.signalingUrl}/${ticket}`, expires_in: 30 };
+}
+
+/**
+ * Guards a typed secret (room password, dial-in PIN) against guessing: both limiter keys are
+ * checked before comparing, a wrong secret counts against both, and a right one forgets the
+ * source's failures. `expected` undefined means "nothing to match" (an unknown conference id),
+ * which fails exactly like a wrong secret.
+ */
+export async function checkSecret(
+  deps: ApiDeps,
+  keys: { source: string; target: string },
+  given: string,
+  expected: string | undefined,
+  refusal: string,
+): Promise<void> {
+  const [bySource, byTarget] = await Promise.all([
+    deps.attempts.bySource.check([keys.source]),
+    deps.attempts.byTarget.check([keys.target]),
+  ]);
+  const waitMs = Math.max(
+    bySource.allowed ? 0 : bySource.retryAfterMs,
+    byTarget.allowed ? 0 : byTarget.retryAfterMs,
+  );
+  if (waitMs > 0) {
+    const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+    throw new ApiProblem(
+      {
+        status: 429,
+        code: 'rate_limited',
+        title: 'Too many wrong attempts',
+        detail: `Try again in ${seconds} s.`,
+      },
+      { headers: { 'retry-after': String(seconds) } },
+    );
+  }
+  if (expected === undefined || !secretsEqual(given, expected)) {
+    await Promise.all([
+      deps.attempts.bySource.fail([keys.source]),
+      deps.attempts.byTarget.fail([keys.target]),
+    ]);
+    throw new ApiProblem({ status: 401, code: 'unauthorized', title: 'Access denied', detail: refusal });
+  }
+  await deps.attempts.bySource.reset([keys.source]);
+}
+
+/** Constant-time for equal lengths; a length mismatch is decided without comparing bytes. */
+function secretsEqual(given: string, expected: string): boolean {
+  const a = Buffer.from(given, 'utf8');
+  const b = Buffer.from(expected, 'utf8');
+  if (a.length !== b.length) {
+    // Compare anyway so a wrong length takes about as long as a wrong secret.
+    timingSafeEqual(b, b);
+    return false;
+  }
+  return timingSafeEqual(a, b);
+}
+
+export function sourceKey(ip: string | undefined): string {
+  return `source:${ip ?? 'unknown'}`;
+}
+
+/** An expiration from the request as a date; one already past is refused (it would admit nobody). */
+export function futureExpiration(value: string | null | undefined, now: Date): Date | null | undefined {
+  if (value === undefined || value === null) return value;
+  const at = new Date(value);
+  if (at.getTime() <= now.getTime()) {
+    const message = 'expected a time in the future';
+    throw new ApiProblem({
+      status: 422,
+      code: 'validation_failed',
+      title: 'The request is not valid',
+      detail: `body.expiration: ${message}`,
+      errors: [{ field: 'body.expiration', message }],
+    });
+  }
+  return at;
+}
+
+/** The guest link, when it belongs to the caller's room. */
+export async function roomGuestLink(
+  principal: Principal | undefined,
+  roomId: string,
+  code: string,
+  deps: ApiDeps,
+): Promise<{ me: UserPrincipal; link: GuestLink }> {
+  const { me, room } = await ownedRoom(principal, roomId, deps);
+  const found = await createGuestLinkRepository(deps.db).findByCode(me.tenantId, code, deps.now());
+  if (found === undefined || found.link.roomId !== room.id) throw notFound('No such guest link');
+  return { me, link: found.link };
+}
