@@ -1,10 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import * as oidc from 'openid-client';
+import pg from 'pg';
 
 import { silentLogger } from '@vc/conference-core';
+import { testEnv } from '@vc/conference-core/testing';
 
 import { parseConfig } from '../../../hub/src/config.js';
 import { devTokenGrantType, readTokenCliSecret, tokenCliClientId } from '../../../hub/src/dev-idp/index.js';
@@ -17,6 +20,8 @@ import { startHub, type RunningHub } from '../../../hub/src/hub.js';
 export interface ApiHub {
   readonly url: string;
   readonly hub: RunningHub;
+  /** The PostgreSQL database of this hub (dropped by `stop()`); undefined on PGlite. */
+  readonly database: string | undefined;
   token(user: string, tenant?: string): Promise<string>;
   /** fetch against the hub with a JSON body and, when given, a bearer token. */
   call(
@@ -26,7 +31,56 @@ export interface ApiHub {
   stop(): Promise<void>;
 }
 
-export async function startApiHub(env: Record<string, string> = {}): Promise<ApiHub> {
+/** Where the hub keeps its data: embedded PGlite (the default) or a fresh PostgreSQL database. */
+export type ApiBackend = 'pglite' | 'postgres';
+
+export interface ApiHubOptions {
+  readonly backend?: ApiBackend;
+  /** Environment overrides for the hub's configuration. */
+  readonly env?: Record<string, string>;
+}
+
+async function adminQuery(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: testEnv.postgresAdminUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * `startApiHub(env)` runs the hub embedded (PGlite) with those overrides; `startApiHub({ backend:
+ * 'postgres', env })` runs it in cluster mode on a database of its own, `vc_api_<random>`, which
+ * `stop()` drops again.
+ */
+export async function startApiHub(options: Record<string, string> | ApiHubOptions = {}): Promise<ApiHub> {
+  const { backend, env } = isOptions(options) ? options : { backend: undefined, env: options };
+  let database: string | undefined;
+  const clusterEnv: Record<string, string> = {};
+  if (backend === 'postgres') {
+    database = `vc_api_${randomBytes(6).toString('hex')}`;
+    await adminQuery(`create database ${database}`);
+    const url = new URL(testEnv.postgresAdminUrl);
+    url.pathname = `/${database}`;
+    clusterEnv['DATABASE_URL'] = url.toString();
+    clusterEnv['DEV_IDP'] = 'on';
+  }
+  try {
+    return await startOn(database, { ...clusterEnv, ...env });
+  } catch (error) {
+    if (database !== undefined) await adminQuery(`drop database if exists ${database} with (force)`);
+    throw error;
+  }
+}
+
+function isOptions(options: Record<string, string> | ApiHubOptions): options is ApiHubOptions {
+  // Environment variable names are upper case, so these keys never name an override.
+  return 'backend' in options || 'env' in options;
+}
+
+async function startOn(database: string | undefined, env: Record<string, string>): Promise<ApiHub> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vc-api-'));
   const parsed = parseConfig({
     PORT: '0',
@@ -49,13 +103,14 @@ export async function startApiHub(env: Record<string, string> = {}): Promise<Api
   );
   oidc.allowInsecureRequests(client);
   // Wait until the schema is in place (migrations run in the background).
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 200; i++) {
     if ((await fetch(`${hub.url}/readyz`)).status === 200) break;
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
     url: hub.url,
     hub,
+    database,
     async token(user, tenant) {
       const response = await oidc.genericGrantRequest(client, devTokenGrantType, {
         username: user,
@@ -77,6 +132,7 @@ export async function startApiHub(env: Record<string, string> = {}): Promise<Api
     async stop() {
       await hub.stop();
       rmSync(dataDir, { recursive: true, force: true });
+      if (database !== undefined) await adminQuery(`drop database if exists ${database} with (force)`);
     },
   };
 }

@@ -17,6 +17,8 @@ export interface ApiDeps {
   readonly tickets: TicketStore;
   /** Brute-force limits on room passwords and dial-in PINs: per source address, and per room or conference. */
   readonly attempts: { readonly bySource: AttemptLimiter; readonly byTarget: AttemptLimiter };
+  /** Where this API is reached from outside (no trailing slash needed); the base of feed URLs. */
+  readonly publicUrl: string;
   /** Base of the signaling URL handed out with a ticket: `<base>/{ticket}`. */
   readonly signalingUrl: string;
   /** Asks the outbox dispatcher to run soon; call after a transaction that appended domain events commits. */

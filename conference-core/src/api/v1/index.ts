@@ -33,6 +33,7 @@ export function createApiV1(options: ApiV1Options): Router {
     tickets: options.tickets,
     attempts: options.attempts,
     signalingUrl: options.signalingUrl,
+    publicUrl: options.publicUrl,
     outboxWritten: options.outboxWritten ?? (() => undefined),
     openApiDocument: () =>
       (document ??= buildOpenApiDocument(apiV1Endpoints, {

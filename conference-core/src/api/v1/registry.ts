@@ -1,4 +1,7 @@
 import type { Endpoint } from '../endpoint.js';
+import { deleteCalendarFeed } from './calendar/delete-calendar-feed.js';
+import { getCalendarIcs } from './calendar/get-calendar-ics.js';
+import { postCalendarFeed } from './calendar/post-calendar-feed.js';
 import type { ApiDeps } from './deps.js';
 import { deleteEventInviteUser } from './events/delete-event-invite-user.js';
 import { deleteEventInvite } from './events/delete-event-invite.js';
@@ -44,6 +47,9 @@ export const apiV1Endpoints: readonly Endpoint<ApiDeps>[] = [
   getUsersMe,
   patchUsersMe,
   getUsersFind,
+  getCalendarIcs,
+  postCalendarFeed,
+  deleteCalendarFeed,
   getEvents,
   postEvents,
   getEvent,

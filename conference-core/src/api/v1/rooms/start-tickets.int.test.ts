@@ -55,6 +55,7 @@ beforeAll(async () => {
       byTarget: new MemoryAttemptLimiter(secretByTarget),
     },
     signalingUrl: 'wss://hub.test/signaling',
+    publicUrl: 'https://hub.test',
     outboxWritten: () => undefined,
   };
 });
