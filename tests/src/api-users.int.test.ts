@@ -75,6 +75,39 @@ describe('API v1: auth discovery, users and the OpenAPI document', () => {
     expect(fromOther).toEqual([]);
   });
 
+  it('gives a person the meetings they were invited to by address before their first login', async () => {
+    const alice = await api.token('alice');
+    const created = await api.call('/v1/events', {
+      method: 'POST',
+      token: alice,
+      body: {
+        title: 'Before Carol joined',
+        starts_at: { datetime: '2031-05-06T08:00:00Z', timezone: 'Europe/Berlin' },
+        ends_at: { datetime: '2031-05-06T09:00:00Z', timezone: 'Europe/Berlin' },
+      },
+    });
+    expect(created.status).toBe(201);
+    const event = (await created.json()) as { id: string };
+    const invited = await api.call(`/v1/events/${event.id}/invites`, {
+      method: 'POST',
+      token: alice,
+      body: { email: 'Carol@Example.test', role: 'moderator' },
+    });
+    expect(invited.status).toBe(201);
+
+    // Carol signs in for the first time (in the default tenant) and finds the meeting listed.
+    const carol = await api.token('carol');
+    const listed = await api.call('/v1/events?time_min=2031-05-01T00:00:00Z&time_max=2031-05-31T00:00:00Z', {
+      token: carol,
+    });
+    expect(listed.status).toBe(200);
+    const items = ((await listed.json()) as { items: { id: string }[] }).items;
+    expect(items.map((item) => item.id)).toEqual([event.id]);
+    expect((await api.call(`/v1/events/${event.id}/invite`, { method: 'PATCH', token: carol })).status).toBe(
+      200,
+    );
+  });
+
   it('refuses missing, forged and malformed credentials with problem details', async () => {
     const missing = await api.call('/v1/users/me');
     expect(missing.status).toBe(401);

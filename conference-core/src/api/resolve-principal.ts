@@ -6,6 +6,7 @@ import type { TokenUserIdentity } from '../auth/identity.js';
 import type { Logger } from '../logging/logger.js';
 import { createGuestLinkRepository } from '../storage/guest-link-repository.js';
 import type { Db } from '../storage/repository-support.js';
+import { createInviteRepository } from '../storage/invite-repository.js';
 import { createTenantRepository } from '../storage/tenant-repository.js';
 import { createUserRepository, type User } from '../storage/user-repository.js';
 import { ApiProblem, type ProblemCode } from './problem.js';
@@ -130,6 +131,12 @@ export function createPrincipalResolver(options: PrincipalResolverOptions) {
       }
       const linked = await users.linkIdentity(tenant, user.id, oidcIdentitySource, identity.subject);
       if (!linked.ok) throw conflict('This login is already linked to another account.');
+      // Invitations sent to this address before the person had an account become theirs; only a
+      // verified address may claim them, or anyone could name someone else's address.
+      if (identity.emailVerified) {
+        const claimed = await createInviteRepository(db).claimEmailInvites(tenant, user.id, identity.email);
+        if (claimed > 0) logger.info({ tenant, user: user.id, claimed }, 'address invitations taken over');
+      }
     }
     if (user.disabledAt !== null) {
       throw new ApiProblem({ status: 403, code: 'forbidden', title: 'This account is disabled' });

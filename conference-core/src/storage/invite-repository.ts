@@ -1,5 +1,5 @@
 import { sql, type ExpressionBuilder, type Selectable } from 'kysely';
-import { allUuids, firstMissing, isUuid, type Db } from './repository-support.js';
+import { allUuids, firstMissing, inTransaction, isUuid, type Db } from './repository-support.js';
 import type { DatabaseSchema, EventInvitesTable, InviteRole, InviteStatus } from './schema.js';
 
 export type { InviteRole, InviteStatus } from './schema.js';
@@ -54,6 +54,13 @@ export interface InviteRepository {
   remove(tenantId: string, eventId: string, invitee: Invitee): Promise<boolean>;
   /** The user's unanswered invitations, oldest first. */
   listPendingForUser(tenantId: string, userId: string): Promise<Invite[]>;
+  /**
+   * Turns invitations sent to `email` (any letter case) into invitations of the user, keeping
+   * role and answer: someone invited by address before they had an account sees those meetings
+   * like any other once they sign in. An event that already invites the user by id keeps that
+   * invite and drops the address one. Returns how many were taken over.
+   */
+  claimEmailInvites(tenantId: string, userId: string, email: string): Promise<number>;
 }
 
 type InviteFilter = ExpressionBuilder<DatabaseSchema, 'event_invites'>;
@@ -142,6 +149,39 @@ export function createInviteRepository(db: Db): InviteRepository {
         .orderBy('id')
         .execute();
       return rows.map(toInvite);
+    },
+
+    async claimEmailInvites(tenantId, userId, email) {
+      if (!allUuids(tenantId, userId)) return 0;
+      return inTransaction(db, async (trx) => {
+        const user = await trx
+          .selectFrom('users')
+          .select('id')
+          .where('tenant_id', '=', tenantId)
+          .where('id', '=', userId)
+          .executeTakeFirst();
+        if (!user) return 0;
+        const byAddress = (eb: InviteFilter) =>
+          eb.and([eb('tenant_id', '=', tenantId), eb(sql<string>`lower(email)`, '=', email.toLowerCase())]);
+        // Where the user is invited by id already, the address invite is the duplicate.
+        await trx
+          .deleteFrom('event_invites')
+          .where(byAddress)
+          .where('event_id', 'in', (eb) =>
+            eb
+              .selectFrom('event_invites as mine')
+              .select('mine.event_id')
+              .where('mine.tenant_id', '=', tenantId)
+              .where('mine.invitee_user_id', '=', userId),
+          )
+          .execute();
+        const result = await trx
+          .updateTable('event_invites')
+          .set({ invitee_user_id: userId, email: null, updated_at: sql<Date>`now()` })
+          .where(byAddress)
+          .executeTakeFirst();
+        return Number(result.numUpdatedRows);
+      });
     },
   };
 }

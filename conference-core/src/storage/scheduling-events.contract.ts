@@ -217,6 +217,34 @@ export function describeEventsContract({ db }: SchedulingContext): void {
       );
     });
 
+    it('hands address invitations to the user with that address, keeping role and answer', async () => {
+      const { tenantId, owner } = await setup();
+      const person = await newUser(db(), tenantId);
+      const first = await newEvent(db(), tenantId, owner.id);
+      const second = await newEvent(db(), tenantId, owner.id);
+      const add = (eventId: string, invitee: { userId: string } | { email: string }) =>
+        invites().add(tenantId, eventId, { invitee, role: 'moderator', createdBy: owner.id });
+      await add(first.id, { email: person.email.toUpperCase() });
+      await invites().updateStatus(tenantId, first.id, { email: person.email }, 'tentative');
+      // Invited by id and by address to the second: the address invite is the duplicate.
+      await add(second.id, { userId: person.id });
+      await add(second.id, { email: person.email });
+
+      expect(await invites().claimEmailInvites(tenantId, person.id, person.email)).toBe(1);
+      expect(await invites().listForEvent(tenantId, first.id)).toEqual([
+        expect.objectContaining({
+          inviteeUserId: person.id,
+          email: null,
+          role: 'moderator',
+          status: 'tentative',
+        }),
+      ]);
+      expect(await invites().listForEvent(tenantId, second.id)).toEqual([
+        expect.objectContaining({ inviteeUserId: person.id, email: null }),
+      ]);
+      expect(await invites().claimEmailInvites(tenantId, person.id, person.email)).toBe(0);
+    });
+
     it('changes role and status by user or by email, lists pending ones and removes', async () => {
       const { tenantId, owner } = await setup();
       const guest = await newUser(db(), tenantId);

@@ -256,6 +256,11 @@ export function describeIsolationContract({ db }: SchedulingContext): void {
           expect(await invites.remove(B, a.event.id, { email: a.inviteEmail })).toBe(false);
         },
         listPendingForUser: async () => expect(await invites.listPendingForUser(B, a.invitee.id)).toEqual([]),
+        claimEmailInvites: async () => {
+          // B's own user cannot take A's address invite, nor can A's user be named from B.
+          expect(await invites.claimEmailInvites(B, b.invitee.id, a.inviteEmail)).toBe(0);
+          expect(await invites.claimEmailInvites(B, a.invitee.id, a.inviteEmail)).toBe(0);
+        },
       });
     });
 
