@@ -105,7 +105,15 @@ describe('API v1: events', () => {
 
   it('creates a time-independent meeting (a permanent room) that every window lists, last', async () => {
     const permanent = await create({ title: 'Team room', is_time_independent: true }, carol);
-    expect(permanent).toMatchObject({ starts_at: null, ends_at: null, recurrence_pattern: [] });
+    expect(permanent).toMatchObject({
+      starts_at: null,
+      ends_at: null,
+      recurrence_pattern: [],
+      is_adhoc: false,
+    });
+    const meetNow = await create({ title: 'Meet now', is_time_independent: true, is_adhoc: true }, carol);
+    expect(meetNow).toMatchObject({ is_adhoc: true });
+    expect((await api.call(`/v1/events/${meetNow.id}`, { method: 'DELETE', token: carol })).status).toBe(204);
     const timed = await create(
       {
         title: 'Carol 1:1',

@@ -67,6 +67,8 @@ export interface EventInput extends Partial<EventTimes> {
   readonly description?: string;
   readonly waitingRoom?: boolean;
   readonly password?: string | null;
+  /** A meeting started spontaneously ("meet now") rather than scheduled; set at creation only. */
+  readonly isAdhoc?: boolean;
 }
 
 export type EventChanges = Partial<EventInput>;
@@ -166,6 +168,7 @@ export function createEventService({ db, outboxWritten }: EventServiceOptions) {
           createdBy: actor.userId,
           title: input.title,
           ...(input.description !== undefined && { description: input.description }),
+          ...(input.isAdhoc !== undefined && { isAdhoc: input.isAdhoc }),
           ...times,
         });
         if (!created.ok) throw new Error(`creating the event failed: ${created.reason}`);
