@@ -1,10 +1,10 @@
-import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 
 import { testEnv } from '@vc/conference-core/testing';
 
 import { freePort } from '../scripts/free-port.js';
 import { startHubProcess, waitForStatus, type HubProcess } from './support/hub-process.js';
+import { adminQuery, databaseUrl } from './support/postgres-admin.js';
 
 const running: HubProcess[] = [];
 const createdDatabases: string[] = [];
@@ -14,22 +14,6 @@ afterEach(async () => {
 afterAll(async () => {
   for (const name of createdDatabases) await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 });
-
-async function adminQuery(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: testEnv.postgresAdminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-function databaseUrl(name: string): string {
-  const url = new URL(testEnv.postgresAdminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
 
 async function start(env: Record<string, string | undefined>): Promise<HubProcess> {
   // Cluster mode needs an OIDC issuer; none is contacted until a bearer token arrives.

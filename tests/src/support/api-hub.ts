@@ -4,14 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import * as oidc from 'openid-client';
-import pg from 'pg';
 
 import { silentLogger } from '@vc/conference-core';
-import { testEnv } from '@vc/conference-core/testing';
 
 import { parseConfig } from '../../../hub/src/config.js';
 import { devTokenGrantType, readTokenCliSecret, tokenCliClientId } from '../../../hub/src/dev-idp/index.js';
 import { startHub, type RunningHub } from '../../../hub/src/hub.js';
+import { adminQuery, databaseUrl } from './postgres-admin.js';
 
 /**
  * A hub in this process on its embedded defaults, with response checking on, and real access
@@ -40,16 +39,6 @@ export interface ApiHubOptions {
   readonly env?: Record<string, string>;
 }
 
-async function adminQuery(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: testEnv.postgresAdminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 /**
  * `startApiHub(env)` runs the hub embedded (PGlite) with those overrides; `startApiHub({ backend:
  * 'postgres', env })` runs it in cluster mode on a database of its own, `vc_api_<random>`, which
@@ -62,9 +51,7 @@ export async function startApiHub(options: Record<string, string> | ApiHubOption
   if (backend === 'postgres') {
     database = `vc_api_${randomBytes(6).toString('hex')}`;
     await adminQuery(`create database ${database}`);
-    const url = new URL(testEnv.postgresAdminUrl);
-    url.pathname = `/${database}`;
-    clusterEnv['DATABASE_URL'] = url.toString();
+    clusterEnv['DATABASE_URL'] = databaseUrl(database);
     clusterEnv['DEV_IDP'] = 'on';
   }
   try {
