@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 
-import { ApiProblem, type FieldProblem } from './problem.js';
+import { validationProblem, type FieldProblem } from './problem.js';
 import type { Principal, PrincipalKind } from './principal.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -89,13 +89,7 @@ export function endpointDefiner<Deps>() {
         const query = parsePart('query', spec.query, request.query, problems);
         const body = parsePart('body', spec.body, request.body, problems);
         if (problems.length > 0) {
-          throw new ApiProblem({
-            status: 422,
-            code: 'validation_failed',
-            title: 'The request is not valid',
-            detail: problems.map((p) => `${p.field}: ${p.message}`).join('; '),
-            errors: problems,
-          });
+          throw validationProblem(problems);
         }
         return handle(
           {

@@ -9,7 +9,14 @@ export type {
 } from './endpoint.js';
 export { buildOpenApiDocument, problemSchema } from './openapi.js';
 export type { OpenApiInfo } from './openapi.js';
-export { ApiProblem, errorHandler, notFound, problemCodes, sendProblem } from './problem.js';
+export {
+  ApiProblem,
+  errorHandler,
+  notFound,
+  problemCodes,
+  sendProblem,
+  validationProblem,
+} from './problem.js';
 export type { FieldProblem, Problem, ProblemCode } from './problem.js';
 export type { Principal, PrincipalKind } from './principal.js';
 export { createApiRouter, expressPath } from './router.js';

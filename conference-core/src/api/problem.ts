@@ -56,6 +56,20 @@ export class ApiProblem extends Error {
   }
 }
 
+/**
+ * The 422 every invalid input gets, wherever it is found (schema, cursor, a rule across fields):
+ * one shape, so clients read `errors[].field` the same way for all of them.
+ */
+export function validationProblem(problems: readonly FieldProblem[]): ApiProblem {
+  return new ApiProblem({
+    status: 422,
+    code: 'validation_failed',
+    title: 'The request is not valid',
+    detail: problems.map((p) => `${p.field}: ${p.message}`).join('; '),
+    errors: problems,
+  });
+}
+
 export function sendProblem(res: Response, problem: Problem, headers: Record<string, string> = {}): void {
   res
     .status(problem.status)

@@ -14,7 +14,7 @@ import {
   type ScheduledEvent,
 } from '../../../storage/event-repository.js';
 import type { Invite } from '../../../storage/invite-repository.js';
-import { ApiProblem, type ProblemCode } from '../../problem.js';
+import { ApiProblem, validationProblem, type ProblemCode } from '../../problem.js';
 import type { Principal } from '../../principal.js';
 import type { ApiDeps } from '../deps.js';
 import { requireUser } from '../users/require-user.js';
@@ -176,13 +176,7 @@ export function windowOf(
       ? new Date(from.getTime() + defaultDays * 86_400_000)
       : new Date(query.time_max);
   if (!(from.getTime() < to.getTime())) {
-    throw new ApiProblem({
-      status: 422,
-      code: 'validation_failed',
-      title: 'The request is not valid',
-      detail: 'query.time_max: must be after time_min',
-      errors: [{ field: 'query.time_max', message: 'must be after time_min' }],
-    });
+    throw validationProblem([{ field: 'query.time_max', message: 'must be after time_min' }]);
   }
   return { from, to };
 }

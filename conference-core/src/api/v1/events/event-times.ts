@@ -1,5 +1,5 @@
 import type { EventTimes } from '../../../scheduling/event-service.js';
-import { ApiProblem } from '../../problem.js';
+import { validationProblem } from '../../problem.js';
 
 interface ZonedTime {
   readonly datetime: string;
@@ -16,13 +16,9 @@ export function timesOf(body: {
 }): Partial<EventTimes> {
   const { starts_at: start, ends_at: end } = body;
   if (start && end && start.timezone !== end.timezone) {
-    throw new ApiProblem({
-      status: 422,
-      code: 'validation_failed',
-      title: 'The request is not valid',
-      detail: 'body.ends_at.timezone: must be the time zone of the start',
-      errors: [{ field: 'body.ends_at.timezone', message: 'must be the time zone of the start' }],
-    });
+    throw validationProblem([
+      { field: 'body.ends_at.timezone', message: 'must be the time zone of the start' },
+    ]);
   }
   const zone = start?.timezone ?? end?.timezone;
   return {

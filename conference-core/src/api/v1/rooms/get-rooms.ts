@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { InvalidCursorError } from '../../../storage/errors.js';
 import { createRoomRepository } from '../../../storage/room-repository.js';
-import { ApiProblem } from '../../problem.js';
+import { validationProblem } from '../../problem.js';
 import { defineEndpoint } from '../deps.js';
 import { requireUser } from '../users/require-user.js';
 import { roomJson, roomSchema } from './room-support.js';
@@ -41,13 +41,7 @@ export const getRooms = defineEndpoint({
       };
     } catch (err) {
       if (!(err instanceof InvalidCursorError)) throw err;
-      throw new ApiProblem({
-        status: 422,
-        code: 'validation_failed',
-        title: 'The request is not valid',
-        detail: `query.after: ${err.message}`,
-        errors: [{ field: 'query.after', message: err.message }],
-      });
+      throw validationProblem([{ field: 'query.after', message: err.message }]);
     }
   },
 });

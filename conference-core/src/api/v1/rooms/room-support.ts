@@ -6,7 +6,7 @@ import type { JsonValue } from '../../../json.js';
 import type { DialIn } from '../../../storage/dial-in-repository.js';
 import { createGuestLinkRepository, type GuestLink } from '../../../storage/guest-link-repository.js';
 import { createRoomRepository, type Room } from '../../../storage/room-repository.js';
-import { ApiProblem } from '../../problem.js';
+import { ApiProblem, validationProblem } from '../../problem.js';
 import type { Principal } from '../../principal.js';
 import type { ApiDeps } from '../deps.js';
 import { requireUser } from '../users/require-user.js';
@@ -177,14 +177,7 @@ export function futureExpiration(value: string | null | undefined, now: Date): D
   if (value === undefined || value === null) return value;
   const at = new Date(value);
   if (at.getTime() <= now.getTime()) {
-    const message = 'expected a time in the future';
-    throw new ApiProblem({
-      status: 422,
-      code: 'validation_failed',
-      title: 'The request is not valid',
-      detail: `body.expiration: ${message}`,
-      errors: [{ field: 'body.expiration', message }],
-    });
+    throw validationProblem([{ field: 'body.expiration', message: 'expected a time in the future' }]);
   }
   return at;
 }
