@@ -9,3 +9,4 @@ export * from './tickets/index.js';
 export * from './security/index.js';
 export * from './outbox/index.js';
 export * from './recurrence/index.js';
+export { withTimeout } from './timeout.js';

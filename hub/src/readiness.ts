@@ -1,3 +1,5 @@
+import { withTimeout } from '@vc/conference-core';
+
 /**
  * `/readyz` asks every part the hub depends on whether it can serve now. A check that throws or
  * takes too long makes the hub unready, and its name and error are reported so an operator sees
@@ -26,16 +28,10 @@ export async function checkReadiness(
 }
 
 async function runCheck(check: ReadinessCheck, timeoutMs: number): Promise<CheckOutcome> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-  });
   try {
-    await Promise.race([check.check(), timeout]);
+    await withTimeout(check.check(), timeoutMs, 'no answer');
     return { ok: true };
   } catch (err) {
     return { ok: false, error: err instanceof Error ? err.message : String(err) };
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -35,6 +35,7 @@ import type {
   WorkerOptions,
 } from './job-queue.js';
 import { untilAborted, withinBound } from './bounded-wait.js';
+import { withTimeout } from '../timeout.js';
 
 export interface BullMqJobQueueOptions {
   /** May carry a password; it is never logged. */
@@ -198,18 +199,7 @@ export class BullMqJobQueue implements JobQueue {
 
   async ping(): Promise<void> {
     this.assertOpen();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`redis did not answer within ${pingTimeoutMs} ms`)),
-        pingTimeoutMs,
-      );
-    });
-    try {
-      await Promise.race([this.probeOnce(), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+    await withTimeout(this.probeOnce(), pingTimeoutMs, 'redis did not answer');
   }
 
   close(options: CloseOptions): Promise<void> {

@@ -1,6 +1,7 @@
 import type { JobQueue, JobType } from '../jobs/job-queue.js';
 import type { Logger } from '../logging/logger.js';
 import type { JsonValue } from '../json.js';
+import { withTimeout } from '../timeout.js';
 import { createOutboxRepository, type OutboxMessage } from '../storage/outbox-repository.js';
 import type { Db } from '../storage/repository-support.js';
 
@@ -83,7 +84,11 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
     for (const subscription of options.subscriptions) {
       if (!subscription.topics.some((topic) => matches(topic, message.topic))) continue;
       const jobId = `outbox-${message.id}-${subscription.job.name}`;
-      await withTimeout(options.queue.enqueue(subscription.job, payload, { jobId }), enqueueTimeoutMs);
+      await withTimeout(
+        options.queue.enqueue(subscription.job, payload, { jobId }),
+        enqueueTimeoutMs,
+        'the job queue did not take the message',
+      );
     }
   }
 
@@ -143,21 +148,4 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
 
 function matches(pattern: string, topic: string): boolean {
   return pattern.endsWith('.*') ? topic.startsWith(pattern.slice(0, -1)) : pattern === topic;
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`the job queue did not take the message within ${ms} ms`)),
-          ms,
-        );
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

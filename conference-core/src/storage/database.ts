@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Logger } from '../logging/logger.js';
+import { withTimeout } from '../timeout.js';
 import { DatabaseUnavailableError } from './errors.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import { lockDirectory } from './pglite-lock.js';
@@ -156,16 +157,6 @@ function describeError(error: unknown): string {
     return error.message || code || error.name;
   }
   return String(error);
-}
-
-function withTimeout<T>(promise: Promise<T>, timeoutMs: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${message} within ${timeoutMs} ms`)), timeoutMs);
-  });
-  // The losing promise may still reject later; that must not become an unhandled rejection.
-  promise.catch(() => undefined);
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function once(fn: () => Promise<void>): () => Promise<void> {
