@@ -7,9 +7,8 @@ import {
   demoUserNamed,
   demoUserNames,
   devIdpDirectory,
-  devTokenGrantType,
+  devTokenClient,
   readTokenCliSecret,
-  tokenCliClientId,
 } from './dev-idp/index.js';
 
 /**
@@ -87,20 +86,8 @@ if (!URL.canParse(base)) fail(`--url must be a URL, got ${JSON.stringify(base)}`
 const issuer = `${base}/idp/realms/${config.devIdpRealm}`;
 const tokenEndpoint = `${issuer}/protocol/openid-connect/token`;
 
-// No discovery: the issuer's identifier may differ from the address this shell reaches it by.
-const client = new oidc.Configuration(
-  { issuer, token_endpoint: tokenEndpoint },
-  tokenCliClientId,
-  undefined,
-  oidc.ClientSecretBasic(secret),
-);
-if (base.startsWith('http:')) oidc.allowInsecureRequests(client);
-
 try {
-  const response = await oidc.genericGrantRequest(client, devTokenGrantType, {
-    username,
-    ...(tenant === undefined ? {} : { tenant }),
-  });
+  const response = await devTokenClient(issuer, secret).token(username, tenant);
   process.stdout.write(`${response.access_token}\n`);
   const minutes = Math.round((response.expires_in ?? 0) / 60);
   process.stderr.write(

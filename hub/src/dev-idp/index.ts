@@ -7,3 +7,4 @@ export { demoPassword, demoUserNamed, demoUserNames, demoUsers } from './demo-us
 export type { DemoUser } from './demo-users.js';
 export { devTokenGrantType, keycloakRoutes, webClientId } from './provider-config.js';
 export { callInClientId, devIdpDirectory, readTokenCliSecret, tokenCliClientId } from './state-store.js';
+export { devTokenClient } from './dev-token-client.js';

@@ -3,12 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import * as oidc from 'openid-client';
-
 import { silentLogger } from '@vc/conference-core';
 
 import { parseConfig } from '../../../hub/src/config.js';
-import { devTokenGrantType, readTokenCliSecret, tokenCliClientId } from '../../../hub/src/dev-idp/index.js';
+import { devTokenClient, readTokenCliSecret } from '../../../hub/src/dev-idp/index.js';
 import { startHub, type RunningHub } from '../../../hub/src/hub.js';
 import { adminQuery, databaseUrl } from './postgres-admin.js';
 
@@ -82,13 +80,7 @@ async function startOn(database: string | undefined, env: Record<string, string>
   const issuer = hub.devIdpIssuer;
   const secret = readTokenCliSecret(dataDir);
   if (issuer === undefined || secret === undefined) throw new Error('the development issuer is not running');
-  const client = new oidc.Configuration(
-    { issuer, token_endpoint: `${issuer}/protocol/openid-connect/token` },
-    tokenCliClientId,
-    undefined,
-    oidc.ClientSecretBasic(secret),
-  );
-  oidc.allowInsecureRequests(client);
+  const tokens = devTokenClient(issuer, secret);
   // Wait until the schema is in place (migrations run in the background).
   for (let i = 0; i < 200; i++) {
     if ((await fetch(`${hub.url}/readyz`)).status === 200) break;
@@ -99,11 +91,7 @@ async function startOn(database: string | undefined, env: Record<string, string>
     hub,
     database,
     async token(user, tenant) {
-      const response = await oidc.genericGrantRequest(client, devTokenGrantType, {
-        username: user,
-        ...(tenant === undefined ? {} : { tenant }),
-      });
-      return response.access_token;
+      return (await tokens.token(user, tenant)).access_token;
     },
     call(path, init = {}) {
       return fetch(`${hub.url}${path}`, {
