@@ -11,6 +11,11 @@ export interface DebianPackage {
 
 export const alwaysNeeded: readonly DebianPackage[] = [
   { name: 'redis-server', neededFor: 'the Redis fault test (a private redis-server it kills and restarts)' },
+  { name: 'slapd', neededFor: 'the UCS connector tests (a private OpenLDAP loaded with a UCS-like LDIF)' },
+  { name: 'ldap-utils', neededFor: 'loading LDIF into the private slapd and the sync-ldap benchmark floor' },
+  { name: 'radicale', neededFor: 'the CalDAV server that must accept every generated invitation' },
+  { name: 'chromium', neededFor: 'browser end-to-end tests (admin dashboard) through playwright-core' },
+  { name: 'shellcheck', neededFor: 'checking the UCS App Center join and unjoin scripts' },
 ];
 
 export const postgresPackage: DebianPackage = {

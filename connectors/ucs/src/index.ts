@@ -1,0 +1,1 @@
+export { ucsConnector } from './ucs-connector.js';
