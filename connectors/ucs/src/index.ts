@@ -1,1 +1,4 @@
 export { ucsConnector } from './ucs-connector.js';
+export { ucsSettings } from './settings.js';
+export type { UcsSettings } from './settings.js';
+export { escapeFilterValue, filter } from './filter.js';

@@ -1,25 +1,32 @@
-import { ConnectorError, defineConnector } from '@vc/connector-sdk';
-import { z } from 'zod';
+import { defineConnector } from '@vc/connector-sdk';
 
-// Skeleton so the hub's registry can name the connector; the LDAP sync is being built (issue 6).
+import { openSession } from './ldap-session.js';
+import { ucsSettings } from './settings.js';
+import { syncDirectory } from './sync.js';
+
+/**
+ * Univention Corporate Server: activated users (`<appid>Activated=TRUE`) and their groups from
+ * the UCS LDAP; people sign in through UCS Keycloak (realm `ucs`), which is the core's issuer.
+ */
 export const ucsConnector = defineConnector({
   id: 'ucs',
-  version: '0.1.0',
+  version: '1.0.0',
   displayName: 'Univention Corporate Server',
   description: 'Users and groups from the UCS LDAP directory; sign-in through UCS Keycloak.',
-  settings: z.object({
-    url: z.string().describe('LDAP server URL, ldap:// (with StartTLS) or ldaps://'),
-  }),
+  settings: ucsSettings,
   capabilities: {
     users: {
       supportsIncremental: true,
-      check() {
-        return Promise.reject(
-          new ConnectorError('upstream_unavailable', 'the UCS connector is not built yet'),
-        );
+      async check(ctx) {
+        const session = await openSession(ctx.settings, ctx.signal);
+        try {
+          await session.readBase(ctx.settings.baseDn);
+        } finally {
+          await session.close();
+        }
       },
-      sync() {
-        throw new ConnectorError('upstream_unavailable', 'the UCS connector is not built yet');
+      sync(ctx, request) {
+        return syncDirectory(ctx, request, () => openSession(ctx.settings, ctx.signal));
       },
     },
   },

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+
+import { nextWatermark, parseCursor, toGeneralizedTime, wholeSeconds, type SyncCursor } from './cursor.js';
+
+const cursor = (over: Partial<SyncCursor>): SyncCursor => ({
+  v: 1,
+  mode: 'incremental',
+  phase: 'done',
+  after: null,
+  since: null,
+  startedAt: '20261126120000Z',
+  maxSeen: null,
+  ...over,
+});
+
+describe('UCS sync cursors', () => {
+  it('formats and reads LDAP generalized time in whole seconds', () => {
+    expect(toGeneralizedTime(new Date('2026-11-26T12:34:56.789Z'))).toBe('20261126123456Z');
+    expect(wholeSeconds('20261126123456.123Z')).toBe('20261126123456Z');
+    expect(wholeSeconds('garbage')).toBeNull();
+  });
+
+  it('starts the next run an overlap before the earlier of the newest change and the run start', () => {
+    expect(nextWatermark(cursor({ maxSeen: '20261126115000Z' }), 300)).toBe('20261126114500Z');
+    // A change stamped after the run began (clock skew) does not push the watermark past the start.
+    expect(nextWatermark(cursor({ maxSeen: '20261126130000Z' }), 300)).toBe('20261126115500Z');
+  });
+
+  it('never moves the watermark backwards', () => {
+    expect(nextWatermark(cursor({ since: '20261126115900Z', maxSeen: '20261126110000Z' }), 300)).toBe(
+      '20261126115900Z',
+    );
+  });
+
+  it('rejects a cursor that is not ours, including one carrying filter syntax', () => {
+    expect(() =>
+      parseCursor({
+        v: 1,
+        mode: 'full',
+        phase: 'users',
+        after: '*)(uid=*',
+        since: null,
+        startedAt: '20261126120000Z',
+        maxSeen: null,
+      }),
+    ).toThrow(/not a UCS connector cursor/);
+    expect(() => parseCursor('abc')).toThrow();
+    expect(parseCursor(null)).toBeNull();
+  });
+});

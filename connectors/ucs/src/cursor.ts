@@ -1,0 +1,73 @@
+import { ConnectorError, type JsonValue } from '@vc/connector-sdk';
+import { z } from 'zod';
+
+const generalizedTime = z.string().regex(/^\d{14}Z$/);
+const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+
+/**
+ * Where a run stands. Paged-results cookies die with their connection, so the cursor never holds
+ * one: a run reads the entryUUID space in ascending slices, sorts each slice, and `after` is the
+ * last entryUUID handed out. A resumed run asks for `entryUUID > after` and continues exactly there.
+ */
+export const cursorSchema = z.object({
+  v: z.literal(1),
+  mode: z.enum(['full', 'incremental']),
+  phase: z.enum(['users', 'groups', 'done']),
+  /** Last entryUUID of the phase handed out in an applied batch; null at the phase start. */
+  after: uuid.nullable(),
+  /** Incremental lower bound (modifyTimestamp >= since); in a `done` cursor, the next run's bound. */
+  since: generalizedTime.nullable(),
+  /** Hub clock when the run began, as generalized time. */
+  startedAt: generalizedTime,
+  /** Largest modifyTimestamp seen so far in the run. */
+  maxSeen: generalizedTime.nullable(),
+});
+export type SyncCursor = z.infer<typeof cursorSchema>;
+
+export function parseCursor(value: JsonValue | null): SyncCursor | null {
+  if (value === null) return null;
+  const parsed = cursorSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new ConnectorError(
+      'invalid_data',
+      'the stored cursor is not a UCS connector cursor; start a full run',
+    );
+  }
+  return parsed.data;
+}
+
+export function toGeneralizedTime(date: Date): string {
+  return date
+    .toISOString()
+    .replace(/[-:T]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+}
+
+export function fromGeneralizedTime(value: string): Date {
+  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})/.exec(value);
+  if (m === null) throw new Error(`not a generalized time: ${value}`);
+  return new Date(
+    Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])),
+  );
+}
+
+/** Server timestamps may carry fractions (`...Z` or `.123Z`); we keep whole seconds. */
+export function wholeSeconds(value: string | undefined): string | null {
+  const m = value === undefined ? null : /^(\d{14})(?:[.,]\d+)?Z$/.exec(value);
+  return m === null ? null : `${m[1]}Z`;
+}
+
+/**
+ * The watermark the next incremental run starts from. LDAP timestamps have whole seconds and a
+ * change made while this run was reading may carry any time after its start, so the next run
+ * starts `overlap` before the earlier of (newest change seen, run start); re-reading a few
+ * unchanged users is harmless, missing one is not. It never moves backwards.
+ */
+export function nextWatermark(cursor: SyncCursor, overlapSeconds: number): string {
+  const reference =
+    cursor.maxSeen !== null && cursor.maxSeen < cursor.startedAt ? cursor.maxSeen : cursor.startedAt;
+  const candidate = toGeneralizedTime(
+    new Date(fromGeneralizedTime(reference).getTime() - overlapSeconds * 1000),
+  );
+  return cursor.since !== null && cursor.since > candidate ? cursor.since : candidate;
+}

@@ -1,0 +1,114 @@
+import { readFile } from 'node:fs/promises';
+import type { ConnectionOptions } from 'node:tls';
+
+import { ConnectorError } from '@vc/connector-sdk';
+import { Client, type Entry } from 'ldapts';
+
+import { translateLdapError } from './ldap-errors.js';
+import type { UcsSettings } from './settings.js';
+
+/** One bound LDAP connection for one run or check; closed by the caller. */
+export interface LdapSession {
+  /**
+   * Paged search (RFC 2696). Yields one array per page; throws (translated) on any failure,
+   * including a connection that was silently re-established without our bind, so a failed read
+   * can never look like a short directory.
+   */
+  pages(baseDn: string, filter: string, attributes: readonly string[]): AsyncGenerator<Entry[]>;
+  /** Reads the base entry itself: the cheapest proof that bind and base DN are right. */
+  readBase(baseDn: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function readSetting(path: string, what: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    throw new ConnectorError('invalid_settings', `cannot read the ${what} file ${path} (${String(code)})`);
+  }
+}
+
+async function bindPassword(settings: UcsSettings): Promise<string> {
+  if (settings.bindPassword !== undefined) return settings.bindPassword;
+  if (settings.bindPasswordFile !== undefined) {
+    // /etc/machine.secret has no newline, but files written by hand usually do.
+    const value = (await readSetting(settings.bindPasswordFile, 'bind password')).replace(/\r?\n$/, '');
+    if (value === '')
+      throw new ConnectorError(
+        'invalid_settings',
+        `the bind password file ${settings.bindPasswordFile} is empty`,
+      );
+    return value;
+  }
+  throw new ConnectorError('invalid_settings', 'set bindPassword or bindPasswordFile');
+}
+
+export async function openSession(settings: UcsSettings, signal: AbortSignal): Promise<LdapSession> {
+  signal.throwIfAborted();
+  const tlsOptions: ConnectionOptions = {};
+  if (settings.caFile !== undefined) tlsOptions.ca = [await readSetting(settings.caFile, 'CA')];
+  const password = await bindPassword(settings);
+  const client = new Client({
+    url: settings.url.replace(/\/$/, ''),
+    timeout: settings.timeoutMs,
+    connectTimeout: Math.min(settings.timeoutMs, 10_000),
+    tlsOptions,
+    strictDN: false,
+  });
+  const close = async (): Promise<void> => {
+    await client.unbind().catch(() => undefined);
+  };
+  let step = 'connect';
+  try {
+    if (settings.url.startsWith('ldap://') && settings.startTls) {
+      step = 'StartTLS';
+      await client.startTLS(tlsOptions);
+    }
+    step = 'bind';
+    await client.bind(settings.bindDn, password);
+  } catch (err) {
+    await close();
+    throw translateLdapError(err, step);
+  }
+
+  const checkBound = (): void => {
+    if (!client.isBound) {
+      throw new ConnectorError(
+        'upstream_unavailable',
+        'LDAP search: the connection dropped and came back without our bind',
+      );
+    }
+  };
+  return {
+    async *pages(baseDn, filter, attributes) {
+      const iterator = client.searchPaginated(baseDn, {
+        scope: 'sub',
+        filter,
+        attributes: [...attributes],
+        paged: { pageSize: settings.pageSize },
+      });
+      for (;;) {
+        signal.throwIfAborted();
+        let next: IteratorResult<{ searchEntries: Entry[] }>;
+        try {
+          next = await iterator.next();
+        } catch (err) {
+          throw translateLdapError(err, 'search');
+        }
+        if (next.done === true) return;
+        checkBound();
+        yield next.value.searchEntries;
+      }
+    },
+    async readBase(baseDn) {
+      try {
+        await client.search(baseDn, { scope: 'base', filter: '(objectClass=*)', attributes: ['1.1'] });
+      } catch (err) {
+        throw translateLdapError(err, 'search');
+      }
+      checkBound();
+    },
+    close,
+  };
+}

@@ -1,0 +1,259 @@
+import type {
+  ConnectorContext,
+  DirectoryDeletion,
+  GroupRecord,
+  SkippedRecord,
+  SyncBatch,
+  SyncRequest,
+  UserRecord,
+} from '@vc/connector-sdk';
+import type { Entry } from 'ldapts';
+
+import { nextWatermark, parseCursor, toGeneralizedTime, wholeSeconds, type SyncCursor } from './cursor.js';
+import { attributeName, filter } from './filter.js';
+import type { LdapSession } from './ldap-session.js';
+import { entryUuid, first, groupRecord, mapUser, normalizeDn, userAttributes, values } from './map-entry.js';
+import type { UcsSettings } from './settings.js';
+
+type Ctx = ConnectorContext<UcsSettings>;
+
+/** One item of a slice, sorted by entryUUID so `after` in the cursor means something. */
+interface Item {
+  readonly id: string;
+  readonly upsert?: UserRecord | GroupRecord;
+  readonly delete?: DirectoryDeletion;
+  readonly skipped?: SkippedRecord;
+}
+
+/** The hex digits that start each slice of the entryUUID space, e.g. 16 slices: 0..f. */
+function sliceBounds(partitions: number): string[] {
+  const digits = partitions === 1 ? 0 : partitions === 16 ? 1 : 2;
+  return Array.from({ length: partitions }, (_, i) =>
+    digits === 0 ? '' : i.toString(16).padStart(digits, '0'),
+  );
+}
+
+const uuidFrom = (prefix: string): string =>
+  (prefix + '0'.repeat(32)).slice(0, 32).replace(/^(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-');
+
+/** Filter for slice `index` (entryUUID in [start, next start)) above `after` when resuming. */
+function sliceFilter(
+  scope: string,
+  prefixes: readonly string[],
+  index: number,
+  after: string | null,
+): string {
+  const parts = [scope];
+  const start = prefixes[index]!;
+  const end = prefixes[index + 1];
+  if (start !== '') parts.push(filter`(entryUUID>=${uuidFrom(start)})`);
+  if (end !== undefined) parts.push(filter`(!(entryUUID>=${uuidFrom(end)}))`);
+  if (after !== null) parts.push(filter`(!(entryUUID<=${after}))`);
+  return `(&${parts.join('')})`;
+}
+
+function sliceOf(prefixes: readonly string[], uuid: string): number {
+  let index = 0;
+  for (const [i, prefix] of prefixes.entries()) if (uuid >= uuidFrom(prefix)) index = i;
+  return index;
+}
+
+function isActivated(entry: Entry, attribute: string): boolean {
+  return first(entry, attribute)?.toUpperCase() === 'TRUE';
+}
+
+/** State carried through a run and written into every batch's cursor. */
+class Run {
+  cursor: SyncCursor;
+  /** Mail -> entryUUID of the first user seen with it in this run (a second one is skipped). */
+  readonly mails = new Map<string, string>();
+
+  constructor(cursor: SyncCursor) {
+    this.cursor = cursor;
+  }
+
+  seen(entry: Entry): void {
+    const stamp = wholeSeconds(first(entry, 'modifyTimestamp'));
+    if (stamp !== null && (this.cursor.maxSeen === null || stamp > this.cursor.maxSeen))
+      this.cursor.maxSeen = stamp;
+  }
+
+  batch(items: readonly Item[], phase: SyncCursor['phase']): SyncBatch {
+    const last = items[items.length - 1];
+    if (last !== undefined) this.cursor = { ...this.cursor, phase, after: last.id };
+    return {
+      upserts: items.flatMap((i) => (i.upsert === undefined ? [] : [i.upsert])),
+      deletes: items.flatMap((i) => (i.delete === undefined ? [] : [i.delete])),
+      skipped: items.flatMap((i) => (i.skipped === undefined ? [] : [i.skipped])),
+      cursor: { ...this.cursor },
+    };
+  }
+}
+
+/** Decides from the request and its cursor whether this run starts fresh or resumes. */
+function startState(ctx: Ctx, request: SyncRequest): SyncCursor {
+  const cursor = parseCursor(request.cursor);
+  const startedAt = toGeneralizedTime(ctx.clock.now());
+  const resumable = cursor !== null && cursor.mode === request.mode && cursor.phase !== 'done';
+  if (resumable) return cursor;
+  // A full run given a finished cursor starts over: re-reading is safe, skipping is not.
+  const since = request.mode === 'incremental' && cursor?.phase === 'done' ? cursor.since : null;
+  return { v: 1, mode: request.mode, phase: 'users', after: null, since, startedAt, maxSeen: null };
+}
+
+function userItem(run: Run, entry: Entry, attribute: string): Item | null {
+  const id = entryUuid(entry);
+  if (id === null) return null; // slices are defined by entryUUID; OpenLDAP always sets one
+  run.seen(entry);
+  if (!isActivated(entry, attribute)) return { id, delete: { type: 'user', externalId: id } };
+  const mapped = mapUser(entry);
+  if ('skipped' in mapped) return { id, skipped: mapped.skipped };
+  const email = mapped.record.email ?? '';
+  const owner = run.mails.get(email);
+  if (owner !== undefined && owner !== id) {
+    return {
+      id,
+      skipped: {
+        type: 'user',
+        externalId: id,
+        reason: `duplicate mailPrimaryAddress ${email}, also used by ${owner}`,
+      },
+    };
+  }
+  run.mails.set(email, id);
+  return { id, upsert: mapped.record };
+}
+
+async function readSlice(
+  session: LdapSession,
+  base: string,
+  filterText: string,
+  attributes: readonly string[],
+  toItem: (e: Entry) => Item | null,
+): Promise<Item[]> {
+  const items: Item[] = [];
+  for await (const page of session.pages(base, filterText, attributes)) {
+    for (const entry of page) {
+      const item = toItem(entry);
+      if (item !== null) items.push(item);
+    }
+  }
+  return items.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+function* chunks(items: readonly Item[], size: number): Generator<Item[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
+
+async function* userPhase(ctx: Ctx, session: LdapSession, run: Run): AsyncGenerator<SyncBatch> {
+  const { settings } = ctx;
+  const attribute = attributeName(settings.activationAttribute);
+  const since = run.cursor.since;
+  // Incremental: every user changed since the watermark, activated or not (a removed flag is a
+  // delete). Full: only activated users; the hub deactivates the rest after a completed run.
+  const scope =
+    run.cursor.mode === 'incremental' && since !== null
+      ? filter`(&(univentionObjectType=users/user)(modifyTimestamp>=${since}))`
+      : run.cursor.mode === 'incremental'
+        ? '(univentionObjectType=users/user)'
+        : filter`(&(univentionObjectType=users/user)(${attribute}=TRUE))`;
+  // A changes-only read is small; one slice spares the server 15 scans of the whole user set.
+  const prefixes = sliceBounds(run.cursor.mode === 'incremental' && since !== null ? 1 : settings.partitions);
+  const startAfter = run.cursor.phase === 'users' ? run.cursor.after : null;
+  const from = startAfter === null ? 0 : sliceOf(prefixes, startAfter);
+  for (let index = from; index < prefixes.length; index++) {
+    const after = index === from ? startAfter : null;
+    const items = await readSlice(
+      session,
+      settings.baseDn,
+      sliceFilter(scope, prefixes, index, after),
+      [...userAttributes, attribute],
+      (e) => userItem(run, e, attribute),
+    );
+    for (const chunk of chunks(items, settings.pageSize)) yield run.batch(chunk, 'users');
+  }
+  run.cursor = { ...run.cursor, phase: 'groups', after: null };
+}
+
+async function* groupPhase(ctx: Ctx, session: LdapSession, run: Run): AsyncGenerator<SyncBatch> {
+  const { settings } = ctx;
+  const since = run.cursor.mode === 'incremental' ? run.cursor.since : null;
+  const scope =
+    since === null
+      ? '(univentionObjectType=groups/group)'
+      : filter`(&(univentionObjectType=groups/group)(modifyTimestamp>=${since}))`;
+  const after = run.cursor.phase === 'groups' ? run.cursor.after : null;
+  const groups: { id: string; entry: Entry }[] = [];
+  for await (const page of session.pages(settings.baseDn, sliceFilter(scope, [''], 0, after), [
+    'entryUUID',
+    'cn',
+    'uniqueMember',
+    'modifyTimestamp',
+  ])) {
+    for (const entry of page) {
+      const id = entryUuid(entry);
+      if (id !== null) groups.push({ id, entry });
+    }
+  }
+  if (groups.length === 0) return;
+  groups.sort((a, b) => (a.id < b.id ? -1 : 1));
+  // Members are DNs; only activated users count. memberOf (when the overlay is on) adds what
+  // uniqueMember alone would miss, e.g. members written by tools that only maintain memberOf.
+  const attribute = attributeName(settings.activationAttribute);
+  const uuidByDn = new Map<string, string>();
+  const viaMemberOf = new Map<string, string[]>();
+  for await (const page of session.pages(
+    settings.baseDn,
+    filter`(&(univentionObjectType=users/user)(${attribute}=TRUE))`,
+    ['entryUUID', 'memberOf'],
+  )) {
+    for (const entry of page) {
+      const id = entryUuid(entry);
+      if (id === null) continue;
+      uuidByDn.set(normalizeDn(entry.dn), id);
+      for (const group of values(entry, 'memberOf')) {
+        const key = normalizeDn(group);
+        viaMemberOf.set(key, [...(viaMemberOf.get(key) ?? []), id]);
+      }
+    }
+  }
+  const items: Item[] = groups.map(({ id, entry }) => {
+    run.seen(entry);
+    const members = values(entry, 'uniqueMember').flatMap((dn) => uuidByDn.get(normalizeDn(dn)) ?? []);
+    const record = groupRecord(id, entry, [...members, ...(viaMemberOf.get(normalizeDn(entry.dn)) ?? [])]);
+    return 'reason' in record ? { id, skipped: record } : { id, upsert: record };
+  });
+  for (const chunk of chunks(items, settings.pageSize)) yield run.batch(chunk, 'groups');
+}
+
+/**
+ * One sync run. Batches come slice by slice in entryUUID order; the last batch carries the
+ * `done` cursor with the next incremental watermark. Any failed read throws: the run never ends
+ * early, because the hub deactivates whoever a completed full run did not yield.
+ */
+export async function* syncDirectory(
+  ctx: Ctx,
+  request: SyncRequest,
+  open: () => Promise<LdapSession>,
+): AsyncGenerator<SyncBatch> {
+  const run = new Run(startState(ctx, request));
+  ctx.logger.info(
+    {
+      mode: run.cursor.mode,
+      phase: run.cursor.phase,
+      resumeAfter: run.cursor.after,
+      since: run.cursor.since,
+    },
+    'UCS sync starts',
+  );
+  const session = await open();
+  try {
+    if (run.cursor.phase === 'users') yield* userPhase(ctx, session, run);
+    yield* groupPhase(ctx, session, run);
+  } finally {
+    await session.close();
+  }
+  const done: SyncCursor = { ...run.cursor, phase: 'done', after: null };
+  done.since = nextWatermark(done, ctx.settings.incrementalOverlapSeconds);
+  yield { upserts: [], deletes: [], skipped: [], cursor: done };
+}
