@@ -53,7 +53,9 @@ export async function openSession(settings: UcsSettings, signal: AbortSignal): P
     url: settings.url.replace(/\/$/, ''),
     timeout: settings.timeoutMs,
     connectTimeout: Math.min(settings.timeoutMs, 10_000),
-    tlsOptions,
+    // ldapts speaks TLS from the first byte whenever tlsOptions are set, even for ldap://; so
+    // they go to the client only for ldaps:// and to startTLS() otherwise.
+    ...(settings.url.startsWith('ldaps://') ? { tlsOptions } : {}),
     strictDN: false,
   });
   const close = async (): Promise<void> => {

@@ -235,9 +235,15 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
     await exited;
     clearTimeout(timer);
   };
+  /** The rootdn of the database holding `dn` (each suffix has its own). */
+  const adminFor = (dn: string | undefined): string => {
+    const suffix = suffixes.find((s) => dn?.toLowerCase().endsWith(s.toLowerCase()) === true) ?? base;
+    return `cn=admin,${suffix}`;
+  };
   const tool = async (command: string, args: string[], input: string): Promise<void> => {
+    const firstDn = /^dn: (.*)$/m.exec(input)?.[1] ?? input.split('\n')[0];
     await new Promise<void>((resolve, reject) => {
-      const proc = spawn(command, ['-x', '-H', url, '-D', adminDn, '-w', adminPassword, ...args], {
+      const proc = spawn(command, ['-x', '-H', url, '-D', adminFor(firstDn), '-w', adminPassword, ...args], {
         stdio: ['pipe', 'ignore', 'pipe'],
       });
       let stderr = '';
