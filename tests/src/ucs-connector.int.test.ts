@@ -26,7 +26,8 @@ function sync(
 }
 
 function ok(result: RunResult): RunResult {
-  if (result.error !== undefined) throw result.error;
+  if (result.error !== undefined)
+    throw result.error instanceof Error ? result.error : new Error('the run failed');
   return result;
 }
 
