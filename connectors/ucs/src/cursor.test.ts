@@ -20,10 +20,9 @@ describe('UCS sync cursors', () => {
     expect(wholeSeconds('garbage')).toBeNull();
   });
 
-  it('starts the next run an overlap before the earlier of the newest change and the run start', () => {
-    expect(nextWatermark(cursor({ maxSeen: '20261126115000Z' }), 300)).toBe('20261126114500Z');
-    // A change stamped after the run began (clock skew) does not push the watermark past the start.
-    expect(nextWatermark(cursor({ maxSeen: '20261126130000Z' }), 300)).toBe('20261126115500Z');
+  it('starts the next run an overlap before this run began, whatever timestamps it saw', () => {
+    expect(nextWatermark(cursor({ maxSeen: '20261126115000Z' }), 300)).toBe('20261126115500Z');
+    expect(nextWatermark(cursor({ maxSeen: '20261126010000Z' }), 0)).toBe('20261126120000Z');
   });
 
   it('never moves the watermark backwards', () => {
@@ -46,5 +45,16 @@ describe('UCS sync cursors', () => {
     ).toThrow(/not a UCS connector cursor/);
     expect(() => parseCursor('abc')).toThrow();
     expect(parseCursor(null)).toBeNull();
+  });
+});
+
+describe('entryUUID slices', () => {
+  it('cut the UUID space into equal ascending slices', async () => {
+    const { sliceBounds } = await import('./sync.js');
+    expect(sliceBounds(1)).toEqual(['']);
+    expect(sliceBounds(4)).toEqual(['0', '4', '8', 'c']);
+    expect(sliceBounds(16)).toHaveLength(16);
+    expect(sliceBounds(256).slice(0, 3)).toEqual(['00', '01', '02']);
+    expect(sliceBounds(256).at(-1)).toBe('ff');
   });
 });

@@ -19,7 +19,7 @@ export const cursorSchema = z.object({
   since: generalizedTime.nullable(),
   /** Hub clock when the run began, as generalized time. */
   startedAt: generalizedTime,
-  /** Largest modifyTimestamp seen so far in the run. */
+  /** Largest modifyTimestamp seen so far in the run (reported in logs; not the watermark). */
   maxSeen: generalizedTime.nullable(),
 });
 export type SyncCursor = z.infer<typeof cursorSchema>;
@@ -58,16 +58,16 @@ export function wholeSeconds(value: string | undefined): string | null {
 }
 
 /**
- * The watermark the next incremental run starts from. LDAP timestamps have whole seconds and a
- * change made while this run was reading may carry any time after its start, so the next run
- * starts `overlap` before the earlier of (newest change seen, run start); re-reading a few
- * unchanged users is harmless, missing one is not. It never moves backwards.
+ * The watermark the next incremental run starts from: `overlap` before this run began (hub
+ * clock). A change made while this run was reading is stamped after its start by the server's
+ * clock, so as long as the two clocks differ by less than the overlap, nothing is missed; LDAP
+ * timestamps have whole seconds, and re-reading a few unchanged users is harmless. It never
+ * moves backwards. Not the newest modifyTimestamp seen: after a bulk import every entry carries
+ * the same one, and each "unchanged" run would read them all again.
  */
 export function nextWatermark(cursor: SyncCursor, overlapSeconds: number): string {
-  const reference =
-    cursor.maxSeen !== null && cursor.maxSeen < cursor.startedAt ? cursor.maxSeen : cursor.startedAt;
   const candidate = toGeneralizedTime(
-    new Date(fromGeneralizedTime(reference).getTime() - overlapSeconds * 1000),
+    new Date(fromGeneralizedTime(cursor.startedAt).getTime() - overlapSeconds * 1000),
   );
   return cursor.since !== null && cursor.since > candidate ? cursor.since : candidate;
 }

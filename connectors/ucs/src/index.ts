@@ -2,3 +2,5 @@ export { ucsConnector } from './ucs-connector.js';
 export { ucsSettings } from './settings.js';
 export type { UcsSettings } from './settings.js';
 export { escapeFilterValue, filter } from './filter.js';
+export { acknowledge, readListenerFolder } from './listener-files.js';
+export type { ListenerBatch } from './listener-files.js';

@@ -21,7 +21,8 @@ const emailSchema = userRecordSchema.shape.email;
 
 /** Reads an attribute case-insensitively (servers return the schema's spelling) as strings. */
 export function values(entry: Entry, name: string): string[] {
-  const key = Object.keys(entry).find((k) => k.toLowerCase() === name.toLowerCase());
+  // The server answers in the spelling we asked for (the schema's); other spellings are the rare case.
+  const key = name in entry ? name : Object.keys(entry).find((k) => k.toLowerCase() === name.toLowerCase());
   if (key === undefined) return [];
   const raw = entry[key];
   const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];

@@ -43,10 +43,10 @@ export const ucsSettings = z.object({
     .default(500)
     .describe('Entries per LDAP page and per sync batch'),
   partitions: z
-    .union([z.literal(1), z.literal(16), z.literal(256)])
-    .default(16)
+    .union([z.literal(1), z.literal(4), z.literal(16), z.literal(256)])
+    .default(4)
     .describe(
-      'Slices of the entryUUID space a full run reads one after the other (resume granularity and memory bound)',
+      'Slices of the entryUUID space a full run reads one after another: each is held in memory while it is yielded, and each costs the server a scan of the candidate users',
     ),
   incrementalOverlapSeconds: z
     .number()

@@ -26,11 +26,12 @@ interface Item {
 }
 
 /** The hex digits that start each slice of the entryUUID space, e.g. 16 slices: 0..f. */
-function sliceBounds(partitions: number): string[] {
-  const digits = partitions === 1 ? 0 : partitions === 16 ? 1 : 2;
-  return Array.from({ length: partitions }, (_, i) =>
-    digits === 0 ? '' : i.toString(16).padStart(digits, '0'),
-  );
+export function sliceBounds(partitions: number): string[] {
+  if (partitions === 1) return [''];
+  // Equal slices by the leading hex digits: 4 -> 0,4,8,c; 16 -> 0..f; 256 -> 00..ff.
+  const digits = partitions <= 16 ? 1 : 2;
+  const step = 16 ** digits / partitions;
+  return Array.from({ length: partitions }, (_, i) => (i * step).toString(16).padStart(digits, '0'));
 }
 
 const uuidFrom = (prefix: string): string =>

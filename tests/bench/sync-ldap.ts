@@ -1,0 +1,256 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+
+import type { JsonValue, SyncBatch, SyncMode } from '@vc/connector-sdk';
+import { testContext } from '@vc/connector-sdk/testing';
+import { ucsConnector } from '@vc/connector-ucs';
+
+import { startSlapd, type Slapd } from '../src/support/slapd.js';
+import { slapdSettings } from '../src/support/ucs-harness.js';
+import { userDn, userLdif } from '../src/support/ucs-ldap/ucs-ldif.js';
+import type { Benchmark } from './benchmark.js';
+
+/**
+ * `npm run bench -- sync-ldap [count]`: N UCS-like users in a private slapd (loaded offline with
+ * slapadd). Baseline: a paged `ldapsearch` dump of the same entries and attributes. Then the UCS
+ * connector's full read, an unchanged re-read (incremental from the full run's cursor), and an
+ * incremental read after 1% of the users changed. Every batch goes through `applyBatch`; here it
+ * only counts, and the hub's sync engine is what belongs there (see APPLY below).
+ */
+const pageSize = 1000;
+
+/**
+ * APPLY: where each batch goes. Today a no-op consumer that counts records; once the hub's sync
+ * engine is merged, pass its apply-one-batch-with-cursor function here to measure the whole sync.
+ */
+export type ApplyBatch = (batch: SyncBatch) => Promise<void>;
+
+interface Counted {
+  upserts: number;
+  deletes: number;
+  skipped: number;
+}
+
+function countingApply(counts: Counted): ApplyBatch {
+  return (batch) => {
+    counts.upserts += batch.upserts.length;
+    counts.deletes += batch.deletes.length;
+    counts.skipped += batch.skipped.length;
+    return Promise.resolve();
+  };
+}
+
+let peakRss = 0;
+const sampleRss = (): void => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+};
+
+async function writeLdif(file: string, base: string, count: number, stamp: string): Promise<void> {
+  const out = createWriteStream(file);
+  for (let i = 0; i < count; i++) {
+    const uid = `user${String(i).padStart(6, '0')}`;
+    const entry = userLdif(base, {
+      uid,
+      mail: `${uid}@bench.test`,
+      givenName: `Given${i}`,
+      sn: `Family${i}`,
+      displayName: `Given${i} Family${i}`,
+      preferredLanguage: i % 2 === 0 ? 'de-DE' : 'en-US',
+      telephoneNumber: `+49 30 ${String(i).padStart(7, '0')}`,
+      activated: true,
+    });
+    // Timestamps in the past, as in a directory that was not just created, so an "unchanged"
+    // incremental run really has nothing new to read.
+    const ops = `entryUUID: ${randomUUID()}\ncreateTimestamp: ${stamp}\nmodifyTimestamp: ${stamp}\ncreatorsName: cn=admin,${base}\nmodifiersName: cn=admin,${base}`;
+    if (!out.write(`${entry}\n${ops}\n\n`)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+}
+
+function timed<T>(action: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const started = performance.now();
+  return action().then((value) => ({ ms: performance.now() - started, value }));
+}
+
+/** The floor: OpenLDAP's own client paging through the same filter and attributes. */
+function ldapsearchDump(slapd: Slapd): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const args = [
+      '-x',
+      '-LLL',
+      '-o',
+      'ldif-wrap=no',
+      '-E',
+      `pr=${pageSize}/noprompt`,
+      '-H',
+      slapd.url,
+      '-D',
+      slapd.hubDn,
+      '-w',
+      slapd.hubPassword,
+      '-b',
+      slapd.base,
+      '(&(univentionObjectType=users/user)(opentalkActivated=TRUE))',
+      'entryUUID',
+      'uid',
+      'mailPrimaryAddress',
+      'mail',
+      'givenName',
+      'sn',
+      'displayName',
+      'cn',
+      'preferredLanguage',
+      'telephoneNumber',
+      'modifyTimestamp',
+      'opentalkActivated',
+    ];
+    const child = spawn('ldapsearch', args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let entries = 0;
+    let partial = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) if (line.startsWith('dn: ')) entries++;
+    });
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      code === 0 ? resolve(entries) : reject(new Error(`ldapsearch exited ${code}`)),
+    );
+  });
+}
+
+async function connectorRun(
+  slapd: Slapd,
+  mode: SyncMode,
+  cursor: JsonValue | null,
+  apply: ApplyBatch,
+  partitions: 1 | 4 | 16 | 256 = 4,
+): Promise<{ cursor: JsonValue | null; batches: number; peakRss: number }> {
+  peakRss = process.memoryUsage().rss;
+  const settings = ucsConnector.settings.parse(
+    slapdSettings(slapd, { pageSize, timeoutMs: 120_000, partitions }),
+  );
+  const ctx = testContext(settings);
+  let last = cursor;
+  let batches = 0;
+  for await (const batch of ucsConnector.capabilities.users!.sync(ctx, { mode, cursor })) {
+    await apply(batch);
+    last = batch.cursor;
+    batches++;
+    sampleRss();
+  }
+  return { cursor: last, batches, peakRss };
+}
+
+async function changeOnePercent(slapd: Slapd, count: number): Promise<number> {
+  const step = 100;
+  const records: string[] = [];
+  for (let i = 0; i < count; i += step) {
+    const uid = `user${String(i).padStart(6, '0')}`;
+    records.push(`dn: ${userDn(slapd.base, uid)}\nchangetype: modify\nreplace: sn\nsn: Changed${i}\n-`);
+  }
+  await slapd.modify(records.join('\n\n'));
+  return records.length;
+}
+
+const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+const row = (label: string, ms: number, extra = ''): string =>
+  `${label.padEnd(62)} ${(ms / 1000).toFixed(2).padStart(8)} s  ${extra}`;
+
+export const syncLdapBenchmark: Benchmark = {
+  name: 'sync-ldap',
+  description:
+    'UCS connector: full, unchanged and 1% incremental reads of N slapd users vs a paged ldapsearch dump',
+  async run(args) {
+    const count = Number(args[0] ?? process.env['BENCH_LDAP_USERS'] ?? 100_000);
+    const dir = mkdtempSync(join(tmpdir(), 'vc-bench-ldap-'));
+    const base = 'dc=ucs,dc=test';
+    try {
+      const ldif = join(dir, 'users.ldif');
+      const stamp = new Date(Date.now() - 3_600_000)
+        .toISOString()
+        .replace(/[-:T]/g, '')
+        .replace(/\.\d+Z$/, 'Z');
+      const generated = await timed(() => writeLdif(ldif, base, count, stamp));
+      const loaded = await timed(() => startSlapd({ bulkLdif: ldif, sizeLimit: pageSize }));
+      const slapd = loaded.value;
+      console.log(
+        `sync-ldap: ${count} users; LDIF generated in ${(generated.ms / 1000).toFixed(1)} s, slapadd + start ${(loaded.ms / 1000).toFixed(1)} s; page size ${pageSize}`,
+      );
+      console.log(
+        'apply step: applyBatch = no-op counting consumer (plug the hub sync engine in here after merging)',
+      );
+      try {
+        await ldapsearchDump(slapd); // warm the server's caches for both sides alike
+        const dump = await timed(() => ldapsearchDump(slapd));
+        if (dump.value !== count) throw new Error(`ldapsearch saw ${dump.value} entries, expected ${count}`);
+        const times = new Map<string, number>();
+        const results = new Map<string, { peakRss: number }>();
+        const countsByLabel = new Map<string, Counted>();
+        const newCounts = (): Counted => ({ upserts: 0, deletes: 0, skipped: 0 });
+        const counts = (key: string): Counted => {
+          if (!countsByLabel.has(key)) countsByLabel.set(key, newCounts());
+          return countsByLabel.get(key)!;
+        };
+        const measured = async <T extends { peakRss: number }>(
+          label: string,
+          action: () => Promise<T>,
+        ): Promise<T> => {
+          const { ms, value } = await timed(action);
+          times.set(label, ms);
+          results.set(label, value);
+          return value;
+        };
+
+        // One warm-up run for the JIT: the native ldapsearch needs none.
+        await connectorRun(slapd, 'incremental', null, countingApply(newCounts()));
+        const full = await measured('full read (default: 4 entryUUID slices)', () =>
+          connectorRun(slapd, 'full', null, countingApply(counts('full'))),
+        );
+        if (counts('full').upserts !== count)
+          throw new Error(`full read yielded ${counts('full').upserts} users`);
+        const unchanged = await measured('unchanged re-read (incremental from the cursor)', () =>
+          connectorRun(slapd, 'incremental', full.cursor, countingApply(counts('unchanged'))),
+        );
+        await measured('full read, 1 slice (partitions=1)', () =>
+          connectorRun(slapd, 'full', null, countingApply(counts('one')), 1),
+        );
+        await measured('full read, 16 slices (partitions=16)', () =>
+          connectorRun(slapd, 'full', null, countingApply(counts('sixteen')), 16),
+        );
+        const changed = await changeOnePercent(slapd, count);
+        await measured(`incremental after 1% (${changed}) changed`, () =>
+          connectorRun(slapd, 'incremental', unchanged.cursor, countingApply(counts('incremental'))),
+        );
+        if (counts('incremental').upserts < changed) throw new Error(`incremental missed changes`);
+
+        const fullMs = times.get('full read (default: 4 entryUUID slices)') ?? Number.NaN;
+        console.log(row('paged ldapsearch dump (baseline)', dump.ms, `${count} entries`));
+        for (const [label, ms] of times) {
+          const result = results.get(label)!;
+          const users = [...countsByLabel.values()][[...times.keys()].indexOf(label)]?.upserts ?? 0;
+          console.log(
+            row(
+              `connector ${label}`,
+              ms,
+              `${String(users).padStart(6)} users  ${(ms / dump.ms).toFixed(2)}x dump  ${((ms / fullMs) * 100).toFixed(1).padStart(5)}% of full  peak RSS ${mb(result.peakRss)}`,
+            ),
+          );
+        }
+        console.log('bars: full <= 2x the dump; unchanged re-sync <= 10% of full; peak RSS < 512 MB');
+        console.log(
+          `process peak RSS (including LDIF generation): ${mb(process.resourceUsage().maxRSS * 1024)}`,
+        );
+      } finally {
+        await slapd.dispose();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
