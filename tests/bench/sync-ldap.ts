@@ -44,6 +44,18 @@ function countingApply(counts: Counted): ApplyBatch {
   };
 }
 
+interface Measurement {
+  readonly label: string;
+  readonly ms: number;
+  /** A paged ldapsearch dump timed right before this run (the floor), when compared. */
+  readonly dumpMs: number | undefined;
+  readonly users: number;
+  readonly deletes: number;
+  readonly peakRss: number;
+}
+
+const newCounts = (): Counted => ({ upserts: 0, deletes: 0, skipped: 0 });
+
 let peakRss = 0;
 const sampleRss = (): void => {
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
@@ -187,58 +199,62 @@ export const syncLdapBenchmark: Benchmark = {
       );
       try {
         await ldapsearchDump(slapd); // warm the server's caches for both sides alike
-        const dump = await timed(() => ldapsearchDump(slapd));
-        if (dump.value !== count) throw new Error(`ldapsearch saw ${dump.value} entries, expected ${count}`);
-        const times = new Map<string, number>();
-        const results = new Map<string, { peakRss: number }>();
-        const countsByLabel = new Map<string, Counted>();
-        const newCounts = (): Counted => ({ upserts: 0, deletes: 0, skipped: 0 });
-        const counts = (key: string): Counted => {
-          if (!countsByLabel.has(key)) countsByLabel.set(key, newCounts());
-          return countsByLabel.get(key)!;
-        };
-        const measured = async <T extends { peakRss: number }>(
+        // One warm-up run for the JIT: the native ldapsearch needs none.
+        await connectorRun(slapd, 'incremental', null, countingApply(newCounts()));
+        const rows: Measurement[] = [];
+        /**
+         * A connector run, with a fresh dump right before it when `againstDump`: on a shared
+         * machine the load drifts, and the ratio should compare like with like.
+         */
+        const measure = async (
           label: string,
-          action: () => Promise<T>,
-        ): Promise<T> => {
-          const { ms, value } = await timed(action);
-          times.set(label, ms);
-          results.set(label, value);
+          againstDump: boolean,
+          action: (apply: ApplyBatch) => Promise<{ cursor: JsonValue | null; peakRss: number }>,
+        ): Promise<{ cursor: JsonValue | null }> => {
+          const dumpMs = againstDump ? (await timed(() => ldapsearchDump(slapd))).ms : undefined;
+          const counted = newCounts();
+          const { ms, value } = await timed(() => action(countingApply(counted)));
+          rows.push({
+            label,
+            ms,
+            dumpMs,
+            users: counted.upserts,
+            deletes: counted.deletes,
+            peakRss: value.peakRss,
+          });
           return value;
         };
 
-        // One warm-up run for the JIT: the native ldapsearch needs none.
-        await connectorRun(slapd, 'incremental', null, countingApply(newCounts()));
-        const full = await measured('full read (default: 4 entryUUID slices)', () =>
-          connectorRun(slapd, 'full', null, countingApply(counts('full'))),
+        const full = await measure('full read (default: 4 entryUUID slices)', true, (apply) =>
+          connectorRun(slapd, 'full', null, apply),
         );
-        if (counts('full').upserts !== count)
-          throw new Error(`full read yielded ${counts('full').upserts} users`);
-        const unchanged = await measured('unchanged re-read (incremental from the cursor)', () =>
-          connectorRun(slapd, 'incremental', full.cursor, countingApply(counts('unchanged'))),
+        if (rows[0]!.users !== count) throw new Error(`full read yielded ${rows[0]!.users} users`);
+        const unchanged = await measure('unchanged re-read (incremental from the cursor)', false, (apply) =>
+          connectorRun(slapd, 'incremental', full.cursor, apply),
         );
-        await measured('full read, 1 slice (partitions=1)', () =>
-          connectorRun(slapd, 'full', null, countingApply(counts('one')), 1),
+        await measure('full read, 1 slice (partitions=1)', true, (apply) =>
+          connectorRun(slapd, 'full', null, apply, 1),
         );
-        await measured('full read, 16 slices (partitions=16)', () =>
-          connectorRun(slapd, 'full', null, countingApply(counts('sixteen')), 16),
+        await measure('full read, 16 slices (partitions=16)', true, (apply) =>
+          connectorRun(slapd, 'full', null, apply, 16),
         );
         const changed = await changeOnePercent(slapd, count);
-        await measured(`incremental after 1% (${changed}) changed`, () =>
-          connectorRun(slapd, 'incremental', unchanged.cursor, countingApply(counts('incremental'))),
+        await measure(`incremental after 1% (${changed}) changed`, false, (apply) =>
+          connectorRun(slapd, 'incremental', unchanged.cursor, apply),
         );
-        if (counts('incremental').upserts < changed) throw new Error(`incremental missed changes`);
+        if (rows.at(-1)!.users < changed) throw new Error('the incremental read missed changes');
 
-        const fullMs = times.get('full read (default: 4 entryUUID slices)') ?? Number.NaN;
-        console.log(row('paged ldapsearch dump (baseline)', dump.ms, `${count} entries`));
-        for (const [label, ms] of times) {
-          const result = results.get(label)!;
-          const users = [...countsByLabel.values()][[...times.keys()].indexOf(label)]?.upserts ?? 0;
+        const fullMs = rows[0]!.ms;
+        for (const r of rows) {
+          const ratio =
+            r.dumpMs === undefined
+              ? ''
+              : `${(r.ms / r.dumpMs).toFixed(2)}x its dump (${(r.dumpMs / 1000).toFixed(2)} s)  `;
           console.log(
             row(
-              `connector ${label}`,
-              ms,
-              `${String(users).padStart(6)} users  ${(ms / dump.ms).toFixed(2)}x dump  ${((ms / fullMs) * 100).toFixed(1).padStart(5)}% of full  peak RSS ${mb(result.peakRss)}`,
+              `connector ${r.label}`,
+              r.ms,
+              `${String(r.users).padStart(6)} users  ${ratio}${((r.ms / fullMs) * 100).toFixed(1)}% of full  peak RSS ${mb(r.peakRss)}`,
             ),
           );
         }
