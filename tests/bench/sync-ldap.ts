@@ -141,7 +141,7 @@ async function connectorRun(
   mode: SyncMode,
   cursor: JsonValue | null,
   apply: ApplyBatch,
-  partitions: 1 | 4 | 16 | 256 = 4,
+  partitions: 1 | 4 | 16 | 256 = 1,
 ): Promise<{ cursor: JsonValue | null; batches: number; peakRss: number }> {
   peakRss = process.memoryUsage().rss;
   const settings = ucsConnector.settings.parse(
@@ -225,15 +225,15 @@ export const syncLdapBenchmark: Benchmark = {
           return value;
         };
 
-        const full = await measure('full read (default: 4 entryUUID slices)', true, (apply) =>
+        const full = await measure('full read (default: 1 slice)', true, (apply) =>
           connectorRun(slapd, 'full', null, apply),
         );
         if (rows[0]!.users !== count) throw new Error(`full read yielded ${rows[0]!.users} users`);
         const unchanged = await measure('unchanged re-read (incremental from the cursor)', false, (apply) =>
           connectorRun(slapd, 'incremental', full.cursor, apply),
         );
-        await measure('full read, 1 slice (partitions=1)', true, (apply) =>
-          connectorRun(slapd, 'full', null, apply, 1),
+        await measure('full read, 4 slices (partitions=4)', true, (apply) =>
+          connectorRun(slapd, 'full', null, apply, 4),
         );
         await measure('full read, 16 slices (partitions=16)', true, (apply) =>
           connectorRun(slapd, 'full', null, apply, 16),

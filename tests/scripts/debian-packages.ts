@@ -16,7 +16,10 @@ export const alwaysNeeded: readonly DebianPackage[] = [
   { name: 'radicale', neededFor: 'the CalDAV server that must accept every generated invitation' },
   { name: 'chromium', neededFor: 'browser end-to-end tests (admin dashboard) through playwright-core' },
   { name: 'shellcheck', neededFor: 'checking the UCS App Center join and unjoin scripts' },
-  { name: 'openssl', neededFor: 'the CA and server certificate of the private slapd (StartTLS and ldaps tests)' },
+  {
+    name: 'openssl',
+    neededFor: 'the CA and server certificate of the private slapd (StartTLS and ldaps tests)',
+  },
   { name: 'python3', neededFor: 'the UCS join script parses Keycloak admin API answers with it (as on UCS)' },
 ];
 

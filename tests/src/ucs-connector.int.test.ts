@@ -93,8 +93,19 @@ describe('UCS connector against slapd', () => {
   });
 
   it('passes add, modify and deactivate to an incremental run, and a full reconcile finds a deleted user', async () => {
+    // A uid full of filter syntax: its DN goes (escaped) into the incremental run's group search.
+    await slapd.add(
+      [
+        userLdif(slapd.base, person('odd*(x)', { mail: 'odd@ucs.test' })),
+        groupLdif(slapd.base, { cn: 'odd-group', memberUids: ['odd*(x)', 'anna'] }),
+      ].join('\n\n'),
+    );
     const first = ok(await sync(slapdSettings(slapd), 'full'));
     const id = (uid: string): string => first.users.find((u) => u.username === uid)!.externalId;
+    expect(groupsOf(first).find((g) => g.name === 'odd-group')?.memberExternalIds).toHaveLength(2);
+    await slapd.modify(
+      `dn: ${userDn(slapd.base, 'odd*(x)')}\nchangetype: modify\nreplace: opentalkActivated\nopentalkActivated: FALSE\n-`,
+    );
     await slapd.add(userLdif(slapd.base, person('emil')));
     await slapd.modify(`dn: ${userDn(slapd.base, 'anna')}\nchangetype: modify\nreplace: sn\nsn: Neumann\n-`);
     await slapd.modify(
@@ -105,10 +116,15 @@ describe('UCS connector against slapd', () => {
     expect(inc.users.some((u) => u.username === 'emil')).toBe(true);
     expect(inc.deletes).toContainEqual({ type: 'user', externalId: id('ben') });
     expect(inc.users.some((u) => u.username === 'ben')).toBe(false);
+    // Groups whose members changed come again with their new member lists, though their entries did not change.
+    expect(groupsOf(inc).find((g) => g.name === 'odd-group')?.memberExternalIds).toEqual([id('anna')]);
+    expect(groupsOf(inc).find((g) => g.name === 'Domain Users')?.memberExternalIds).toEqual([id('anna')]);
 
     await slapd.remove(userDn(slapd.base, 'emil'));
     const reconcile = ok(await sync(slapdSettings(slapd), 'full'));
     expect(reconcile.users.map((u) => u.username).sort()).toEqual(['anna']);
+    await slapd.remove(groupDn(slapd.base, 'odd-group'));
+    await slapd.remove(userDn(slapd.base, 'odd*(x)'));
     await slapd.modify(
       `dn: ${userDn(slapd.base, 'ben')}\nchangetype: modify\nreplace: opentalkActivated\nopentalkActivated: TRUE\n-`,
     );

@@ -44,9 +44,9 @@ export const ucsSettings = z.object({
     .describe('Entries per LDAP page and per sync batch'),
   partitions: z
     .union([z.literal(1), z.literal(4), z.literal(16), z.literal(256)])
-    .default(4)
+    .default(1)
     .describe(
-      'Slices of the entryUUID space a full run reads one after another: each is held in memory while it is yielded, and each costs the server a scan of the candidate users',
+      'Slices of the entryUUID space a full run reads one after another: each is held in memory while it is yielded, and each costs the server a scan of the candidate users (raise for very large directories)',
     ),
   incrementalOverlapSeconds: z
     .number()

@@ -68,6 +68,12 @@ class Run {
   cursor: SyncCursor;
   /** Mail -> entryUUID of the first user seen with it in this run (a second one is skipped). */
   readonly mails = new Map<string, string>();
+  /**
+   * DNs of users an incremental run saw change: their groups are re-read too, since (de)activating
+   * a user changes a group's member list without touching the group entry. Not in the cursor: a
+   * resumed run re-reads groups by timestamp only, and the next full run corrects the rest.
+   */
+  readonly changedUserDns: string[] = [];
 
   constructor(cursor: SyncCursor) {
     this.cursor = cursor;
@@ -106,6 +112,7 @@ function userItem(run: Run, entry: Entry, attribute: string): Item | null {
   const id = entryUuid(entry);
   if (id === null) return null; // slices are defined by entryUUID; OpenLDAP always sets one
   run.seen(entry);
+  if (run.cursor.mode === 'incremental') run.changedUserDns.push(entry.dn);
   if (!isActivated(entry, attribute)) return { id, delete: { type: 'user', externalId: id } };
   const mapped = mapUser(entry);
   if ('skipped' in mapped) return { id, skipped: mapped.skipped };
@@ -179,23 +186,37 @@ async function* userPhase(ctx: Ctx, session: LdapSession, run: Run): AsyncGenera
 async function* groupPhase(ctx: Ctx, session: LdapSession, run: Run): AsyncGenerator<SyncBatch> {
   const { settings } = ctx;
   const since = run.cursor.mode === 'incremental' ? run.cursor.since : null;
-  const scope =
+  const groupType = '(univentionObjectType=groups/group)';
+  // Full: every group. Incremental: groups changed since the watermark, and groups of the users
+  // this run saw change (member DNs escaped into the filter, 100 per search).
+  const scopes =
     since === null
-      ? '(univentionObjectType=groups/group)'
-      : filter`(&(univentionObjectType=groups/group)(modifyTimestamp>=${since}))`;
+      ? [groupType]
+      : [
+          `(&${groupType}${filter`(modifyTimestamp>=${since})`})`,
+          ...Array.from({ length: Math.ceil(run.changedUserDns.length / 100) }, (_, i) => {
+            const members = run.changedUserDns
+              .slice(i * 100, i * 100 + 100)
+              .map((dn) => filter`(uniqueMember=${dn})`);
+            return `(&${groupType}(|${members.join('')}))`;
+          }),
+        ];
   const after = run.cursor.phase === 'groups' ? run.cursor.after : null;
-  const groups: { id: string; entry: Entry }[] = [];
-  for await (const page of session.pages(settings.baseDn, sliceFilter(scope, [''], 0, after), [
-    'entryUUID',
-    'cn',
-    'uniqueMember',
-    'modifyTimestamp',
-  ])) {
-    for (const entry of page) {
-      const id = entryUuid(entry);
-      if (id !== null) groups.push({ id, entry });
+  const found = new Map<string, Entry>();
+  for (const scope of scopes) {
+    for await (const page of session.pages(settings.baseDn, sliceFilter(scope, [''], 0, after), [
+      'entryUUID',
+      'cn',
+      'uniqueMember',
+      'modifyTimestamp',
+    ])) {
+      for (const entry of page) {
+        const id = entryUuid(entry);
+        if (id !== null) found.set(id, entry);
+      }
     }
   }
+  const groups = [...found].map(([id, entry]) => ({ id, entry }));
   if (groups.length === 0) return;
   groups.sort((a, b) => (a.id < b.id ? -1 : 1));
   // Members are DNs; only activated users count. memberOf (when the overlay is on) adds what
