@@ -85,8 +85,16 @@ class Run {
       this.cursor.maxSeen = stamp;
   }
 
+  /** What this run (since its start or resume) handed out, for the closing log line. */
+  readonly totals = { upserts: 0, deletes: 0, skipped: 0 };
+
   batch(items: readonly Item[], phase: SyncCursor['phase']): SyncBatch {
     const last = items[items.length - 1];
+    for (const i of items) {
+      if (i.upsert !== undefined) this.totals.upserts++;
+      if (i.delete !== undefined) this.totals.deletes++;
+      if (i.skipped !== undefined) this.totals.skipped++;
+    }
     if (last !== undefined) this.cursor = { ...this.cursor, phase, after: last.id };
     return {
       upserts: items.flatMap((i) => (i.upsert === undefined ? [] : [i.upsert])),
@@ -277,5 +285,9 @@ export async function* syncDirectory(
   }
   const done: SyncCursor = { ...run.cursor, phase: 'done', after: null };
   done.since = nextWatermark(done, ctx.settings.incrementalOverlapSeconds);
+  ctx.logger.info(
+    { mode: done.mode, ...run.totals, nextSince: done.since },
+    'UCS sync read everything in scope',
+  );
   yield { upserts: [], deletes: [], skipped: [], cursor: done };
 }
