@@ -32,10 +32,10 @@ describe('a hub with OIDC_ISSUER=<UCS Keycloak>/realms/ucs', () => {
       OIDC_ISSUER: keycloak.issuer,
       SHUTDOWN_TIMEOUT_MS: '2000',
     });
-    await waitForStatus(`${hub.url}/healthz`, 200, 45_000).catch((err: unknown) => {
+    await waitForStatus(`${hub.url}/healthz`, 200, 80_000).catch((err: unknown) => {
       throw new Error(`${String(err)}\nhub output:\n${hub.output()}`);
     });
-  });
+  }, 90_000); // a hub process starts slowly on a busy machine
   afterAll(async () => {
     await hub.stop('SIGKILL');
     await keycloak.close();
