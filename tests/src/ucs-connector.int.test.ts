@@ -225,6 +225,17 @@ describe('UCS connector against slapd', () => {
     expect(untrusted.error).toMatchObject({ code: 'invalid_settings' });
   });
 
+  it('refuses an activation attribute the schema does not define, instead of a run that matches nobody', async () => {
+    const typo = slapdSettings(slapd, { activationAttribute: 'opentalkActivted' });
+    await expect(users.check(testContext(ucsConnector.settings.parse(typo)))).rejects.toMatchObject({
+      code: 'invalid_settings',
+      message: expect.stringMatching(/no attribute opentalkActivted/) as string,
+    });
+    const result = await sync(typo, 'full');
+    expect(result.error).toMatchObject({ code: 'invalid_settings' });
+    expect(result.batches).toHaveLength(0);
+  });
+
   it('reports bad settings as invalid_settings: missing base DN, missing password, unreadable files', async () => {
     const noBase = users.check(
       testContext(ucsConnector.settings.parse(slapdSettings(slapd, { baseDn: 'dc=missing,dc=test' }))),

@@ -17,6 +17,12 @@ export interface LdapSession {
   pages(baseDn: string, filter: string, attributes: readonly string[]): AsyncGenerator<Entry[]>;
   /** Reads the base entry itself: the cheapest proof that bind and base DN are right. */
   readBase(baseDn: string): Promise<void>;
+  /**
+   * Whether the server's schema defines the attribute; `undefined` when the subschema cannot be
+   * read. A filter on an undefined attribute matches nothing without an error, and a full run
+   * that matches nothing would deactivate everyone.
+   */
+  schemaHasAttribute(name: string): Promise<boolean | undefined>;
   close(): Promise<void>;
 }
 
@@ -110,6 +116,32 @@ export async function openSession(settings: UcsSettings, signal: AbortSignal): P
         throw translateLdapError(err, 'search');
       }
       checkBound();
+    },
+    async schemaHasAttribute(name) {
+      let entries: Entry[];
+      try {
+        ({ searchEntries: entries } = await client.search('cn=Subschema', {
+          scope: 'base',
+          filter: '(objectClass=subschema)',
+          attributes: ['attributeTypes'],
+        }));
+      } catch {
+        return undefined; // some servers hide the subschema; then the hub's deactivation guard is the net
+      }
+      const definitions = entries.flatMap((e) => {
+        const raw = e['attributeTypes'];
+        return (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map(String);
+      });
+      if (definitions.length === 0) return undefined;
+      const wanted = name.toLowerCase();
+      return definitions.some((d) => {
+        const names = /NAME\s+(?:'([^']+)'|\(([^)]*)\))/i.exec(d);
+        const list =
+          names?.[1] !== undefined
+            ? [names[1]]
+            : (names?.[2]?.match(/'([^']+)'/g) ?? []).map((n) => n.slice(1, -1));
+        return list.some((n) => n.toLowerCase() === wanted);
+      });
     },
     close,
   };

@@ -1,3 +1,4 @@
+import { ConnectorError } from '@vc/connector-sdk';
 import type {
   ConnectorContext,
   DirectoryDeletion,
@@ -256,6 +257,16 @@ async function* groupPhase(ctx: Ctx, session: LdapSession, run: Run): AsyncGener
   for (const chunk of chunks(items, settings.pageSize)) yield run.batch(chunk, 'groups');
 }
 
+/** Refuses to run with an activation attribute the directory does not know (a typo, the app not installed). */
+export async function requireActivationAttribute(session: LdapSession, attribute: string): Promise<void> {
+  if ((await session.schemaHasAttribute(attribute)) === false) {
+    throw new ConnectorError(
+      'invalid_settings',
+      `the LDAP schema has no attribute ${attribute}: check activationAttribute (UCS: <appid>Activated from GenericUserActivation)`,
+    );
+  }
+}
+
 /**
  * One sync run. Batches come slice by slice in entryUUID order; the last batch carries the
  * `done` cursor with the next incremental watermark. Any failed read throws: the run never ends
@@ -278,6 +289,7 @@ export async function* syncDirectory(
   );
   const session = await open();
   try {
+    await requireActivationAttribute(session, ctx.settings.activationAttribute);
     if (run.cursor.phase === 'users') yield* userPhase(ctx, session, run);
     yield* groupPhase(ctx, session, run);
   } finally {

@@ -2,7 +2,7 @@ import { defineConnector } from '@vc/connector-sdk';
 
 import { openSession } from './ldap-session.js';
 import { ucsSettings } from './settings.js';
-import { syncDirectory } from './sync.js';
+import { requireActivationAttribute, syncDirectory } from './sync.js';
 
 /**
  * Univention Corporate Server: activated users (`<appid>Activated=TRUE`) and their groups from
@@ -21,6 +21,7 @@ export const ucsConnector = defineConnector({
         const session = await openSession(ctx.settings, ctx.signal);
         try {
           await session.readBase(ctx.settings.baseDn);
+          await requireActivationAttribute(session, ctx.settings.activationAttribute);
         } finally {
           await session.close();
         }
