@@ -215,7 +215,17 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
     let stderr = '';
     proc.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child = proc;
-    exited = new Promise((resolve) => proc.once('exit', () => resolve()));
+    // A test process that dies must not leave a slapd behind on a shared machine.
+    const killOnExit = (): void => {
+      proc.kill('SIGKILL');
+    };
+    process.once('exit', killOnExit);
+    exited = new Promise((resolve) =>
+      proc.once('exit', () => {
+        process.removeListener('exit', killOnExit);
+        resolve();
+      }),
+    );
     try {
       await Promise.race([
         waitForPort(port, 15_000),
