@@ -4,7 +4,7 @@ import { jobType, UnrecoverableJobError, type JobContext, type JobQueue } from '
 import type { Logger } from '../logging/logger.js';
 import type { OutboxJobPayload, OutboxSubscription } from '../outbox/outbox-dispatcher.js';
 import type { Db } from '../storage/repository-support.js';
-import { createMessageComposer, type DkimSettings } from './compose-message.js';
+import { createMessageComposer, type ComposedMessage, type DkimSettings } from './compose-message.js';
 import { createMailRepository } from './mail-repository.js';
 import type { MailSettings } from './mail-model.js';
 import { MailSendError, type MailTransport } from './mail-transport.js';
@@ -32,7 +32,7 @@ export interface MailServiceOptions {
   readonly logger: Logger;
   readonly dkim?: DkimSettings;
   readonly retry?: MailRetryPolicy;
-  /** Mails sent at the same time by this process (default 5, the SMTP pool's connections). */
+  /** Deliveries in flight in this process (default 10: SMTP waits overlap with database commits). */
   readonly concurrency?: number;
   readonly now?: () => Date;
 }
@@ -79,22 +79,25 @@ export function createMailService(options: MailServiceOptions): MailService {
 
   async function plan(payload: OutboxJobPayload): Promise<void> {
     const { tenantId, messageId: outboxId } = payload;
-    if (await repository.isPlanned(tenantId, outboxId)) return;
     const base = typeof options.publicUrl === 'string' ? options.publicUrl : options.publicUrl();
     const contexts = await planMails(options.db, payload, options.settings, base.replace(/\/+$/, ''), now());
     const stamp = now();
-    const ids: string[] = [];
-    for (const context of contexts) {
-      const message = await composer.compose(context, stamp);
-      await repository.record(tenantId, message);
-      ids.push(message.messageId);
+    const messages: ComposedMessage[] = [];
+    for (const context of contexts) messages.push(await composer.compose(context, stamp));
+    // Recorded together with the plan: after a crash, either both are there (and the sweep sends
+    // what is pending) or neither (and the sweep plans the outbox message again). A second run
+    // renders the same Message-IDs, which the records already hold.
+    await options.db.transaction().execute(async (trx) => {
+      const records = createMailRepository(trx);
+      for (const message of messages) await records.record(tenantId, message);
+      await records.markPlanned(tenantId, outboxId, messages.length);
+    });
+    for (const { messageId } of messages) {
+      await options.queue.enqueue(mailDeliverJob, { tenantId, messageId }, deliverOptions(messageId));
     }
-    for (const id of ids) {
-      await options.queue.enqueue(mailDeliverJob, { tenantId, messageId: id }, deliverOptions(id));
+    if (messages.length > 0) {
+      log.debug({ tenant: tenantId, topic: payload.topic, count: messages.length }, 'mails planned');
     }
-    await repository.markPlanned(tenantId, outboxId, ids.length);
-    if (ids.length > 0)
-      log.debug({ tenant: tenantId, topic: payload.topic, count: ids.length }, 'mails planned');
   }
 
   async function deliver(job: { tenantId: string; messageId: string }, context: JobContext): Promise<void> {
@@ -137,8 +140,8 @@ export function createMailService(options: MailServiceOptions): MailService {
     subscription: { job: mailPlanJob, topics: mailTopics },
     transport: options.transport,
     register() {
-      options.queue.register(mailPlanJob, plan, { concurrency: 2 });
-      options.queue.register(mailDeliverJob, deliver, { concurrency: options.concurrency ?? 5 });
+      options.queue.register(mailPlanJob, plan, { concurrency: 4 });
+      options.queue.register(mailDeliverJob, deliver, { concurrency: options.concurrency ?? 10 });
     },
     async sweep() {
       const at = now();

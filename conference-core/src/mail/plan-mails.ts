@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 
 import type { JsonValue } from '../json.js';
-import { createDialInRepository } from '../storage/dial-in-repository.js';
 import {
   createEventExceptionRepository,
   type EventException,
@@ -10,9 +9,6 @@ import { createEventRepository, type ScheduledEvent } from '../storage/event-rep
 import { createGuestLinkRepository } from '../storage/guest-link-repository.js';
 import type { InviteRole } from '../storage/invite-repository.js';
 import { allUuids, isUuid, type Db } from '../storage/repository-support.js';
-import { createRoomRepository } from '../storage/room-repository.js';
-import type { User } from '../storage/user-repository.js';
-import { createUserRepository } from '../storage/user-repository.js';
 import type { MailKind } from './mail-repository.js';
 import {
   mailLanguage,
@@ -43,6 +39,16 @@ interface InviteeRef {
   readonly userId: string | null;
   readonly email: string | null;
   readonly role: InviteRole;
+}
+
+/** The account of an invited user, as far as a mail needs it. */
+interface MailUser {
+  readonly email: string;
+  readonly displayName: string;
+  readonly language: string | null;
+  readonly timeZone: string | null;
+  readonly lastLoginAt: Date | null;
+  readonly disabledAt: Date | null;
 }
 
 type Payload = Readonly<Record<string, JsonValue>>;
@@ -123,10 +129,9 @@ export async function planMails(
       return [];
   }
   if (invitees.length === 0) return [];
-  const organizer = await createUserRepository(db).findById(tenantId, event.createdBy);
-  if (organizer === undefined) return [];
-  const room = await createRoomRepository(db).findById(tenantId, event.roomId);
-  const dialIn = await createDialInRepository(db).get(tenantId, event.roomId);
+  const setting = await roomSetting(db, tenantId, event);
+  if (setting === undefined) return [];
+  const { organizer } = setting;
   const users = await usersById(
     db,
     tenantId,
@@ -136,6 +141,7 @@ export async function planMails(
     invitees.some((i) => i.userId === null) && kind !== 'uninvite'
       ? await guestLink(db, tenantId, event, publicUrl, now)
       : null;
+  const dialIn = setting.dialIn;
   const mailEvent = fromEvent(event);
   const series = exceptions.map((x) => toOccurrence(event, x, x.instanceStart));
   const contexts: MailContext[] = [];
@@ -153,11 +159,8 @@ export async function planMails(
       recipient,
       joinUrl: `${publicUrl}/rooms/${event.roomId}`,
       guestUrl,
-      dialIn:
-        dialIn === undefined
-          ? null
-          : { number: settings.dialInNumber, conferenceId: dialIn.conferenceId, pin: dialIn.pin },
-      password: room?.password ?? null,
+      dialIn: dialIn === null ? null : { number: settings.dialInNumber, ...dialIn },
+      password: setting.password,
     });
   }
   return contexts;
@@ -190,7 +193,7 @@ async function planCancellation(
   const organizer =
     organizerId === null || !isUuid(organizerId)
       ? undefined
-      : await createUserRepository(db).findById(tenantId, organizerId);
+      : (await usersById(db, tenantId, [organizerId])).get(organizerId);
   if (organizer === undefined) return [];
   const users = await usersById(
     db,
@@ -256,22 +259,81 @@ async function currentInvitees(
   return rows.map((row) => ({ userId: row.invitee_user_id, email: row.email, role: row.role }));
 }
 
-async function usersById(db: Db, tenantId: string, ids: readonly string[]): Promise<Map<string, User>> {
-  const users = createUserRepository(db);
-  const found = new Map<string, User>();
-  // Invitee lists are short; one lookup each keeps to the repository's tenant-checked reads.
-  for (const id of new Set(ids)) {
-    if (!isUuid(id)) continue;
-    const user = await users.findById(tenantId, id);
-    if (user !== undefined) found.set(id, user);
-  }
-  return found;
+async function usersById(db: Db, tenantId: string, ids: readonly string[]): Promise<Map<string, MailUser>> {
+  const wanted = [...new Set(ids)].filter(isUuid);
+  if (wanted.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('users')
+    .select(['id', 'email', 'display_name', 'language', 'time_zone', 'last_login_at', 'disabled_at'])
+    .where('tenant_id', '=', tenantId)
+    .where('id', 'in', wanted)
+    .execute();
+  return new Map(
+    rows.map((row) => [
+      row.id,
+      {
+        email: row.email,
+        displayName: row.display_name,
+        language: row.language,
+        timeZone: row.time_zone,
+        lastLoginAt: row.last_login_at,
+        disabledAt: row.disabled_at,
+      },
+    ]),
+  );
+}
+
+/** The organizer, the room's password and its dial-in, in one read. */
+async function roomSetting(
+  db: Db,
+  tenantId: string,
+  event: ScheduledEvent,
+): Promise<
+  | { organizer: MailUser; password: string | null; dialIn: { conferenceId: string; pin: string } | null }
+  | undefined
+> {
+  const row = await db
+    .selectFrom('users as organizer')
+    .leftJoin('rooms', (join) => join.on('rooms.tenant_id', '=', tenantId).on('rooms.id', '=', event.roomId))
+    .leftJoin('dial_in', (join) =>
+      join.on('dial_in.tenant_id', '=', tenantId).on('dial_in.room_id', '=', event.roomId),
+    )
+    .select([
+      'organizer.email',
+      'organizer.display_name',
+      'organizer.language',
+      'organizer.time_zone',
+      'organizer.last_login_at',
+      'organizer.disabled_at',
+      'rooms.password',
+      'dial_in.conference_id',
+      'dial_in.pin',
+    ])
+    .where('organizer.tenant_id', '=', tenantId)
+    .where('organizer.id', '=', event.createdBy)
+    .executeTakeFirst();
+  if (row === undefined) return undefined;
+  return {
+    organizer: {
+      email: row.email,
+      displayName: row.display_name,
+      language: row.language,
+      timeZone: row.time_zone,
+      lastLoginAt: row.last_login_at,
+      disabledAt: row.disabled_at,
+    },
+    password: row.password ?? null,
+    dialIn:
+      row.conference_id === null || row.pin === null
+        ? null
+        : { conferenceId: row.conference_id, pin: row.pin },
+  };
 }
 
 function toRecipient(
   invitee: InviteeRef,
-  users: Map<string, User>,
-  organizer: User,
+  users: Map<string, MailUser>,
+  organizer: MailUser,
   settings: MailSettings,
   eventZone: string | null,
 ): MailRecipient | undefined {
