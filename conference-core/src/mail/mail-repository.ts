@@ -42,7 +42,7 @@ export interface UnfinishedDelivery {
 }
 
 export interface MailRepository {
-  /** Records a rendered message; false when one with that Message-ID exists (rendered before). */
+  /** Records a rendered message; false when the tenant has one with that Message-ID (rendered before). */
   record(tenantId: string, delivery: NewMailDelivery): Promise<boolean>;
   find(tenantId: string, messageId: string): Promise<MailDelivery | undefined>;
   /** A try that failed and will be retried. */
@@ -109,7 +109,7 @@ export function createMailRepository(db: Db): MailRepository {
           sender: delivery.sender,
           raw: delivery.raw,
         })
-        .onConflict((conflict) => conflict.column('message_id').doNothing())
+        .onConflict((conflict) => conflict.columns(['tenant_id', 'message_id']).doNothing())
         .returning('message_id')
         .executeTakeFirst();
       return row !== undefined;
@@ -160,7 +160,7 @@ export function createMailRepository(db: Db): MailRepository {
       await db
         .insertInto('mail_plans')
         .values({ tenant_id: tenantId, outbox_id: outboxId, messages })
-        .onConflict((conflict) => conflict.column('outbox_id').doNothing())
+        .onConflict((conflict) => conflict.columns(['tenant_id', 'outbox_id']).doNothing())
         .execute();
     },
 
@@ -202,6 +202,7 @@ export function createMailRepository(db: Db): MailRepository {
               eb
                 .selectFrom('mail_plans')
                 .select('outbox_id')
+                .whereRef('mail_plans.tenant_id', '=', 'outbox.tenant_id')
                 .whereRef('mail_plans.outbox_id', '=', 'outbox.id'),
             ),
           ),

@@ -5,15 +5,16 @@ import { sql, type Kysely } from 'kysely';
  * idempotent and lets a restarted hub finish what a crash interrupted), and one row per outbox
  * message whose mails were planned.
  *
- * `message_id` is the primary key on its own: it is derived from (event, revision, recipient,
- * kind) and carries the event's uuid, so it is unique across tenants. The raw RFC 5322 message is
- * kept as text: nodemailer encodes every header and body part to 7-bit ASCII.
+ * Keys start with the tenant, like every other table: a Message-ID (derived from event, revision,
+ * recipient and kind) or an outbox id of one tenant can never collide with or reveal another's.
+ * The raw RFC 5322 message is kept as text: nodemailer encodes every header and body part to
+ * 7-bit ASCII.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('mail_deliveries')
-    .addColumn('message_id', 'text', (col) => col.primaryKey())
     .addColumn('tenant_id', 'uuid', (col) => col.notNull().references('tenants.id'))
+    .addColumn('message_id', 'text', (col) => col.notNull())
     // No foreign key: a cancellation mail outlives the event it cancels.
     .addColumn('event_id', 'uuid', (col) => col.notNull())
     .addColumn('kind', 'text', (col) => col.notNull())
@@ -28,6 +29,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
     .addColumn('updated_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
     .addColumn('sent_at', 'timestamptz')
+    .addPrimaryKeyConstraint('mail_deliveries_pkey', ['tenant_id', 'message_id'])
     .addCheckConstraint('mail_deliveries_kind', sql`kind in ('invite', 'update', 'cancel', 'uninvite')`)
     .addCheckConstraint('mail_deliveries_status', sql`status in ('pending', 'sent', 'dead')`)
     .execute();
@@ -42,10 +44,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('mail_plans')
-    .addColumn('outbox_id', 'bigint', (col) => col.primaryKey())
     .addColumn('tenant_id', 'uuid', (col) => col.notNull().references('tenants.id'))
+    .addColumn('outbox_id', 'bigint', (col) => col.notNull())
     .addColumn('messages', 'integer', (col) => col.notNull())
     .addColumn('planned_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+    .addPrimaryKeyConstraint('mail_plans_pkey', ['tenant_id', 'outbox_id'])
     .execute();
 }
 
