@@ -53,6 +53,11 @@ export interface MailRepository {
   markDead(tenantId: string, messageId: string, error: string): Promise<boolean>;
   /** Newest first. */
   listByStatus(tenantId: string, status: MailStatus, limit: number): Promise<MailDelivery[]>;
+  /**
+   * Records the mails of an outbox message and that it is planned, in one statement (atomic, one
+   * round trip); a mail whose Message-ID the tenant has already is left as it is.
+   */
+  recordPlan(tenantId: string, outboxId: number, deliveries: readonly NewMailDelivery[]): Promise<void>;
   /** Remembers that the mails of an outbox message are recorded. */
   markPlanned(tenantId: string, outboxId: number, messages: number): Promise<void>;
   isPlanned(tenantId: string, outboxId: number): Promise<boolean>;
@@ -95,24 +100,50 @@ export function createMailRepository(db: Db): MailRepository {
     return result.numUpdatedRows > 0n;
   };
 
+  const toRow = (tenantId: string, delivery: NewMailDelivery) => ({
+    tenant_id: tenantId,
+    message_id: delivery.messageId,
+    event_id: delivery.eventId,
+    kind: delivery.kind,
+    recipient: delivery.recipient,
+    subject: delivery.subject,
+    sender: delivery.sender,
+    raw: delivery.raw,
+  });
+
   return {
+    async recordPlan(tenantId, outboxId, deliveries) {
+      const plan = { tenant_id: tenantId, outbox_id: outboxId, messages: deliveries.length };
+      if (deliveries.length === 0) {
+        await db
+          .insertInto('mail_plans')
+          .values(plan)
+          .onConflict((conflict) => conflict.columns(['tenant_id', 'outbox_id']).doNothing())
+          .execute();
+        return;
+      }
+      await db
+        .with('recorded', (w) =>
+          w
+            .insertInto('mail_deliveries')
+            .values(deliveries.map((delivery) => toRow(tenantId, delivery)))
+            .onConflict((conflict) => conflict.columns(['tenant_id', 'message_id']).doNothing())
+            .returning('message_id'),
+        )
+        .insertInto('mail_plans')
+        .values(plan)
+        .onConflict((conflict) => conflict.columns(['tenant_id', 'outbox_id']).doNothing())
+        .execute();
+    },
+
     async record(tenantId, delivery) {
-      const row = await db
+      const inserted = await db
         .insertInto('mail_deliveries')
-        .values({
-          tenant_id: tenantId,
-          message_id: delivery.messageId,
-          event_id: delivery.eventId,
-          kind: delivery.kind,
-          recipient: delivery.recipient,
-          subject: delivery.subject,
-          sender: delivery.sender,
-          raw: delivery.raw,
-        })
+        .values(toRow(tenantId, delivery))
         .onConflict((conflict) => conflict.columns(['tenant_id', 'message_id']).doNothing())
         .returning('message_id')
         .executeTakeFirst();
-      return row !== undefined;
+      return inserted !== undefined;
     },
 
     async find(tenantId, messageId) {

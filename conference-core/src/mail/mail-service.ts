@@ -84,14 +84,10 @@ export function createMailService(options: MailServiceOptions): MailService {
     const stamp = now();
     const messages: ComposedMessage[] = [];
     for (const context of contexts) messages.push(await composer.compose(context, stamp));
-    // Recorded together with the plan: after a crash, either both are there (and the sweep sends
-    // what is pending) or neither (and the sweep plans the outbox message again). A second run
-    // renders the same Message-IDs, which the records already hold.
-    await options.db.transaction().execute(async (trx) => {
-      const records = createMailRepository(trx);
-      for (const message of messages) await records.record(tenantId, message);
-      await records.markPlanned(tenantId, outboxId, messages.length);
-    });
+    // Recorded together with the plan, in one statement: after a crash, either both are there
+    // (and the sweep sends what is pending) or neither (and the sweep plans the outbox message
+    // again). A second run renders the same Message-IDs, which the records already hold.
+    await repository.recordPlan(tenantId, outboxId, messages);
     for (const { messageId } of messages) {
       await options.queue.enqueue(mailDeliverJob, { tenantId, messageId }, deliverOptions(messageId));
     }

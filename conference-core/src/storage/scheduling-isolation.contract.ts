@@ -70,6 +70,8 @@ export function describeIsolationContract({ db }: SchedulingContext): void {
       await mail.record(a.tenantId, aMail(a.event.id, 'dead'));
       await mail.markDead(a.tenantId, aMail(a.event.id, 'dead').messageId, '550 no such user');
       await mail.markPlanned(a.tenantId, 1, 1);
+      await mail.record(a.tenantId, aMail(a.event.id, 'sent'));
+      await mail.markSent(a.tenantId, aMail(a.event.id, 'sent').messageId, 'smtp');
       // A message the queue took whose mails were never planned.
       await db()
         .transaction()
@@ -288,15 +290,18 @@ export function describeIsolationContract({ db }: SchedulingContext): void {
       await probeAll<MailRepository>({
         // B may hold a mail with the same Message-ID (keys start with the tenant); A's stays as it was.
         record: async () => expect(await mail.record(B, pending)).toBe(true),
-        find: async () =>
-          expect((await mail.find(B, aMail(a.event.id, 'dead').messageId))?.tenantId).not.toBe(a.tenantId),
+        recordPlan: async () => {
+          await mail.recordPlan(B, 1, [aMail(a.event.id, 'dead')]);
+          expect((await mail.find(B, aMail(a.event.id, 'dead').messageId))?.status).toBe('pending');
+        },
+        find: async () => expect(await mail.find(B, aMail(a.event.id, 'sent').messageId)).toBeUndefined(),
         recordFailure: async () => {
           await mail.recordFailure(B, aMail(a.event.id, 'dead').messageId, 'probe');
         },
         markSent: async () =>
-          expect(await mail.markSent(B, aMail(a.event.id, 'dead').messageId, 'smtp')).toBe(false),
+          expect(await mail.markSent(B, aMail(a.event.id, 'sent').messageId, 'smtp')).toBe(false),
         markDead: async () =>
-          expect(await mail.markDead(B, aMail(a.event.id, 'dead').messageId, 'probe')).toBe(false),
+          expect(await mail.markDead(B, aMail(a.event.id, 'sent').messageId, 'probe')).toBe(false),
         listByStatus: async () => expect(await mail.listByStatus(B, 'dead', 100)).toEqual([]),
         markPlanned: async () => {
           await mail.markPlanned(B, 1, 0);
