@@ -1,4 +1,4 @@
-import ICAL from 'ical.js';
+import type ICALModule from 'ical.js';
 
 import { createEventRepository } from '../storage/event-repository.js';
 import type { InviteStatus } from '../storage/invite-repository.js';
@@ -22,9 +22,13 @@ const answers: Readonly<Record<string, ImipReply['status']>> = {
   TENTATIVE: 'tentative',
 };
 
+/** ical.js is loaded on the first reply: few hubs take replies, every hub starts. */
+let icalModule: Promise<typeof ICALModule> | undefined;
+
 /** Reads a METHOD:REPLY object with exactly one attendee and a final answer; says why otherwise. */
-export function parseImipReply(text: string): ParsedReply {
-  let root: ICAL.Component;
+export async function parseImipReply(text: string): Promise<ParsedReply> {
+  const ICAL = await (icalModule ??= import('ical.js').then((m) => m.default));
+  let root: ICALModule.Component;
   try {
     root = new ICAL.Component(ICAL.parse(text) as unknown[]);
   } catch (error) {

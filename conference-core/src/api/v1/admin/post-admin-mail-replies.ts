@@ -30,7 +30,7 @@ export const postAdminMailReplies = defineEndpoint({
   },
   handle: async ({ principal, body }, deps) => {
     const admin = requireTenantAdmin(principal);
-    const parsed = parseImipReply(body.ics);
+    const parsed = await parseImipReply(body.ics);
     if (!parsed.ok) throw validationProblem([{ field: 'body.ics', message: parsed.message }]);
     const result = await applyImipReply(deps.db, admin.tenantId, parsed.reply);
     if (!result.ok) {
