@@ -10,3 +10,13 @@ export * from './security/index.js';
 export * from './outbox/index.js';
 export * from './recurrence/index.js';
 export { withTimeout } from './timeout.js';
+export * from './mail/index.js';
+export { createEventService, SchedulingError } from './scheduling/event-service.js';
+export type {
+  Actor,
+  EventInput,
+  EventService,
+  InstanceChange,
+  MutationOptions,
+  NewInviteInput,
+} from './scheduling/event-service.js';

@@ -84,6 +84,26 @@ const envSchema = z.object({
       .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { error: 'expected a lowercase slug (letters, digits, dashes)' }),
   ).transform((v) => v ?? 'vc'),
   DEV_IDP_CALL_IN_SECRET: optional(z.string().min(16, { error: 'expected at least 16 characters' })),
+  SMTP_URL: optional(urlWithScheme(['smtp:', 'smtps:'])),
+  SMTP_POOL_SIZE: z.preprocess((v) => (v === '' ? undefined : v), integer(1, 100).default(5)),
+  MAIL_FROM: optional(
+    z.string().regex(/^[^\r\n<>]*<[^\s<>@]+@[^\s<>@]+>$|^[^\s<>@]+@[^\s<>@]+$/, {
+      error: 'expected an address like noreply@example.org or "vc-hub <noreply@example.org>"',
+    }),
+  ).transform((v) => v ?? 'vc-hub <noreply@localhost>'),
+  MAIL_DEFAULT_LANGUAGE: optional(z.enum(['de', 'en'], { error: 'expected de or en' })).transform(
+    (v) => v ?? 'en',
+  ),
+  MAIL_DIAL_IN_NUMBER: optional(
+    z.string().regex(/^\+?[0-9 ()/-]{3,40}$/, { error: 'expected a phone number like +49 30 1234567' }),
+  ),
+  MAIL_MAX_ATTEMPTS: z.preprocess((v) => (v === '' ? undefined : v), integer(1, 50).default(8)),
+  MAIL_RETRY_DELAY_MS: z.preprocess((v) => (v === '' ? undefined : v), integer(0, 3_600_000).default(5000)),
+  DKIM_DOMAIN: optional(z.string().regex(/^[A-Za-z0-9.-]+$/, { error: 'expected a domain name' })),
+  DKIM_SELECTOR: optional(z.string().regex(/^[A-Za-z0-9._-]+$/, { error: 'expected a DNS label' })),
+  DKIM_PRIVATE_KEY_FILE: optional(
+    z.string().refine((path) => existsSync(path), { error: 'the file does not exist' }),
+  ),
 });
 
 /**
@@ -92,6 +112,14 @@ const envSchema = z.object({
  * issuer is trusted: with none, nobody could sign in; with two, tokens of one would be refused.
  */
 const checkedEnvSchema = envSchema.superRefine((e, ctx) => {
+  const dkim = [e.DKIM_DOMAIN, e.DKIM_SELECTOR, e.DKIM_PRIVATE_KEY_FILE].filter((v) => v !== undefined);
+  if (dkim.length !== 0 && dkim.length !== 3) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['DKIM_DOMAIN'],
+      message: 'DKIM signing needs all of DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE, or none',
+    });
+  }
   const cluster = e.DATABASE_URL !== undefined || e.REDIS_URL !== undefined;
   if (e.DEV_IDP === 'off' && e.OIDC_ISSUER === undefined) {
     ctx.addIssue({
@@ -123,7 +151,7 @@ const checkedEnvSchema = envSchema.superRefine((e, ctx) => {
 export const configVariables: readonly string[] = Object.keys(envSchema.shape);
 
 /** Settings whose values never appear in a message or a log line. */
-const secretVariables = new Set(['DATABASE_URL', 'REDIS_URL', 'DEV_IDP_CALL_IN_SECRET']);
+const secretVariables = new Set(['DATABASE_URL', 'REDIS_URL', 'DEV_IDP_CALL_IN_SECRET', 'SMTP_URL']);
 
 export interface HubConfig {
   readonly port: number;
@@ -152,6 +180,20 @@ export interface HubConfig {
   readonly devIdpRealm: string;
   /** Secret of the development issuer's `vc-call-in` client; undefined: generated into DATA_DIR. */
   readonly devIdpCallInSecret: string | undefined;
+  readonly mail: MailConfig;
+}
+
+export interface MailConfig {
+  /** Unset: mail is written to DATA_DIR/mail-outbox as .eml files (embedded mode). */
+  readonly smtpUrl: string | undefined;
+  readonly smtpPoolSize: number;
+  readonly from: string;
+  readonly defaultLanguage: 'de' | 'en';
+  readonly dialInNumber: string | undefined;
+  readonly maxAttempts: number;
+  readonly retryDelayMs: number;
+  readonly dkim:
+    { readonly domain: string; readonly selector: string; readonly privateKeyFile: string } | undefined;
 }
 
 export type ConfigResult = { ok: true; config: HubConfig } | { ok: false; problems: string[] };
@@ -195,6 +237,21 @@ export function parseConfig(
       devIdp: e.DEV_IDP === 'on' || (e.DEV_IDP === 'auto' && e.OIDC_ISSUER === undefined),
       devIdpRealm: e.DEV_IDP_REALM,
       devIdpCallInSecret: e.DEV_IDP_CALL_IN_SECRET,
+      mail: Object.freeze({
+        smtpUrl: e.SMTP_URL,
+        smtpPoolSize: e.SMTP_POOL_SIZE,
+        from: e.MAIL_FROM,
+        defaultLanguage: e.MAIL_DEFAULT_LANGUAGE,
+        dialInNumber: e.MAIL_DIAL_IN_NUMBER,
+        maxAttempts: e.MAIL_MAX_ATTEMPTS,
+        retryDelayMs: e.MAIL_RETRY_DELAY_MS,
+        dkim:
+          e.DKIM_DOMAIN !== undefined &&
+          e.DKIM_SELECTOR !== undefined &&
+          e.DKIM_PRIVATE_KEY_FILE !== undefined
+            ? { domain: e.DKIM_DOMAIN, selector: e.DKIM_SELECTOR, privateKeyFile: e.DKIM_PRIVATE_KEY_FILE }
+            : undefined,
+      }),
     }),
   };
 }
@@ -224,6 +281,7 @@ export function describeBackends(config: HubConfig): Record<string, string> {
     jobs: config.redisUrl === undefined ? 'in-process' : 'bullmq',
     roles: config.roles.join(','),
     identity: config.devIdp ? 'development issuer' : `oidc (${config.oidcIssuer ?? ''})`,
+    mail: config.mail.smtpUrl === undefined ? `outbox folder (${config.dataDir}/mail-outbox)` : 'smtp',
   };
 }
 

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 
 import {
   BullMqJobQueue,
@@ -26,6 +28,11 @@ import {
   createPrincipalResolver,
   createTokenVerifier,
   type Authenticator,
+  createFolderTransport,
+  createMailService,
+  createSmtpTransport,
+  type MailService,
+  type MailTransport,
 } from '@vc/conference-core';
 
 import { describeBackends, hubUrl, type HubConfig } from './config.js';
@@ -84,10 +91,22 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
     bySource: createAttemptLimiter(config, passwordBySource, 'vc-attempts-source'),
     byTarget: createAttemptLimiter(config, secretByTarget, 'vc-attempts-target'),
   };
-  // Domain events reach the job queue through the outbox; consumers (mail, calendar write-back,
-  // signaling) subscribe with their issues.
-  const outbox = createOutboxDispatcher({ db: database.db, queue, subscriptions: [], logger });
   const runsOutbox = config.roles.includes('worker');
+  const mailOutboxDir = config.mail.smtpUrl === undefined ? join(config.dataDir, 'mail-outbox') : undefined;
+  // Domain events reach the job queue through the outbox; consumers (calendar write-back,
+  // signaling) subscribe with their issues.
+  let mail: MailService | undefined;
+  // Links in mails need the hub's address, known once the server listens (PORT=0 in tests).
+  let address = hubUrl(config, config.port);
+  const outbox = createOutboxDispatcher({
+    db: database.db,
+    queue,
+    subscriptions: runsOutbox
+      ? [(mail = createMail(config, database, queue, logger, () => address)).subscription]
+      : [],
+    logger,
+  });
+  mail?.register();
 
   let databaseReady = false;
   let lastDatabaseError = 'connecting';
@@ -108,6 +127,7 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
   // hub's URL, which is only known once the port is (PORT=0).
   const server = await listen(config);
   const url = hubUrl(config, (server.address() as AddressInfo).port);
+  address = url;
   const devIdp = preparedIdp?.mount({
     baseUrl: `${url}/idp`,
     realm: config.devIdpRealm,
@@ -129,6 +149,7 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
         tickets,
         attempts,
         signalingUrl: `${url.replace(/^http/, 'ws')}/signaling`,
+        mailOutboxDir,
         outboxWritten: () => {
           if (runsOutbox) outbox.wake();
         },
@@ -152,6 +173,7 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
     if (runsOutbox) {
       await queue.start();
       outbox.start();
+      await mail?.sweep();
     }
     logger.info({}, 'hub ready');
   });
@@ -174,6 +196,7 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
       ]);
       await prepared.catch(() => undefined);
       await outbox.stop();
+      await mail?.transport.close();
       await Promise.all([tickets.close(), attempts.bySource.close(), attempts.byTarget.close()]);
       await database.close();
       logger.info({}, 'stopped');
@@ -185,6 +208,46 @@ function createQueue(config: HubConfig, logger: Logger): JobQueue {
   return config.redisUrl === undefined
     ? new InProcessJobQueue({ logger })
     : new BullMqJobQueue({ redisUrl: config.redisUrl, logger });
+}
+
+/**
+ * Invitation mail: SMTP when SMTP_URL is set, otherwise `.eml` files in DATA_DIR/mail-outbox.
+ * Links in mails point at PUBLIC_URL (or the local address when it is unset).
+ */
+function createMail(
+  config: HubConfig,
+  database: DatabaseHandle,
+  queue: JobQueue,
+  logger: Logger,
+  publicUrl: () => string,
+): MailService {
+  const { mail } = config;
+  const transport: MailTransport =
+    mail.smtpUrl === undefined
+      ? createFolderTransport(join(config.dataDir, 'mail-outbox'))
+      : createSmtpTransport({ url: mail.smtpUrl, maxConnections: mail.smtpPoolSize });
+  return createMailService({
+    db: database.db,
+    queue,
+    transport,
+    publicUrl,
+    logger,
+    settings: {
+      from: mail.from,
+      defaultLanguage: mail.defaultLanguage,
+      dialInNumber: mail.dialInNumber ?? null,
+      productName: 'vc-hub',
+    },
+    retry: { attempts: mail.maxAttempts, initialDelayMs: mail.retryDelayMs },
+    concurrency: mail.smtpPoolSize,
+    ...(mail.dkim !== undefined && {
+      dkim: {
+        domainName: mail.dkim.domain,
+        keySelector: mail.dkim.selector,
+        privateKey: readFileSync(mail.dkim.privateKeyFile, 'utf8'),
+      },
+    }),
+  });
 }
 
 function createTicketStore(config: HubConfig): TicketStore {

@@ -1,7 +1,13 @@
 import { apiBenchmark } from './api.js';
 import type { Benchmark } from './benchmark.js';
 import { jobsBenchmark } from './jobs.js';
+import { mailBenchmark } from './mail.js';
 import { syncLdapBenchmark } from './sync-ldap.js';
 
 /** Every benchmark `npm run bench -- <name>` knows; add new ones here. */
-export const benchmarks: readonly Benchmark[] = [apiBenchmark, jobsBenchmark, syncLdapBenchmark];
+export const benchmarks: readonly Benchmark[] = [
+  apiBenchmark,
+  jobsBenchmark,
+  mailBenchmark,
+  syncLdapBenchmark,
+];

@@ -99,6 +99,16 @@ const probes: Record<string, Probe> = {
   putRoomSip: { expect: notFound, body: () => ({ password: '1111', lobby: true }) },
   deleteRoomSip: { expect: notFound },
   postRoomStart: { expect: notFound, body: () => ({ password: 'a-secret' }) },
+  // Tenant administrators only (mallory is none); an admin of another tenant sees only their own
+  // tenant's mail (tests/src/api-mail.int.test.ts).
+  getAdminMailDeadLetters: { expect: { kind: 'forbidden' } },
+  getAdminMailOutbox: { expect: { kind: 'forbidden' } },
+  postAdminMailReplies: {
+    expect: { kind: 'forbidden' },
+    body: (a) => ({
+      ics: `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:${a.eventId}\r\nATTENDEE;PARTSTAT=DECLINED:mailto:bob@example.test\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n`,
+    }),
+  },
 };
 
 function pathWithAsIds(path: string, a: AsData): string {

@@ -275,6 +275,12 @@ export function createEventService({ db, outboxWritten }: EventServiceOptions) {
         await append(trx, actor, 'event.cancelled', eventId, options, {
           revision: current.revision,
           title: current.title,
+          description: current.description,
+          room_id: current.roomId,
+          created_by: current.createdBy,
+          is_time_independent: current.isTimeIndependent,
+          is_all_day: current.isAllDay,
+          series_ends_at: current.seriesEndsAt?.toISOString() ?? null,
           starts_at: current.startsAt?.toISOString() ?? null,
           ends_at: current.endsAt?.toISOString() ?? null,
           time_zone: current.timeZone,

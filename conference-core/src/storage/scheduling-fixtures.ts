@@ -161,6 +161,8 @@ const TENANT_TABLES = [
   'dial_in',
   'outbox',
   'calendar_feed_tokens',
+  'mail_deliveries',
+  'mail_plans',
 ] as const;
 
 /** Every row of the tenant in every scheduling table, to compare before and after. */

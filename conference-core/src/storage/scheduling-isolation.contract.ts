@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createMailRepository, type MailRepository } from '../mail/mail-repository.js';
 import { createCalendarFeedRepository, type CalendarFeedRepository } from './calendar-feed-repository.js';
 import { createDialInRepository, type DialInRepository } from './dial-in-repository.js';
 import {
@@ -64,6 +65,25 @@ export function describeIsolationContract({ db }: SchedulingContext): void {
             payload: {},
           }),
         );
+      const mail = createMailRepository(db());
+      await mail.record(a.tenantId, aMail(a.event.id, 'pending'));
+      await mail.record(a.tenantId, aMail(a.event.id, 'dead'));
+      await mail.markDead(a.tenantId, aMail(a.event.id, 'dead').messageId, '550 no such user');
+      await mail.markPlanned(a.tenantId, 1, 1);
+      await mail.record(a.tenantId, aMail(a.event.id, 'sent'));
+      await mail.markSent(a.tenantId, aMail(a.event.id, 'sent').messageId, 'smtp');
+      // A message the queue took whose mails were never planned.
+      await db()
+        .transaction()
+        .execute(async (trx) => {
+          const outbox = createOutboxRepository(trx);
+          const message = await outbox.append(trx, a.tenantId, {
+            topic: 'event.updated',
+            aggregateId: a.event.id,
+            payload: {},
+          });
+          await outbox.markDispatched([message.id]);
+        });
     });
 
     it('users: another tenant finds, links, changes and searches nothing, and may reuse emails', async () => {
@@ -264,6 +284,52 @@ export function describeIsolationContract({ db }: SchedulingContext): void {
       });
     });
 
+    it('mail deliveries: another tenant reads, finishes and plans none of them; the start-up sweep serves all tenants', async () => {
+      const mail = createMailRepository(db());
+      const pending = aMail(a.event.id, 'pending');
+      await probeAll<MailRepository>({
+        // B may hold a mail with the same Message-ID (keys start with the tenant); A's stays as it was.
+        record: async () => expect(await mail.record(B, pending)).toBe(true),
+        recordPlan: async () => {
+          await mail.recordPlan(B, 1, [aMail(a.event.id, 'dead')]);
+          expect((await mail.find(B, aMail(a.event.id, 'dead').messageId))?.status).toBe('pending');
+        },
+        find: async () => expect(await mail.find(B, aMail(a.event.id, 'sent').messageId)).toBeUndefined(),
+        recordFailure: async () => {
+          await mail.recordFailure(B, aMail(a.event.id, 'dead').messageId, 'probe');
+        },
+        markSent: async () =>
+          expect(await mail.markSent(B, aMail(a.event.id, 'sent').messageId, 'smtp')).toBe(false),
+        markDead: async () =>
+          expect(await mail.markDead(B, aMail(a.event.id, 'sent').messageId, 'probe')).toBe(false),
+        listByStatus: async () => expect(await mail.listByStatus(B, 'dead', 100)).toEqual([]),
+        markPlanned: async () => {
+          await mail.markPlanned(B, 1, 0);
+          expect(await mail.isPlanned(B, 1)).toBe(true);
+        },
+        isPlanned: async () => expect(await mail.isPlanned(B, 2)).toBe(false),
+        // The sweep is system-wide by design; what it must get right is each mail's tenant.
+        listUnfinished: async () => {
+          const unfinished = await mail.listUnfinished(new Date(Date.now() + 60_000), 500);
+          expect(
+            unfinished.find((u) => u.messageId === pending.messageId && u.tenantId === a.tenantId),
+          ).toBeDefined();
+        },
+        listUnplanned: async () => {
+          const unplanned = await mail.listUnplanned(
+            ['event.updated'],
+            new Date(0),
+            new Date(Date.now() + 60_000),
+            500,
+          );
+          const mine = unplanned.filter((m) => m.aggregateId === a.event.id);
+          expect(mine.map((m) => m.tenantId)).toEqual([a.tenantId]);
+        },
+      });
+      // B's own copy of the Message-ID is B's: A still has its pending mail.
+      expect((await mail.find(a.tenantId, pending.messageId))?.status).toBe('pending');
+    });
+
     it('feed tokens and the outbox: another tenant reaches no token; dispatching serves all tenants', async () => {
       const feeds = createCalendarFeedRepository(db());
       await probeAll<CalendarFeedRepository>({
@@ -308,4 +374,17 @@ export function describeIsolationContract({ db }: SchedulingContext): void {
       });
     });
   });
+}
+
+/** A recorded mail of an event, keyed like the mail service keys them. */
+function aMail(eventId: string, tag: string) {
+  return {
+    messageId: `<${eventId}.1.invite.${tag}@example.org>`,
+    eventId,
+    kind: 'invite' as const,
+    recipient: `${tag}@example.org`,
+    subject: 'Invitation',
+    sender: 'noreply@example.org',
+    raw: 'Subject: Invitation\r\n\r\nhello\r\n',
+  };
 }

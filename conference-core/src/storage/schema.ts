@@ -20,6 +20,8 @@ export interface DatabaseSchema {
   dial_in: DialInTable;
   outbox: OutboxTable;
   calendar_feed_tokens: CalendarFeedTokensTable;
+  mail_deliveries: MailDeliveriesTable;
+  mail_plans: MailPlansTable;
 }
 
 export interface TenantsTable {
@@ -186,4 +188,36 @@ export interface CalendarFeedTokensTable extends TenantRow {
   /** Lowercase hex SHA-256 of the secret in the feed URL. */
   token_hash: string;
   created_at: Generated<Date>;
+}
+
+export type MailKind = 'invite' | 'update' | 'cancel' | 'uninvite';
+export type MailStatus = 'pending' | 'sent' | 'dead';
+
+export interface MailDeliveriesTable extends TenantRow {
+  /** Stable per (event, revision, recipient, kind): the idempotency key of sending. */
+  message_id: string;
+  event_id: string;
+  kind: MailKind;
+  /** The envelope recipient. */
+  recipient: string;
+  subject: string;
+  /** The envelope sender. */
+  sender: string;
+  /** The whole RFC 5322 message as rendered (7-bit ASCII). */
+  raw: string;
+  status: Generated<MailStatus>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  /** `smtp` or `folder`: where it was delivered. */
+  transport: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  sent_at: Date | null;
+}
+
+export interface MailPlansTable extends TenantRow {
+  /** The outbox message whose mails were rendered and recorded. */
+  outbox_id: number;
+  messages: number;
+  planned_at: Generated<Date>;
 }

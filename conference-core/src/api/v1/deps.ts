@@ -23,6 +23,8 @@ export interface ApiDeps {
   readonly signalingUrl: string;
   /** Asks the outbox dispatcher to run soon; call after a transaction that appended domain events commits. */
   readonly outboxWritten: () => void;
+  /** Embedded mode: the folder invitation mails are written to; undefined when they go to SMTP. */
+  readonly mailOutboxDir?: string | undefined;
 }
 
 export const defineEndpoint = endpointDefiner<ApiDeps>();

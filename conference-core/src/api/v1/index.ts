@@ -20,6 +20,8 @@ export interface ApiV1Options {
   readonly attempts: ApiDeps['attempts'];
   readonly signalingUrl: string;
   readonly outboxWritten?: () => void;
+  /** Embedded mode: the folder mails are written to (listed by the admin API); undefined with SMTP. */
+  readonly mailOutboxDir?: string | undefined;
 }
 
 /** The REST API v1 as an express router, with its OpenAPI document at `/v1/openapi.json`. */
@@ -35,6 +37,7 @@ export function createApiV1(options: ApiV1Options): Router {
     signalingUrl: options.signalingUrl,
     publicUrl: options.publicUrl,
     outboxWritten: options.outboxWritten ?? (() => undefined),
+    mailOutboxDir: options.mailOutboxDir,
     openApiDocument: () =>
       (document ??= buildOpenApiDocument(apiV1Endpoints, {
         title: 'vc-hub conference API',

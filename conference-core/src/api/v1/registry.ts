@@ -1,4 +1,7 @@
 import type { Endpoint } from '../endpoint.js';
+import { getAdminMailDeadLetters } from './admin/get-admin-mail-dead-letters.js';
+import { getAdminMailOutbox } from './admin/get-admin-mail-outbox.js';
+import { postAdminMailReplies } from './admin/post-admin-mail-replies.js';
 import { deleteCalendarFeed } from './calendar/delete-calendar-feed.js';
 import { getCalendarIcs } from './calendar/get-calendar-ics.js';
 import { postCalendarFeed } from './calendar/post-calendar-feed.js';
@@ -78,4 +81,7 @@ export const apiV1Endpoints: readonly Endpoint<ApiDeps>[] = [
   putRoomSip,
   deleteRoomSip,
   postRoomStart,
+  getAdminMailDeadLetters,
+  getAdminMailOutbox,
+  postAdminMailReplies,
 ];

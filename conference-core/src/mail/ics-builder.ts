@@ -1,0 +1,201 @@
+import ical, {
+  ICalAttendeeRole,
+  ICalAttendeeStatus,
+  ICalCalendarMethod,
+  ICalEventStatus,
+  type ICalEventData,
+} from 'ical-generator';
+
+import { serializeIcs } from '../api/v1/calendar/ics.js';
+import { vtimezone } from '../api/v1/calendar/vtimezone.js';
+import { icalInstant, localDateText, localDateTimeText, localFields } from './local-time.js';
+import type { MailContext, MailOccurrence } from './mail-model.js';
+import { normalizedText, singleLine } from './mail-model.js';
+
+export type IcsMethod = 'REQUEST' | 'CANCEL';
+
+export interface BuiltIcs {
+  readonly method: IcsMethod;
+  readonly content: string;
+}
+
+const DAY_MS = 86_400_000;
+/** How far a VTIMEZONE reaches past the start of an endless series. */
+const ENDLESS_SPAN_MS = 10 * 366 * DAY_MS;
+
+/** invite and update ask for a place in the calendar; cancel and uninvite take it away (RFC 5546). */
+export function methodOf(kind: MailContext['kind']): IcsMethod {
+  return kind === 'invite' || kind === 'update' ? 'REQUEST' : 'CANCEL';
+}
+
+const vtimezoneCache = new Map<string, string>();
+
+/**
+ * The VTIMEZONE for a zone over a span of whole years, cached: a few thousand mails for the same
+ * zone build it once.
+ */
+function vtimezoneText(timeZone: string, from: Date, to: Date): string {
+  const fromYear = from.getUTCFullYear() - 1;
+  const toYear = to.getUTCFullYear() + 1;
+  const key = `${timeZone} ${fromYear} ${toYear}`;
+  let text = vtimezoneCache.get(key);
+  if (text === undefined) {
+    text = serializeIcs(
+      vtimezone(timeZone, new Date(Date.UTC(fromYear, 0, 1)), new Date(Date.UTC(toYear, 0, 1))),
+    );
+    if (vtimezoneCache.size > 500) vtimezoneCache.clear();
+    vtimezoneCache.set(key, text);
+  }
+  return text;
+}
+
+const instant = icalInstant;
+
+/**
+ * The iCalendar object of one mail (RFC 5545/5546 iTIP): UID = event id, SEQUENCE = revision,
+ * METHOD in the VCALENDAR, ORGANIZER with CN, this recipient as the one ATTENDEE, local times with
+ * TZID and a VTIMEZONE for every zone used. Undefined for a time-independent meeting: a calendar
+ * entry needs a start.
+ */
+export function buildIcs(context: MailContext, stamp: Date): BuiltIcs | undefined {
+  const { event } = context;
+  if (
+    event.isTimeIndependent ||
+    event.startsAt === null ||
+    event.endsAt === null ||
+    event.timeZone === null
+  ) {
+    return undefined;
+  }
+  const method = methodOf(context.kind);
+  const timeZone = event.timeZone;
+  const spanEnd =
+    event.seriesEndsAt ??
+    (event.recurrence.length > 0 ? new Date(event.startsAt.getTime() + ENDLESS_SPAN_MS) : event.endsAt);
+  const earliest = Math.min(
+    event.startsAt.getTime(),
+    ...[context.occurrence, ...context.exceptions].flatMap((o) =>
+      o ? [o.startsAt.getTime(), o.recurrenceId.getTime()] : [],
+    ),
+  );
+  const latest = Math.max(
+    spanEnd.getTime(),
+    ...[context.occurrence, ...context.exceptions].flatMap((o) => (o ? [o.endsAt.getTime()] : [])),
+  );
+  const calendar = ical({
+    prodId: { company: 'vc-hub', product: 'invitation-mail', language: 'EN' },
+    method: method === 'REQUEST' ? ICalCalendarMethod.REQUEST : ICalCalendarMethod.CANCEL,
+  });
+  // The VTIMEZONE goes in after ical-generator has serialized the rest: it folds its whole output
+  // with one TextEncoder per character, and the (cached, already folded) zone block is most of it.
+  const withZone = (text: string) => {
+    const at = text.indexOf('BEGIN:VEVENT');
+    return `${text.slice(0, at)}${vtimezoneText(timeZone, new Date(earliest), new Date(latest))}${text.slice(at)}`;
+  };
+  const cancelled = method === 'CANCEL';
+  const description = describe(context);
+  const common: Omit<ICalEventData, 'start'> = {
+    id: event.id,
+    sequence: context.sequence,
+    stamp,
+    timezone: timeZone,
+    allDay: event.isAllDay,
+    organizer: {
+      name: cn(context.organizer.name ?? context.organizer.email),
+      email: address(context.organizer.email),
+    },
+    attendees: [
+      {
+        name: cn(context.recipient.name ?? context.recipient.email),
+        email: address(context.recipient.email),
+        role: context.recipient.role === 'moderator' ? ICalAttendeeRole.CHAIR : ICalAttendeeRole.REQ,
+        rsvp: !cancelled,
+        status: ICalAttendeeStatus.NEEDSACTION,
+      },
+    ],
+    ...(context.joinUrl !== null &&
+      !cancelled && { location: singleLine(context.joinUrl), url: singleLine(context.joinUrl) }),
+    description,
+    status: cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+  };
+  if (context.occurrence !== undefined) {
+    calendar.createEvent(occurrenceEvent(common, context.occurrence));
+    return { method, content: withZone(calendar.toString()) };
+  }
+  const cancelledDates = context.exceptions.filter((o) => o.cancelled).map((o) => o.recurrenceId);
+  calendar.createEvent({
+    ...common,
+    summary: normalizedText(event.title),
+    start: instant(event.startsAt),
+    end: instant(event.endsAt),
+    ...(event.recurrence.length > 0 && {
+      repeating: recurrenceText(event.recurrence, cancelledDates, timeZone, event.isAllDay),
+    }),
+  });
+  if (!cancelled) {
+    for (const occurrence of context.exceptions) {
+      if (!occurrence.cancelled) calendar.createEvent(occurrenceEvent(common, occurrence));
+    }
+  }
+  return { method, content: withZone(calendar.toString()) };
+}
+
+function occurrenceEvent(common: Omit<ICalEventData, 'start'>, occurrence: MailOccurrence): ICalEventData {
+  return {
+    ...common,
+    summary: normalizedText(occurrence.title),
+    start: instant(occurrence.startsAt),
+    end: instant(occurrence.endsAt),
+    recurrenceId: instant(occurrence.recurrenceId),
+    ...(occurrence.cancelled && { status: ICalEventStatus.CANCELLED }),
+  };
+}
+
+/** The stored lines, plus an EXDATE for every cancelled occurrence, line breaks stripped from each. */
+function recurrenceText(
+  lines: readonly string[],
+  cancelled: readonly Date[],
+  timeZone: string,
+  allDay: boolean,
+): string {
+  const all = lines.map(singleLine).filter((line) => line !== '');
+  if (cancelled.length > 0) {
+    const local = (at: Date) => {
+      const fields = localFields(at, timeZone);
+      return allDay ? localDateText(fields) : localDateTimeText(fields);
+    };
+    all.push(
+      allDay
+        ? `EXDATE;VALUE=DATE:${cancelled.map(local).join(',')}`
+        : `EXDATE;TZID=${timeZone}:${cancelled.map(local).join(',')}`,
+    );
+  }
+  return all.join('\n');
+}
+
+/** The description: the event's text, then where to join and how to dial in. */
+function describe(context: MailContext): string {
+  const parts = [normalizedText(context.occurrence?.description ?? context.event.description).trim()];
+  const join = context.recipient.kind === 'external' ? context.guestUrl : context.joinUrl;
+  if (join !== null) parts.push(`Join / Teilnehmen: ${singleLine(join)}`);
+  if (context.dialIn !== null) {
+    const { number, conferenceId, pin } = context.dialIn;
+    parts.push(
+      [
+        ...(number !== null ? [`Dial-in / Einwahl: ${singleLine(number)}`] : []),
+        `Conference ID / Konferenz-ID: ${conferenceId}`,
+        `PIN: ${pin}`,
+      ].join('\n'),
+    );
+  }
+  return parts.filter((p) => p !== '').join('\n\n');
+}
+
+/** A CN parameter value: no quotes, no control characters (ical-generator quotes it). */
+function cn(name: string): string {
+  return singleLine(name).replace(/"/g, "'");
+}
+
+function address(email: string): string {
+  return singleLine(email).replace(/[\s"<>;:,]/g, '');
+}

@@ -1,0 +1,274 @@
+import { sql, type Selectable } from 'kysely';
+
+import { allUuids, assertPageSize, type Db } from '../storage/repository-support.js';
+import type { OutboxMessage } from '../storage/outbox-repository.js';
+import type { MailDeliveriesTable, MailKind, MailStatus } from '../storage/schema.js';
+
+export type { MailKind, MailStatus } from '../storage/schema.js';
+
+/** One rendered message and how far its delivery got. */
+export interface MailDelivery {
+  readonly messageId: string;
+  readonly tenantId: string;
+  readonly eventId: string;
+  readonly kind: MailKind;
+  readonly recipient: string;
+  readonly subject: string;
+  readonly sender: string;
+  readonly raw: string;
+  readonly status: MailStatus;
+  readonly attempts: number;
+  readonly lastError: string | null;
+  readonly transport: string | null;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  readonly sentAt: Date | null;
+}
+
+export interface NewMailDelivery {
+  readonly messageId: string;
+  readonly eventId: string;
+  readonly kind: MailKind;
+  readonly recipient: string;
+  readonly subject: string;
+  readonly sender: string;
+  readonly raw: string;
+}
+
+/** A delivery across tenants, for the start-up sweep: enough to enqueue its job. */
+export interface UnfinishedDelivery {
+  readonly tenantId: string;
+  readonly messageId: string;
+}
+
+export interface MailRepository {
+  /** Records a rendered message; false when the tenant has one with that Message-ID (rendered before). */
+  record(tenantId: string, delivery: NewMailDelivery): Promise<boolean>;
+  find(tenantId: string, messageId: string): Promise<MailDelivery | undefined>;
+  /** A try that failed and will be retried. */
+  recordFailure(tenantId: string, messageId: string, error: string): Promise<void>;
+  /** Only a pending delivery becomes sent; false when it was sent (or given up) before. */
+  markSent(tenantId: string, messageId: string, transport: string): Promise<boolean>;
+  /** Gives up on a pending delivery: it joins the dead-letter list. */
+  markDead(tenantId: string, messageId: string, error: string): Promise<boolean>;
+  /** Newest first. */
+  listByStatus(tenantId: string, status: MailStatus, limit: number): Promise<MailDelivery[]>;
+  /**
+   * Records the mails of an outbox message and that it is planned, in one statement (atomic, one
+   * round trip); a mail whose Message-ID the tenant has already is left as it is.
+   */
+  recordPlan(tenantId: string, outboxId: number, deliveries: readonly NewMailDelivery[]): Promise<void>;
+  /** Remembers that the mails of an outbox message are recorded. */
+  markPlanned(tenantId: string, outboxId: number, messages: number): Promise<void>;
+  isPlanned(tenantId: string, outboxId: number): Promise<boolean>;
+  /**
+   * System-wide on purpose (the sweep at start-up runs for every tenant): pending deliveries
+   * created before `before`, oldest first.
+   */
+  listUnfinished(before: Date, limit: number): Promise<UnfinishedDelivery[]>;
+  /**
+   * System-wide on purpose: outbox messages with one of `topics`, handed to the queue after
+   * `since` and before `before`, whose mails were never planned (the queue lost the job).
+   */
+  listUnplanned(
+    topics: readonly string[],
+    since: Date,
+    before: Date,
+    limit: number,
+  ): Promise<OutboxMessage[]>;
+}
+
+export function createMailRepository(db: Db): MailRepository {
+  const finish = async (
+    tenantId: string,
+    messageId: string,
+    values: { status: MailStatus; transport?: string; last_error?: string },
+  ): Promise<boolean> => {
+    if (!allUuids(tenantId)) return false;
+    const result = await db
+      .updateTable('mail_deliveries')
+      .set({
+        ...values,
+        attempts: sql<number>`attempts + 1`,
+        updated_at: sql<Date>`now()`,
+        ...(values.status === 'sent' && { sent_at: sql<Date>`now()` }),
+      })
+      .where('tenant_id', '=', tenantId)
+      .where('message_id', '=', messageId)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  };
+
+  const toRow = (tenantId: string, delivery: NewMailDelivery) => ({
+    tenant_id: tenantId,
+    message_id: delivery.messageId,
+    event_id: delivery.eventId,
+    kind: delivery.kind,
+    recipient: delivery.recipient,
+    subject: delivery.subject,
+    sender: delivery.sender,
+    raw: delivery.raw,
+  });
+
+  return {
+    async recordPlan(tenantId, outboxId, deliveries) {
+      const plan = { tenant_id: tenantId, outbox_id: outboxId, messages: deliveries.length };
+      if (deliveries.length === 0) {
+        await db
+          .insertInto('mail_plans')
+          .values(plan)
+          .onConflict((conflict) => conflict.columns(['tenant_id', 'outbox_id']).doNothing())
+          .execute();
+        return;
+      }
+      await db
+        .with('recorded', (w) =>
+          w
+            .insertInto('mail_deliveries')
+            .values(deliveries.map((delivery) => toRow(tenantId, delivery)))
+            .onConflict((conflict) => conflict.columns(['tenant_id', 'message_id']).doNothing())
+            .returning('message_id'),
+        )
+        .insertInto('mail_plans')
+        .values(plan)
+        .onConflict((conflict) => conflict.columns(['tenant_id', 'outbox_id']).doNothing())
+        .execute();
+    },
+
+    async record(tenantId, delivery) {
+      const inserted = await db
+        .insertInto('mail_deliveries')
+        .values(toRow(tenantId, delivery))
+        .onConflict((conflict) => conflict.columns(['tenant_id', 'message_id']).doNothing())
+        .returning('message_id')
+        .executeTakeFirst();
+      return inserted !== undefined;
+    },
+
+    async find(tenantId, messageId) {
+      if (!allUuids(tenantId)) return undefined;
+      const row = await db
+        .selectFrom('mail_deliveries')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('message_id', '=', messageId)
+        .executeTakeFirst();
+      return row && toDelivery(row);
+    },
+
+    async recordFailure(tenantId, messageId, error) {
+      if (!allUuids(tenantId)) return;
+      await db
+        .updateTable('mail_deliveries')
+        .set({ attempts: sql<number>`attempts + 1`, last_error: error, updated_at: sql<Date>`now()` })
+        .where('tenant_id', '=', tenantId)
+        .where('message_id', '=', messageId)
+        .where('status', '=', 'pending')
+        .execute();
+    },
+
+    markSent: (tenantId, messageId, transport) => finish(tenantId, messageId, { status: 'sent', transport }),
+    markDead: (tenantId, messageId, error) =>
+      finish(tenantId, messageId, { status: 'dead', last_error: error }),
+
+    async listByStatus(tenantId, status, limit) {
+      assertPageSize(limit);
+      if (!allUuids(tenantId)) return [];
+      const rows = await db
+        .selectFrom('mail_deliveries')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('status', '=', status)
+        .orderBy('updated_at', 'desc')
+        .orderBy('message_id')
+        .limit(limit)
+        .execute();
+      return rows.map(toDelivery);
+    },
+
+    async markPlanned(tenantId, outboxId, messages) {
+      await db
+        .insertInto('mail_plans')
+        .values({ tenant_id: tenantId, outbox_id: outboxId, messages })
+        .onConflict((conflict) => conflict.columns(['tenant_id', 'outbox_id']).doNothing())
+        .execute();
+    },
+
+    async isPlanned(tenantId, outboxId) {
+      if (!allUuids(tenantId)) return false;
+      const row = await db
+        .selectFrom('mail_plans')
+        .select('outbox_id')
+        .where('tenant_id', '=', tenantId)
+        .where('outbox_id', '=', outboxId)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+
+    async listUnfinished(before, limit) {
+      const rows = await db
+        .selectFrom('mail_deliveries')
+        .select(['tenant_id', 'message_id'])
+        .where('status', '=', 'pending')
+        .where('created_at', '<', before)
+        .orderBy('created_at')
+        .limit(limit)
+        .execute();
+      return rows.map((row) => ({ tenantId: row.tenant_id, messageId: row.message_id }));
+    },
+
+    async listUnplanned(topics, since, before, limit) {
+      if (topics.length === 0) return [];
+      const rows = await db
+        .selectFrom('outbox')
+        .selectAll('outbox')
+        .where('outbox.topic', 'in', [...topics])
+        .where('outbox.dispatched_at', 'is not', null)
+        .where('outbox.created_at', '>=', since)
+        .where('outbox.dispatched_at', '<', before)
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('mail_plans')
+                .select('outbox_id')
+                .whereRef('mail_plans.tenant_id', '=', 'outbox.tenant_id')
+                .whereRef('mail_plans.outbox_id', '=', 'outbox.id'),
+            ),
+          ),
+        )
+        .orderBy('outbox.id')
+        .limit(limit)
+        .execute();
+      return rows.map((row) => ({
+        id: row.id,
+        tenantId: row.tenant_id,
+        topic: row.topic,
+        aggregateId: row.aggregate_id,
+        payload: row.payload,
+        createdAt: row.created_at,
+      }));
+    },
+  };
+}
+
+function toDelivery(row: Selectable<MailDeliveriesTable>): MailDelivery {
+  return {
+    messageId: row.message_id,
+    tenantId: row.tenant_id,
+    eventId: row.event_id,
+    kind: row.kind,
+    recipient: row.recipient,
+    subject: row.subject,
+    sender: row.sender,
+    raw: row.raw,
+    status: row.status,
+    attempts: row.attempts,
+    lastError: row.last_error,
+    transport: row.transport,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    sentAt: row.sent_at,
+  };
+}

@@ -1,0 +1,177 @@
+import { createHash } from 'node:crypto';
+
+import { jobType, UnrecoverableJobError, type JobContext, type JobQueue } from '../jobs/job-queue.js';
+import type { Logger } from '../logging/logger.js';
+import type { OutboxJobPayload, OutboxSubscription } from '../outbox/outbox-dispatcher.js';
+import type { Db } from '../storage/repository-support.js';
+import { createMessageComposer, type ComposedMessage, type DkimSettings } from './compose-message.js';
+import { createMailRepository } from './mail-repository.js';
+import type { MailSettings } from './mail-model.js';
+import { MailSendError, type MailTransport } from './mail-transport.js';
+import { mailTopics, planMails } from './plan-mails.js';
+
+/** Turns one domain event into its mails (rendered and recorded); one job per outbox message. */
+export const mailPlanJob = jobType<OutboxJobPayload>('mail.plan');
+/** Sends one recorded mail. */
+export const mailDeliverJob = jobType<{ tenantId: string; messageId: string }>('mail.deliver');
+
+export interface MailRetryPolicy {
+  /** Tries per message including the first (default 8). */
+  readonly attempts: number;
+  /** The wait before the first retry; doubled for each further one (default 5 s). */
+  readonly initialDelayMs: number;
+}
+
+export interface MailServiceOptions {
+  readonly db: Db;
+  readonly queue: JobQueue;
+  readonly transport: MailTransport;
+  readonly settings: MailSettings;
+  /** The base of join and guest links (asked per mail: the hub knows it once it listens). */
+  readonly publicUrl: string | (() => string);
+  readonly logger: Logger;
+  readonly dkim?: DkimSettings;
+  readonly retry?: MailRetryPolicy;
+  /** Deliveries in flight in this process (default 10: SMTP waits overlap with database commits). */
+  readonly concurrency?: number;
+  readonly now?: () => Date;
+}
+
+export interface MailService {
+  /** Hand this to the outbox dispatcher. */
+  readonly subscription: OutboxSubscription;
+  readonly transport: MailTransport;
+  /** Registers the job handlers; call before the queue starts. */
+  register(): void;
+  /**
+   * Re-dispatches what a crash left unfinished: outbox messages handed to the queue whose mails
+   * were never recorded, and recorded mails never sent. Jobs keep their ids, so whatever the queue
+   * still holds is not doubled. Call after the queue started.
+   */
+  sweep(): Promise<{ replanned: number; resent: number }>;
+}
+
+const SWEEP_LOOKBACK_MS = 3 * 86_400_000;
+const SWEEP_BATCH = 500;
+
+/** A job id from a Message-ID: BullMQ refuses ':' in ids, and ids stay short. */
+export function deliverJobId(messageId: string): string {
+  return `mail-${createHash('sha256').update(messageId).digest('hex').slice(0, 40)}`;
+}
+
+/**
+ * Invitation mail: domain events in, one message per recipient and change out, sent at least
+ * once and, because each send is recorded under its Message-ID before the job is acknowledged,
+ * never twice except in the moment between the server's "250 OK" and that record (see
+ * docs/decisions/0005).
+ */
+export function createMailService(options: MailServiceOptions): MailService {
+  const retry = options.retry ?? { attempts: 8, initialDelayMs: 5000 };
+  const now = options.now ?? (() => new Date());
+  const log = options.logger.child({ component: 'mail' });
+  const composer = createMessageComposer(options.settings, options.dkim);
+  const repository = createMailRepository(options.db);
+  const deliverOptions = (messageId: string) => ({
+    jobId: deliverJobId(messageId),
+    attempts: retry.attempts,
+    backoff: { initialDelayMs: retry.initialDelayMs },
+  });
+
+  async function plan(payload: OutboxJobPayload): Promise<void> {
+    const { tenantId, messageId: outboxId } = payload;
+    const base = typeof options.publicUrl === 'string' ? options.publicUrl : options.publicUrl();
+    const contexts = await planMails(options.db, payload, options.settings, base.replace(/\/+$/, ''), now());
+    const stamp = now();
+    const messages: ComposedMessage[] = [];
+    for (const context of contexts) messages.push(await composer.compose(context, stamp));
+    // Recorded together with the plan, in one statement: after a crash, either both are there
+    // (and the sweep sends what is pending) or neither (and the sweep plans the outbox message
+    // again). A second run renders the same Message-IDs, which the records already hold.
+    await repository.recordPlan(tenantId, outboxId, messages);
+    for (const { messageId } of messages) {
+      await options.queue.enqueue(mailDeliverJob, { tenantId, messageId }, deliverOptions(messageId));
+    }
+    if (messages.length > 0) {
+      log.debug({ tenant: tenantId, topic: payload.topic, count: messages.length }, 'mails planned');
+    }
+  }
+
+  async function deliver(job: { tenantId: string; messageId: string }, context: JobContext): Promise<void> {
+    const { tenantId, messageId } = job;
+    const delivery = await repository.find(tenantId, messageId);
+    // Sent before (a retry after a crash between send and acknowledge) or given up: nothing to do.
+    if (delivery === undefined || delivery.status !== 'pending') return;
+    try {
+      await options.transport.send({
+        messageId,
+        sender: delivery.sender,
+        recipient: delivery.recipient,
+        raw: delivery.raw,
+      });
+    } catch (error) {
+      const failure =
+        error instanceof MailSendError ? error : new MailSendError(String(error), { permanent: false });
+      const fields = {
+        tenant: tenantId,
+        messageId,
+        attempt: context.attempt,
+        responseCode: failure.responseCode,
+      };
+      if (failure.permanent || context.attempt >= retry.attempts) {
+        const reason = failure.permanent
+          ? failure.message
+          : `gave up after ${context.attempt} tries: ${failure.message}`;
+        await repository.markDead(tenantId, messageId, reason);
+        log.warn({ ...fields, error: failure.message }, 'mail moved to the dead-letter list');
+        throw new UnrecoverableJobError(reason, { cause: failure });
+      }
+      await repository.recordFailure(tenantId, messageId, failure.message);
+      log.info({ ...fields, error: failure.message }, 'mail not accepted; will retry');
+      throw failure;
+    }
+    await repository.markSent(tenantId, messageId, options.transport.kind);
+  }
+
+  return {
+    subscription: { job: mailPlanJob, topics: mailTopics },
+    transport: options.transport,
+    register() {
+      options.queue.register(mailPlanJob, plan, { concurrency: 4 });
+      options.queue.register(mailDeliverJob, deliver, { concurrency: options.concurrency ?? 10 });
+    },
+    async sweep() {
+      const at = now();
+      let replanned = 0;
+      const unplanned = await repository.listUnplanned(
+        mailTopics,
+        new Date(at.getTime() - SWEEP_LOOKBACK_MS),
+        at,
+        SWEEP_BATCH,
+      );
+      for (const message of unplanned) {
+        await options.queue.enqueue(
+          mailPlanJob,
+          {
+            messageId: message.id,
+            tenantId: message.tenantId,
+            topic: message.topic,
+            aggregateId: message.aggregateId,
+            payload: message.payload,
+            createdAt: message.createdAt.toISOString(),
+          },
+          // The dispatcher's id for the same message: a job the queue still holds is not doubled.
+          { jobId: `outbox-${message.id}-${mailPlanJob.name}` },
+        );
+        replanned++;
+      }
+      let resent = 0;
+      for (const pending of await repository.listUnfinished(at, SWEEP_BATCH)) {
+        const { tenantId, messageId } = pending;
+        await options.queue.enqueue(mailDeliverJob, { tenantId, messageId }, deliverOptions(messageId));
+        resent++;
+      }
+      if (replanned + resent > 0) log.info({ replanned, resent }, 'unfinished mail dispatched again');
+      return { replanned, resent };
+    },
+  };
+}

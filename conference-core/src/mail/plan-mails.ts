@@ -1,0 +1,414 @@
+import { sql } from 'kysely';
+
+import type { JsonValue } from '../json.js';
+import {
+  createEventExceptionRepository,
+  type EventException,
+} from '../storage/event-exception-repository.js';
+import { createEventRepository, type ScheduledEvent } from '../storage/event-repository.js';
+import { createGuestLinkRepository } from '../storage/guest-link-repository.js';
+import type { InviteRole } from '../storage/invite-repository.js';
+import { allUuids, isUuid, type Db } from '../storage/repository-support.js';
+import type { MailKind } from './mail-repository.js';
+import {
+  mailLanguage,
+  type MailContext,
+  type MailEvent,
+  type MailOccurrence,
+  type MailRecipient,
+  type MailSettings,
+} from './mail-model.js';
+
+/** The domain events that may send mail. */
+export const mailTopics = [
+  'invite.added',
+  'invite.removed',
+  'event.updated',
+  'event.instance_changed',
+  'event.cancelled',
+] as const;
+
+export interface PlanInput {
+  readonly tenantId: string;
+  readonly topic: string;
+  readonly payload: JsonValue;
+}
+
+/** An invitee as the planner sees it: a user id or an address, and the role. */
+interface InviteeRef {
+  readonly userId: string | null;
+  readonly email: string | null;
+  readonly role: InviteRole;
+}
+
+/** The account of an invited user, as far as a mail needs it. */
+interface MailUser {
+  readonly email: string;
+  readonly displayName: string;
+  readonly language: string | null;
+  readonly timeZone: string | null;
+  readonly lastLoginAt: Date | null;
+  readonly disabledAt: Date | null;
+}
+
+type Payload = Readonly<Record<string, JsonValue>>;
+
+const str = (p: Payload, key: string): string | null => {
+  const value = p[key];
+  return typeof value === 'string' ? value : null;
+};
+const date = (p: Payload, key: string): Date | null => {
+  const value = str(p, key);
+  return value === null || Number.isNaN(Date.parse(value)) ? null : new Date(value);
+};
+
+/**
+ * Which messages one domain event asks for, as render-ready contexts: one per recipient. Reads
+ * the event as it is now (a later change gets its own mail, with a higher SEQUENCE); a
+ * cancellation renders the snapshot the outbox kept, because the event is gone.
+ */
+export async function planMails(
+  db: Db,
+  input: PlanInput,
+  settings: MailSettings,
+  publicUrl: string,
+  now: Date,
+): Promise<MailContext[]> {
+  const payload = input.payload;
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return [];
+  const p = payload as Payload;
+  if (p['suppress_email_notification'] === true) return [];
+  const eventId = str(p, 'event_id');
+  if (eventId === null || !allUuids(input.tenantId, eventId)) return [];
+  const { tenantId } = input;
+
+  if (input.topic === 'event.cancelled') return planCancellation(db, tenantId, eventId, p, settings);
+
+  const event = await createEventRepository(db).findById(tenantId, eventId);
+  // Gone already: the cancellation mail (its own outbox message) tells everyone.
+  if (event === undefined) return [];
+  let kind: MailKind;
+  let invitees: InviteeRef[];
+  let occurrence: MailOccurrence | undefined;
+  const exceptions =
+    event.recurrence.length > 0
+      ? await createEventExceptionRepository(db).listForEvent(tenantId, eventId)
+      : [];
+  switch (input.topic) {
+    case 'invite.added': {
+      kind = 'invite';
+      invitees = await currentInvitees(db, tenantId, eventId, {
+        userId: str(p, 'invitee_user_id'),
+        email: str(p, 'email'),
+      });
+      break;
+    }
+    case 'invite.removed': {
+      kind = 'uninvite';
+      const userId = str(p, 'invitee_user_id');
+      const email = str(p, 'email');
+      // Invited again since: no farewell.
+      if ((await currentInvitees(db, tenantId, eventId, { userId, email })).length > 0) return [];
+      invitees = [{ userId, email, role: 'user' }];
+      break;
+    }
+    case 'event.updated':
+      kind = 'update';
+      invitees = await currentInvitees(db, tenantId, eventId);
+      break;
+    case 'event.instance_changed': {
+      const instanceStart = date(p, 'instance_start');
+      if (instanceStart === null) return [];
+      const exception = exceptions.find((x) => x.instanceStart.getTime() === instanceStart.getTime());
+      occurrence = toOccurrence(event, exception, instanceStart);
+      kind = occurrence.cancelled ? 'cancel' : 'update';
+      invitees = await currentInvitees(db, tenantId, eventId);
+      break;
+    }
+    default:
+      return [];
+  }
+  if (invitees.length === 0) return [];
+  const setting = await roomSetting(db, tenantId, event);
+  if (setting === undefined) return [];
+  const { organizer } = setting;
+  const users = await usersById(
+    db,
+    tenantId,
+    invitees.flatMap((i) => (i.userId === null ? [] : [i.userId])),
+  );
+  const guestUrl =
+    invitees.some((i) => i.userId === null) && kind !== 'uninvite'
+      ? await guestLink(db, tenantId, event, publicUrl, now)
+      : null;
+  const dialIn = setting.dialIn;
+  const mailEvent = fromEvent(event);
+  const series = exceptions.map((x) => toOccurrence(event, x, x.instanceStart));
+  const contexts: MailContext[] = [];
+  for (const invitee of invitees) {
+    const recipient = toRecipient(invitee, users, organizer, settings, event.timeZone);
+    if (recipient === undefined) continue;
+    contexts.push({
+      tenantId,
+      kind,
+      sequence: event.revision,
+      event: mailEvent,
+      ...(occurrence !== undefined && { occurrence }),
+      exceptions: occurrence === undefined ? series : [],
+      organizer: { email: organizer.email, name: organizer.displayName },
+      recipient,
+      joinUrl: `${publicUrl}/rooms/${event.roomId}`,
+      guestUrl,
+      dialIn: dialIn === null ? null : { number: settings.dialInNumber, ...dialIn },
+      password: setting.password,
+    });
+  }
+  return contexts;
+}
+
+async function planCancellation(
+  db: Db,
+  tenantId: string,
+  eventId: string,
+  p: Payload,
+  settings: MailSettings,
+): Promise<MailContext[]> {
+  const raw = p['invitees'];
+  const invitees: InviteeRef[] = Array.isArray(raw)
+    ? raw.flatMap((entry) => {
+        if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return [];
+        const e = entry as Payload;
+        const role = str(e, 'role');
+        return [
+          {
+            userId: str(e, 'user_id'),
+            email: str(e, 'email'),
+            role: role === 'moderator' || role === 'guest' ? role : 'user',
+          },
+        ];
+      })
+    : [];
+  if (invitees.length === 0) return [];
+  const organizerId = str(p, 'created_by') ?? str(p, 'actor_id');
+  const organizer =
+    organizerId === null || !isUuid(organizerId)
+      ? undefined
+      : (await usersById(db, tenantId, [organizerId])).get(organizerId);
+  if (organizer === undefined) return [];
+  const users = await usersById(
+    db,
+    tenantId,
+    invitees.flatMap((i) => (i.userId === null ? [] : [i.userId])),
+  );
+  const revision = typeof p['revision'] === 'number' ? p['revision'] : 0;
+  const recurrence = Array.isArray(p['recurrence'])
+    ? p['recurrence'].filter((l): l is string => typeof l === 'string')
+    : [];
+  const event: MailEvent = {
+    id: eventId,
+    title: str(p, 'title') ?? '',
+    description: str(p, 'description') ?? '',
+    isTimeIndependent: p['is_time_independent'] === true || date(p, 'starts_at') === null,
+    isAllDay: p['is_all_day'] === true,
+    startsAt: date(p, 'starts_at'),
+    endsAt: date(p, 'ends_at'),
+    timeZone: str(p, 'time_zone'),
+    recurrence,
+    seriesEndsAt: date(p, 'series_ends_at'),
+  };
+  return invitees.flatMap((invitee) => {
+    const recipient = toRecipient(invitee, users, organizer, settings, event.timeZone);
+    if (recipient === undefined) return [];
+    // RFC 5546: the cancellation is a revision of its own, so it outranks the last request.
+    const context: MailContext = {
+      tenantId,
+      kind: 'cancel',
+      sequence: revision + 1,
+      event,
+      exceptions: [],
+      organizer: { email: organizer.email, name: organizer.displayName },
+      recipient,
+      joinUrl: null,
+      guestUrl: null,
+      dialIn: null,
+      password: null,
+    };
+    return [context];
+  });
+}
+
+/** The event's invitees now, or the one matching `only` (by user id or address). */
+async function currentInvitees(
+  db: Db,
+  tenantId: string,
+  eventId: string,
+  only?: { userId: string | null; email: string | null },
+): Promise<InviteeRef[]> {
+  let query = db
+    .selectFrom('event_invites')
+    .select(['invitee_user_id', 'email', 'role'])
+    .where('tenant_id', '=', tenantId)
+    .where('event_id', '=', eventId);
+  if (only !== undefined) {
+    const { userId, email } = only;
+    if (userId !== null && isUuid(userId)) query = query.where('invitee_user_id', '=', userId);
+    else if (email !== null) query = query.where(sql`lower(email)`, '=', email.toLowerCase());
+    else return [];
+  }
+  const rows = await query.orderBy('created_at').orderBy('id').execute();
+  return rows.map((row) => ({ userId: row.invitee_user_id, email: row.email, role: row.role }));
+}
+
+async function usersById(db: Db, tenantId: string, ids: readonly string[]): Promise<Map<string, MailUser>> {
+  const wanted = [...new Set(ids)].filter(isUuid);
+  if (wanted.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('users')
+    .select(['id', 'email', 'display_name', 'language', 'time_zone', 'last_login_at', 'disabled_at'])
+    .where('tenant_id', '=', tenantId)
+    .where('id', 'in', wanted)
+    .execute();
+  return new Map(
+    rows.map((row) => [
+      row.id,
+      {
+        email: row.email,
+        displayName: row.display_name,
+        language: row.language,
+        timeZone: row.time_zone,
+        lastLoginAt: row.last_login_at,
+        disabledAt: row.disabled_at,
+      },
+    ]),
+  );
+}
+
+/** The organizer, the room's password and its dial-in, in one read. */
+async function roomSetting(
+  db: Db,
+  tenantId: string,
+  event: ScheduledEvent,
+): Promise<
+  | { organizer: MailUser; password: string | null; dialIn: { conferenceId: string; pin: string } | null }
+  | undefined
+> {
+  const row = await db
+    .selectFrom('users as organizer')
+    .leftJoin('rooms', (join) => join.on('rooms.tenant_id', '=', tenantId).on('rooms.id', '=', event.roomId))
+    .leftJoin('dial_in', (join) =>
+      join.on('dial_in.tenant_id', '=', tenantId).on('dial_in.room_id', '=', event.roomId),
+    )
+    .select([
+      'organizer.email',
+      'organizer.display_name',
+      'organizer.language',
+      'organizer.time_zone',
+      'organizer.last_login_at',
+      'organizer.disabled_at',
+      'rooms.password',
+      'dial_in.conference_id',
+      'dial_in.pin',
+    ])
+    .where('organizer.tenant_id', '=', tenantId)
+    .where('organizer.id', '=', event.createdBy)
+    .executeTakeFirst();
+  if (row === undefined) return undefined;
+  return {
+    organizer: {
+      email: row.email,
+      displayName: row.display_name,
+      language: row.language,
+      timeZone: row.time_zone,
+      lastLoginAt: row.last_login_at,
+      disabledAt: row.disabled_at,
+    },
+    password: row.password ?? null,
+    dialIn:
+      row.conference_id === null || row.pin === null
+        ? null
+        : { conferenceId: row.conference_id, pin: row.pin },
+  };
+}
+
+function toRecipient(
+  invitee: InviteeRef,
+  users: Map<string, MailUser>,
+  organizer: MailUser,
+  settings: MailSettings,
+  eventZone: string | null,
+): MailRecipient | undefined {
+  const fallbackLanguage = mailLanguage(organizer.language) ?? settings.defaultLanguage;
+  const zone = eventZone ?? organizer.timeZone ?? 'UTC';
+  if (invitee.userId !== null) {
+    const user = users.get(invitee.userId);
+    // A deleted or disabled account gets no mail.
+    if (user === undefined || user.disabledAt !== null) return undefined;
+    return {
+      kind: user.lastLoginAt === null ? 'directory' : 'registered',
+      email: user.email,
+      name: user.displayName,
+      role: invitee.role,
+      language: mailLanguage(user.language) ?? fallbackLanguage,
+      timeZone: user.timeZone ?? zone,
+    };
+  }
+  if (invitee.email === null) return undefined;
+  return {
+    kind: 'external',
+    email: invitee.email,
+    name: null,
+    role: invitee.role,
+    language: fallbackLanguage,
+    timeZone: zone,
+  };
+}
+
+/** A usable guest link of the event's room; one is made (by the organizer) when there is none. */
+async function guestLink(
+  db: Db,
+  tenantId: string,
+  event: ScheduledEvent,
+  publicUrl: string,
+  now: Date,
+): Promise<string | null> {
+  const links = createGuestLinkRepository(db);
+  const usable = (await links.listForRoom(tenantId, event.roomId)).find(
+    (link) => link.active && (link.expiresAt === null || link.expiresAt.getTime() > now.getTime()),
+  );
+  if (usable !== undefined) return `${publicUrl}/invite/${usable.code}`;
+  const created = await links.create(tenantId, event.roomId, { createdBy: event.createdBy });
+  return created.ok ? `${publicUrl}/invite/${created.link.code}` : null;
+}
+
+function fromEvent(event: ScheduledEvent): MailEvent {
+  return {
+    id: event.id,
+    title: event.title,
+    description: event.description,
+    isTimeIndependent: event.isTimeIndependent,
+    isAllDay: event.isAllDay,
+    startsAt: event.startsAt,
+    endsAt: event.endsAt,
+    timeZone: event.timeZone,
+    recurrence: event.recurrence,
+    seriesEndsAt: event.seriesEndsAt,
+  };
+}
+
+/** The occurrence that started at `instanceStart` by the rule, with its exception applied. */
+function toOccurrence(
+  event: ScheduledEvent,
+  exception: EventException | undefined,
+  instanceStart: Date,
+): MailOccurrence {
+  const length = (event.endsAt?.getTime() ?? 0) - (event.startsAt?.getTime() ?? 0);
+  const startsAt = exception?.startsAt ?? instanceStart;
+  return {
+    recurrenceId: instanceStart,
+    cancelled: exception?.kind === 'cancelled',
+    title: exception?.title ?? event.title,
+    description: exception?.description ?? event.description,
+    startsAt,
+    endsAt: exception?.endsAt ?? new Date(startsAt.getTime() + length),
+  };
+}

@@ -1,0 +1,253 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import nodemailer from 'nodemailer';
+import { SMTPServer } from 'smtp-server';
+
+import {
+  createDialInRepository,
+  createEventService,
+  createMailService,
+  createOutboxDispatcher,
+  createSmtpTransport,
+  createTenantRepository,
+  createUserRepository,
+  InProcessJobQueue,
+  migrateToLatest,
+  openDatabase,
+  silentLogger,
+  type DatabaseHandle,
+} from '@vc/conference-core';
+
+import { adminQuery, databaseUrl } from '../src/support/postgres-admin.js';
+import type { Benchmark } from './benchmark.js';
+
+/**
+ * Invitation mail throughput: N invitations to one recurring meeting (a third each to registered
+ * users, directory users who never signed in, and external addresses) go from the outbox through
+ * planning (database reads, guest link), rendering (ICS with ical-generator, HTML + text, MIME),
+ * recording and the queue to a loopback SMTP server over a pool of 5 connections. The baseline,
+ * in the same run: raw pooled nodemailer (5 connections) sending the same N messages already
+ * rendered (the very bytes ours sent). Bar: ours >= 50% of raw.
+ */
+const count = Number(process.env['BENCH_MAILS'] ?? 2000);
+const pool = 5;
+/**
+ * SMTP delivery is cluster mode, so PostgreSQL by default (a fresh database on the test server,
+ * BENCH_POSTGRES_URL / TEST_POSTGRES_URL); BENCH_DATABASE=pglite measures on embedded PGlite.
+ */
+const backend = process.env['BENCH_DATABASE'] === 'pglite' ? 'pglite' : 'postgres';
+
+interface CountingServer {
+  readonly port: number;
+  received: number;
+  bytes: number;
+  waitFor(n: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function countingServer(): Promise<CountingServer> {
+  const state = { received: 0, bytes: 0 };
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, _session, callback) {
+      stream.on('data', (chunk: Buffer) => (state.bytes += chunk.length));
+      stream.on('end', () => {
+        state.received++;
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return Object.assign(state, {
+    port: (server.server.address() as AddressInfo).port,
+    async waitFor(n: number) {
+      while (state.received < n) await new Promise((r) => setTimeout(r, 5));
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  });
+}
+
+async function seed(database: DatabaseHandle): Promise<{ tenantId: string; organizer: string }> {
+  const tenantId = (await createTenantRepository(database.db).ensure({ slug: 'bench', name: 'Bench' })).tenant
+    .id;
+  const users = createUserRepository(database.db);
+  const organizer = await users.create(tenantId, {
+    email: 'organizer@example.org',
+    displayName: 'Olga Organizer',
+    language: 'de',
+  });
+  if (!organizer.ok) throw new Error(organizer.reason);
+  const actor = { tenantId, userId: organizer.user.id };
+  const events = createEventService({ db: database.db, outboxWritten: () => undefined });
+  const event = await events.create(
+    actor,
+    {
+      title: 'Weekly all-hands',
+      description: 'Agenda, demos and questions.\nPlease be on time.',
+      startsAt: new Date('2031-03-10T08:00:00Z'),
+      endsAt: new Date('2031-03-10T09:00:00Z'),
+      timeZone: 'Europe/Berlin',
+      recurrence: ['RRULE:FREQ=WEEKLY;COUNT=40'],
+      password: 'bench',
+    },
+    { suppressEmailNotification: false },
+  );
+  await createDialInRepository(database.db).assign(tenantId, event.roomId, {});
+  for (let i = 0; i < count; i++) {
+    const kind = i % 3;
+    if (kind === 2) {
+      await events.invite(
+        actor,
+        event.id,
+        { email: `guest${i}@partner.example`, role: 'guest' },
+        { suppressEmailNotification: false },
+      );
+      continue;
+    }
+    const user = await users.create(tenantId, {
+      email: `person${i}@example.org`,
+      displayName: `Person ${i}`,
+      language: i % 2 === 0 ? 'en' : 'de',
+      timeZone: i % 4 === 0 ? 'America/New_York' : null,
+    });
+    if (!user.ok) throw new Error(user.reason);
+    if (kind === 0) await users.markLogin(tenantId, user.user.id, new Date());
+    await events.invite(
+      actor,
+      event.id,
+      { invitee: user.user.id, role: 'user' },
+      { suppressEmailNotification: false },
+    );
+  }
+  return { tenantId, organizer: organizer.user.id };
+}
+
+interface Measured {
+  readonly ms: number;
+  /** CPU time of this process (user + system) during the run: comparable on a busy machine. */
+  readonly cpuMs: number;
+}
+
+async function measured(run: () => Promise<void>): Promise<Measured> {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await run();
+  const used = process.cpuUsage(cpu);
+  return { ms: performance.now() - started, cpuMs: (used.user + used.system) / 1000 };
+}
+
+async function ours(database: DatabaseHandle, server: CountingServer): Promise<Measured> {
+  const queue = new InProcessJobQueue({ logger: silentLogger });
+  const transport = createSmtpTransport({ url: `smtp://127.0.0.1:${server.port}`, maxConnections: pool });
+  const mail = createMailService({
+    db: database.db,
+    queue,
+    transport,
+    publicUrl: 'https://meet.example.org',
+    logger: silentLogger,
+    settings: {
+      from: 'vc-hub <noreply@example.org>',
+      defaultLanguage: 'en',
+      dialInNumber: '+49 30 555 0100',
+      productName: 'vc-hub',
+    },
+  });
+  mail.register();
+  const dispatcher = createOutboxDispatcher({
+    db: database.db,
+    queue,
+    logger: silentLogger,
+    subscriptions: [mail.subscription],
+  });
+  await queue.start();
+  const before = server.received;
+  const result = await measured(async () => {
+    await dispatcher.dispatchPending();
+    await server.waitFor(before + count);
+  });
+  await queue.close({ timeoutMs: 5000 });
+  await transport.close();
+  return result;
+}
+
+async function raw(
+  messages: readonly { sender: string; recipient: string; raw: string }[],
+  server: CountingServer,
+): Promise<Measured> {
+  const transporter = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: server.port,
+    secure: false,
+    ignoreTLS: true,
+    pool: true,
+    maxConnections: pool,
+    maxMessages: Infinity,
+  });
+  const result = await measured(async () => {
+    await Promise.all(
+      messages.map((m) =>
+        transporter.sendMail({ envelope: { from: m.sender, to: [m.recipient] }, raw: m.raw }),
+      ),
+    );
+  });
+  transporter.close();
+  return result;
+}
+
+function line(label: string, { ms, cpuMs }: Measured, n: number): string {
+  const rate = (n / ms) * 1000;
+  return `${label.padEnd(46)} ${ms.toFixed(0).padStart(7)} ms  ${rate.toFixed(0).padStart(6)} mails/s  CPU ${(cpuMs / n).toFixed(2)} ms/mail`;
+}
+
+export const mailBenchmark: Benchmark = {
+  name: 'mail',
+  description: `${count} invitations rendered, queued and sent over SMTP vs raw pooled nodemailer`,
+  async run() {
+    const dir = mkdtempSync(join(tmpdir(), 'vc-bench-mail-'));
+    const server = await countingServer();
+    const name = `vc_bench_mail_${Math.random().toString(16).slice(2, 10)}`;
+    if (backend === 'postgres') await adminQuery(`create database ${name}`);
+    const database = await openDatabase({
+      dataDir: dir,
+      databaseUrl: backend === 'postgres' ? databaseUrl(name) : undefined,
+      poolSize: 10,
+      logger: silentLogger,
+    });
+    try {
+      await migrateToLatest(database.db, silentLogger);
+      console.log(`mail: seeding ${count} invitations to one weekly series (${backend})...`);
+      await seed(database);
+      const oursRun = await ours(database, server);
+      const sent = await database.db
+        .selectFrom('mail_deliveries')
+        .select(['sender', 'recipient', 'raw', 'status'])
+        .execute();
+      const delivered = sent.filter((m) => m.status === 'sent');
+      if (delivered.length !== count)
+        throw new Error(`expected ${count} sent mails, the database has ${delivered.length}`);
+      const averageSize = delivered.reduce((sum, m) => sum + m.raw.length, 0) / delivered.length;
+      // Warm-up of the baseline's code path, then the measured run with the very same bytes.
+      await raw(delivered.slice(0, 200), server);
+      const rawRun = await raw(delivered, server);
+      console.log(
+        `mail: ${count} messages, ${(averageSize / 1024).toFixed(1)} KiB each on average, ${pool} SMTP connections`,
+      );
+      console.log(line('raw pooled nodemailer, pre-rendered (baseline)', rawRun, count));
+      console.log(line('ours: plan + render + record + queue + send', oursRun, count));
+      console.log(`ratio ours/raw throughput: ${((rawRun.ms / oursRun.ms) * 100).toFixed(0)}% (bar: >= 50%)`);
+      console.log(
+        `ratio by CPU time per mail (this process, includes the in-process SMTP server): ${((rawRun.cpuMs / oursRun.cpuMs) * 100).toFixed(0)}%`,
+      );
+    } finally {
+      await database.close();
+      if (backend === 'postgres') await adminQuery(`drop database if exists ${name} with (force)`);
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
