@@ -8,7 +8,14 @@ const since1970 = (rule: string) =>
   meeting('1970-01-01T08:00:00Z', '1970-01-01T09:00:00Z', [`RRULE:${rule}`]);
 const century = window('1970-01-01T00:00:00Z', '2100-01-01T00:00:00Z');
 
-/** Best of three runs: a busy CI machine should not fail a test about unbounded loops. */
+/**
+ * These tests catch unbounded loops (an expander walking 8,000 years hour by hour takes minutes), not
+ * speed: speed is measured in benchmarks. The guard is far above the few milliseconds a quiet machine
+ * needs, so a loaded 2-core CI machine does not fail them.
+ */
+const loopGuardMs = 5_000;
+
+/** Best of three runs, for the same reason. */
 function timed<T>(run: () => T): { result: T; ms: number } {
   let ms = Number.POSITIVE_INFINITY;
   let result = run();
@@ -57,7 +64,7 @@ describe('expansion is bounded in time, not only in results', () => {
     const { result, ms } = timed(() => expandInstances(since1970('FREQ=DAILY'), century));
     expect(result.truncated).toBe(true);
     expect(result.instances.at(-1)?.startsAt.toISOString()).toBe('1971-05-15T08:00:00.000Z');
-    expect(ms).toBeLessThan(200);
+    expect(ms).toBeLessThan(loopGuardMs);
   });
 
   it('jumps to a window far from the start instead of walking there', () => {
@@ -66,7 +73,7 @@ describe('expansion is bounded in time, not only in results', () => {
     );
     expect(starts(result)).toEqual(['2099-12-30T08:00:00.000Z', '2099-12-31T08:00:00.000Z']);
     expect(result.truncated).toBe(false);
-    expect(ms).toBeLessThan(200);
+    expect(ms).toBeLessThan(loopGuardMs);
   });
 
   it.each([
@@ -81,12 +88,12 @@ describe('expansion is bounded in time, not only in results', () => {
       'FREQ=YEARLY;BYMONTH=2;BYDAY=MO,TU,WE,TH,FR,SA,SU;BYSETPOS=30',
     ],
     ['a counted rule that never reaches its count', 'FREQ=DAILY;COUNT=1000;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO'],
-  ])('stops %s within 200 ms and says the answer is cut', (_, rule) => {
+  ])('stops %s without walking the whole range and says the answer is cut', (_, rule) => {
     const { result, ms } = timed(() =>
       expandInstances(since1970(rule), window('1970-01-01T00:00:00Z', '9999-01-01T00:00:00Z')),
     );
     expect(result.truncated).toBe(true);
-    expect(ms).toBeLessThan(200);
+    expect(ms).toBeLessThan(loopGuardMs);
   });
 
   it('scans at most the step budget of periods, then flags the rest as unknown', () => {
@@ -112,6 +119,6 @@ describe('expansion is bounded in time, not only in results', () => {
       seriesEnd(since1970('FREQ=DAILY;COUNT=1000;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO')),
     );
     expect(result).toBeNull();
-    expect(ms).toBeLessThan(200);
+    expect(ms).toBeLessThan(loopGuardMs);
   });
 });
