@@ -20,13 +20,13 @@ async function start(env: Record<string, string | undefined> = {}): Promise<HubP
 }
 
 describe('the hub on its embedded defaults', () => {
-  it('answers /healthz within 20 s, is ready, serves metrics and prints its URL', async () => {
+  // Start-up time is measured by fresh-clone-check (about 4 s); the wait here only has to survive a
+  // loaded 2-core CI machine.
+  it('answers /healthz, is ready, serves metrics and prints its URL', async () => {
     const hub = await start();
-    const started = Date.now();
-    await waitForStatus(`${hub.url}/healthz`, 200, 20_000);
-    expect(Date.now() - started).toBeLessThan(20_000);
+    await waitForStatus(`${hub.url}/healthz`, 200);
 
-    const ready = await waitForStatus(`${hub.url}/readyz`, 200, 20_000);
+    const ready = await waitForStatus(`${hub.url}/readyz`, 200);
     expect(await ready.json()).toEqual({
       status: 'ready',
       ready: true,

@@ -50,7 +50,7 @@ export async function startHubProcess(
     child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
   });
 
-  const waitForOutput = (pattern: RegExp, timeoutMs = 20_000): Promise<void> =>
+  const waitForOutput = (pattern: RegExp, timeoutMs = 45_000): Promise<void> =>
     new Promise((resolve, reject) => {
       const check = (): void => {
         if (!pattern.test(output)) return;
@@ -83,7 +83,7 @@ export async function startHubProcess(
 }
 
 /** Polls `url` until it answers with `status`, or fails after `timeoutMs`. */
-export async function waitForStatus(url: string, status: number, timeoutMs = 20_000): Promise<Response> {
+export async function waitForStatus(url: string, status: number, timeoutMs = 45_000): Promise<Response> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer';
   while (Date.now() < deadline) {
