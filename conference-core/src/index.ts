@@ -10,3 +10,4 @@ export * from './security/index.js';
 export * from './outbox/index.js';
 export * from './recurrence/index.js';
 export { withTimeout } from './timeout.js';
+export * from './signaling/index.js';

@@ -84,6 +84,19 @@ const envSchema = z.object({
       .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { error: 'expected a lowercase slug (letters, digits, dashes)' }),
   ).transform((v) => v ?? 'vc'),
   DEV_IDP_CALL_IN_SECRET: optional(z.string().min(16, { error: 'expected at least 16 characters' })),
+  SIGNALING_PUBLIC_URL: optional(urlWithScheme(['http:', 'https:', 'ws:', 'wss:'])),
+  SIGNALING_RECONNECT_GRACE_MS: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    integer(0, 600_000).default(30_000),
+  ),
+  SIGNALING_PING_INTERVAL_MS: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    integer(100, 600_000).default(20_000),
+  ),
+  SIGNALING_NODE_TTL_MS: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    integer(300, 600_000).default(10_000),
+  ),
 });
 
 /**
@@ -152,6 +165,14 @@ export interface HubConfig {
   readonly devIdpRealm: string;
   /** Secret of the development issuer's `vc-call-in` client; undefined: generated into DATA_DIR. */
   readonly devIdpCallInSecret: string | undefined;
+  /** Where clients reach this node's signaling; undefined: the hub's own URL. */
+  readonly signalingPublicUrl: string | undefined;
+  /** How long a participant whose connection dropped keeps its place and role. */
+  readonly signalingReconnectGraceMs: number;
+  /** WebSocket ping interval; a connection that misses one pong is closed. */
+  readonly signalingPingIntervalMs: number;
+  /** Cluster mode: a signaling node silent for this long is dead and its rooms move on the next start. */
+  readonly signalingNodeTtlMs: number;
 }
 
 export type ConfigResult = { ok: true; config: HubConfig } | { ok: false; problems: string[] };
@@ -195,6 +216,10 @@ export function parseConfig(
       devIdp: e.DEV_IDP === 'on' || (e.DEV_IDP === 'auto' && e.OIDC_ISSUER === undefined),
       devIdpRealm: e.DEV_IDP_REALM,
       devIdpCallInSecret: e.DEV_IDP_CALL_IN_SECRET,
+      signalingPublicUrl: e.SIGNALING_PUBLIC_URL,
+      signalingReconnectGraceMs: e.SIGNALING_RECONNECT_GRACE_MS,
+      signalingPingIntervalMs: e.SIGNALING_PING_INTERVAL_MS,
+      signalingNodeTtlMs: e.SIGNALING_NODE_TTL_MS,
     }),
   };
 }
@@ -225,6 +250,12 @@ export function describeBackends(config: HubConfig): Record<string, string> {
     roles: config.roles.join(','),
     identity: config.devIdp ? 'development issuer' : `oidc (${config.oidcIssuer ?? ''})`,
   };
+}
+
+/** The signaling base of this node, `ws(s)://<host>/signaling`: SIGNALING_PUBLIC_URL, else the hub's URL. */
+export function signalingBaseUrl(config: Pick<HubConfig, 'signalingPublicUrl'>, hub: string): string {
+  const base = (config.signalingPublicUrl ?? hub).replace(/\/+$/, '').replace(/^http/, 'ws');
+  return base.endsWith('/signaling') ? base : `${base}/signaling`;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -26,9 +27,15 @@ import {
   createPrincipalResolver,
   createTokenVerifier,
   type Authenticator,
+  MemoryNodeRegistry,
+  RedisNodeRegistry,
+  createRoomDirectory,
+  createSignalingServer,
+  type NodeRegistry,
+  type SignalingServer,
 } from '@vc/conference-core';
 
-import { describeBackends, hubUrl, type HubConfig } from './config.js';
+import { describeBackends, hubUrl, signalingBaseUrl, type HubConfig } from './config.js';
 import {
   demoPassword,
   demoUserNames,
@@ -88,6 +95,7 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
   // signaling) subscribe with their issues.
   const outbox = createOutboxDispatcher({ db: database.db, queue, subscriptions: [], logger });
   const runsOutbox = config.roles.includes('worker');
+  const nodes = createNodeRegistry(config);
 
   let databaseReady = false;
   let lastDatabaseError = 'connecting';
@@ -128,7 +136,7 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
         validateResponses: config.apiValidateResponses,
         tickets,
         attempts,
-        signalingUrl: `${url.replace(/^http/, 'ws')}/signaling`,
+        locateSignaling: (roomId) => nodes.locate(roomId),
         outboxWritten: () => {
           if (runsOutbox) outbox.wake();
         },
@@ -142,6 +150,10 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
     ...(devIdp === undefined ? {} : { identityProvider: { path: '/idp', handler: devIdp.router } }),
   });
   server.on('request', app);
+  const signaling = config.roles.includes('signaling')
+    ? await startSignaling(config, { server, url, tickets, nodes, database, logger })
+    : undefined;
+  if (signaling === undefined) server.on('upgrade', (_req, socket) => socket.destroy());
   if (devIdp !== undefined) logDevIdp(devIdp, config, logger);
 
   // Backends that come up late (cluster mode) are waited for in the background, with backoff.
@@ -168,6 +180,9 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
       draining = true;
       logger.info({ timeoutMs: config.shutdownTimeoutMs }, 'shutting down');
       shutdown.abort(new Error('hub is shutting down'));
+      // Live rooms end first (clients reconnect to another node via a new start), then the node leaves.
+      await signaling?.close();
+      await nodes.close();
       await Promise.all([
         closeHttpServer(server, config.shutdownTimeoutMs),
         queue.close({ timeoutMs: config.shutdownTimeoutMs }),
@@ -179,6 +194,43 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
       logger.info({}, 'stopped');
     },
   };
+}
+
+function createNodeRegistry(config: HubConfig): NodeRegistry {
+  return config.redisUrl === undefined
+    ? new MemoryNodeRegistry()
+    : new RedisNodeRegistry({ redisUrl: config.redisUrl, nodeTtlMs: config.signalingNodeTtlMs });
+}
+
+/** The signaling role: WebSocket upgrades on the hub's HTTP server, and this node in the registry. */
+async function startSignaling(
+  config: HubConfig,
+  parts: {
+    server: Server;
+    url: string;
+    tickets: TicketStore;
+    nodes: NodeRegistry;
+    database: DatabaseHandle;
+    logger: Logger;
+  },
+): Promise<SignalingServer> {
+  const signaling = createSignalingServer({
+    tickets: parts.tickets,
+    directory: createRoomDirectory(parts.database.db),
+    registry: parts.nodes,
+    logger: parts.logger.child({ component: 'signaling' }),
+    reconnectGraceMs: config.signalingReconnectGraceMs,
+    pingIntervalMs: config.signalingPingIntervalMs,
+  });
+  parts.server.on('upgrade', (req, socket, head) => signaling.handleUpgrade(req, socket, head));
+  const node = {
+    id: randomUUID(),
+    url: signalingBaseUrl(config, parts.url),
+    load: () => signaling.connections(),
+  };
+  await parts.nodes.register(node);
+  parts.logger.info({ node: node.id, url: node.url }, 'signaling node registered');
+  return signaling;
 }
 
 function createQueue(config: HubConfig, logger: Logger): JobQueue {
