@@ -79,9 +79,10 @@ export async function nothingArrives(
   namespace: string,
   message: string,
   ms = 300,
+  where?: (payload: ReceivedFrame['payload']) => boolean,
 ): Promise<boolean> {
   try {
-    const frame = await client.next(namespace, message, undefined, ms);
+    const frame = await client.next(namespace, message, where, ms);
     throw new Error(`unexpected ${namespace}.${message}: ${JSON.stringify(frame.payload)}`);
   } catch (err) {
     if (err instanceof Error && err.message.startsWith('unexpected')) throw err;

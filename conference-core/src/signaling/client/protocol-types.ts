@@ -2,15 +2,28 @@
  * The protocol's types as the client sees them. Commands are inferred from the same zod unions
  * the server validates with (type-only imports: nothing of the server is bundled).
  */
+import type { BreakoutCommand } from '../modules/breakout.js';
+import type { ChatCommand } from '../modules/chat.js';
 import type { ControlCommand } from '../modules/control.js';
 import type { EchoCommand } from '../modules/echo.js';
 import type { ModerationCommand } from '../modules/moderation.js';
+import type { PollsCommand } from '../modules/polls.js';
+import type { RaiseHandsCommand } from '../modules/raise-hands.js';
+import type { ReactionCommand } from '../modules/reaction.js';
+import type { TimerCommand } from '../modules/timer.js';
 
 /** What each namespace accepts, by namespace. */
 export interface ClientCommands {
   control: ControlCommand;
   moderation: ModerationCommand;
+  raise_hands: RaiseHandsCommand;
+  reaction: ReactionCommand;
+  chat: ChatCommand;
+  timer: TimerCommand;
+  polls: PollsCommand;
+  breakout: BreakoutCommand;
   echo: EchoCommand;
+  // media: arrives with the media issue (one module file, one line in modules/registry.ts, one here).
 }
 
 /** A server event: its `message` names it; the other fields are documented in PROTOCOL.md. */
