@@ -97,6 +97,9 @@ const envSchema = z.object({
     (v) => (v === '' ? undefined : v),
     integer(300, 600_000).default(10_000),
   ),
+  SIGNALING_REDIS_PREFIX: optional(
+    z.string().regex(/^[A-Za-z0-9:_-]{1,100}$/, { error: 'expected letters, digits, ":", "_" or "-"' }),
+  ).transform((v) => v ?? 'vc-signaling'),
 });
 
 /**
@@ -173,6 +176,8 @@ export interface HubConfig {
   readonly signalingPingIntervalMs: number;
   /** Cluster mode: a signaling node silent for this long is dead and its rooms move on the next start. */
   readonly signalingNodeTtlMs: number;
+  /** Key prefix of the node registry in Redis; deployments sharing one Redis use different ones. */
+  readonly signalingRedisPrefix: string;
 }
 
 export type ConfigResult = { ok: true; config: HubConfig } | { ok: false; problems: string[] };
@@ -220,6 +225,7 @@ export function parseConfig(
       signalingReconnectGraceMs: e.SIGNALING_RECONNECT_GRACE_MS,
       signalingPingIntervalMs: e.SIGNALING_PING_INTERVAL_MS,
       signalingNodeTtlMs: e.SIGNALING_NODE_TTL_MS,
+      signalingRedisPrefix: e.SIGNALING_REDIS_PREFIX,
     }),
   };
 }

@@ -199,7 +199,11 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
 function createNodeRegistry(config: HubConfig): NodeRegistry {
   return config.redisUrl === undefined
     ? new MemoryNodeRegistry()
-    : new RedisNodeRegistry({ redisUrl: config.redisUrl, nodeTtlMs: config.signalingNodeTtlMs });
+    : new RedisNodeRegistry({
+        redisUrl: config.redisUrl,
+        nodeTtlMs: config.signalingNodeTtlMs,
+        prefix: config.signalingRedisPrefix,
+      });
 }
 
 /** The signaling role: WebSocket upgrades on the hub's HTTP server, and this node in the registry. */
