@@ -1,6 +1,7 @@
 import { apiBenchmark } from './api.js';
 import type { Benchmark } from './benchmark.js';
 import { jobsBenchmark } from './jobs.js';
+import { signalingBenchmark } from './signaling.js';
 
 /** Every benchmark `npm run bench -- <name>` knows; add new ones here. */
-export const benchmarks: readonly Benchmark[] = [apiBenchmark, jobsBenchmark];
+export const benchmarks: readonly Benchmark[] = [apiBenchmark, jobsBenchmark, signalingBenchmark];
