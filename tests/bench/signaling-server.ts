@@ -4,13 +4,11 @@ import type { AddressInfo } from 'node:net';
 
 import { WebSocket, WebSocketServer } from 'ws';
 
-import {
-  MemoryNodeRegistry,
-  MemoryTicketStore,
-  createSignalingServer,
-  silentLogger,
-  type RoomDirectory,
-} from '@vc/conference-core';
+import { silentLogger } from '../../conference-core/src/logging/logger.js';
+import { MemoryNodeRegistry } from '../../conference-core/src/signaling/registry/memory-node-registry.js';
+import type { RoomDirectory } from '../../conference-core/src/signaling/runtime/room-info.js';
+import { createSignalingServer } from '../../conference-core/src/signaling/transport/signaling-server.js';
+import { MemoryTicketStore } from '../../conference-core/src/tickets/memory-ticket-store.js';
 
 /**
  * The server side of `npm run bench -- signaling`, in a child process of its own so its memory
@@ -99,9 +97,18 @@ process.on('message', (message) => {
   if (message !== 'memory') return;
   (globalThis as { gc?: () => void }).gc?.();
   const m = process.memoryUsage();
-  process.send?.({ rss: m.rss, heap: m.heapUsed, external: m.external + m.arrayBuffers });
+  const cpu = process.cpuUsage();
+  process.send?.({
+    rss: m.rss,
+    heap: m.heapUsed,
+    external: m.external + m.arrayBuffers,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+  });
 });
 
 server.listen(0, '127.0.0.1', () => {
   console.log(`port ${(server.address() as AddressInfo).port}`);
 });
+
+// Exit normally on SIGTERM so `--cpu-prof` (BENCH_PROFILE_DIR) can write its profile.
+process.on('SIGTERM', () => process.exit(0));

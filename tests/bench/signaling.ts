@@ -20,6 +20,7 @@ const measureMs = Number(process.env['BENCH_MEASURE_MS'] ?? 20_000);
 const warmupMs = 5000;
 
 interface Memory {
+  cpuMs: number;
   rss: number;
   heap: number;
   external: number;
@@ -29,11 +30,20 @@ interface Run {
   latencies: number[];
   expected: number;
   memoryPerConnection: { heap: number; rss: number };
+  /** Server CPU time per delivered message while measuring. */
+  cpuPerDeliveryUs: number;
 }
 
 function startServer(mode: 'ours' | 'bare'): Promise<{ child: ChildProcess; port: number }> {
   const child = fork(join(import.meta.dirname, 'signaling-server.ts'), [mode], {
-    execArgv: ['--import', 'tsx', '--expose-gc'],
+    execArgv: [
+      '--import',
+      'tsx',
+      '--expose-gc',
+      ...(process.env['BENCH_PROFILE_DIR']
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROFILE_DIR']}`]
+        : []),
+    ],
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
@@ -128,8 +138,10 @@ async function run(mode: 'ours' | 'bare'): Promise<Run> {
     });
     await new Promise((r) => setTimeout(r, warmupMs));
     recording = true;
+    const cpuBefore = (await memory(child)).cpuMs;
     await new Promise((r) => setTimeout(r, measureMs));
     recording = false;
+    const cpuAfter = (await memory(child)).cpuMs;
     for (const t of timers) clearTimeout(t);
     for (const t of timers2) clearInterval(t);
     await new Promise((r) => setTimeout(r, 1500));
@@ -139,6 +151,7 @@ async function run(mode: 'ours' | 'bare'): Promise<Run> {
       latencies: latencies.sort((a, b) => a - b),
       // Every message reaches everyone in its room, the sender included.
       expected: sentWhileRecording * perRoom,
+      cpuPerDeliveryUs: ((cpuAfter - cpuBefore) * 1000) / (sentWhileRecording * perRoom),
       memoryPerConnection: {
         heap: (after.heap + after.external - before.heap - before.external) / participants,
         rss: (after.rss - before.rss) / participants,
@@ -149,12 +162,24 @@ async function run(mode: 'ours' | 'bare'): Promise<Run> {
   }
 }
 
+function merge(runs: readonly Run[]): Run {
+  return {
+    latencies: runs.flatMap((r) => r.latencies).sort((a, b) => a - b),
+    expected: runs.reduce((n, r) => n + r.expected, 0),
+    memoryPerConnection: {
+      heap: Math.max(...runs.map((r) => r.memoryPerConnection.heap)),
+      rss: Math.max(...runs.map((r) => r.memoryPerConnection.rss)),
+    },
+    cpuPerDeliveryUs: runs.reduce((n, r) => n + r.cpuPerDeliveryUs, 0) / runs.length,
+  };
+}
+
 function report(label: string, r: Run): string {
   const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
   return (
     `${label.padEnd(22)} p50 ${percentile(r.latencies, 50).toFixed(2).padStart(7)} ms  ` +
     `p99 ${percentile(r.latencies, 99).toFixed(2).padStart(7)} ms  ` +
-    `delivered ${r.latencies.length}/${r.expected}  ` +
+    `delivered ${r.latencies.length}/${r.expected}  server cpu ${r.cpuPerDeliveryUs.toFixed(1)} µs/delivery  ` +
     `memory/connection heap+buffers ${kb(r.memoryPerConnection.heap)}, rss ${kb(r.memoryPerConnection.rss)}`
   );
 }
@@ -168,8 +193,21 @@ export const signalingBenchmark: Benchmark = {
       `signaling: ${participants} participants in ${roomCount} rooms, one chat message each every ${intervalMs} ms ` +
         `(${rate.toFixed(0)} msg/s in, ${(rate * (participants / roomCount)).toFixed(0)} deliveries/s out), ${measureMs} ms measured`,
     );
-    const bare = await run('bare');
-    const ours = await run('ours');
+    // Alternating rounds, so neither server profits from running second (JIT, GC state of the clients).
+    const rounds = Number(process.env['BENCH_ROUNDS'] ?? 2);
+    const bareRuns: Run[] = [];
+    const ourRuns: Run[] = [];
+    for (let i = 0; i < rounds; i++) {
+      if (i % 2 === 0) {
+        ourRuns.push(await run('ours'));
+        bareRuns.push(await run('bare'));
+      } else {
+        bareRuns.push(await run('bare'));
+        ourRuns.push(await run('ours'));
+      }
+    }
+    const bare = merge(bareRuns);
+    const ours = merge(ourRuns);
     console.log(report('bare ws (baseline)', bare));
     console.log(report('signaling server', ours));
     const p99 = percentile(ours.latencies, 99) / percentile(bare.latencies, 99);

@@ -1,3 +1,4 @@
+import * as oidc from 'openid-client';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -14,6 +15,7 @@ import {
   type SignalingClient,
 } from './support/signaling.js';
 
+const callInSecret = 'call-in-secret-for-the-signaling-test';
 let api: ApiHub;
 let alice: string;
 let bob: string;
@@ -21,7 +23,11 @@ let carol: string;
 const open: SignalingClient[] = [];
 
 beforeAll(async () => {
-  api = await startApiHub({ SIGNALING_RECONNECT_GRACE_MS: '1000', SIGNALING_PING_INTERVAL_MS: '300' });
+  api = await startApiHub({
+    SIGNALING_RECONNECT_GRACE_MS: '1000',
+    SIGNALING_PING_INTERVAL_MS: '300',
+    DEV_IDP_CALL_IN_SECRET: callInSecret,
+  });
   [alice, bob, carol] = await Promise.all([api.token('alice'), api.token('bob'), api.token('carol')]);
   await Promise.all([alice, bob, carol].map((token) => api.call('/v1/users/me', { token })));
 });
@@ -136,6 +142,64 @@ describe('signaling: connection and join', () => {
     await c.join();
     c.send('echo', { action: 'echo' });
     expect((await c.next('echo', 'echo')).payload).toEqual({ message: 'echo', data: null });
+  });
+});
+
+async function callInToken(): Promise<string> {
+  const issuer = api.hub.devIdpIssuer ?? '';
+  const client = new oidc.Configuration(
+    { issuer, token_endpoint: `${issuer}/protocol/openid-connect/token` },
+    'vc-call-in',
+    undefined,
+    oidc.ClientSecretBasic(callInSecret),
+  );
+  oidc.allowInsecureRequests(client);
+  return (await oidc.clientCredentialsGrant(client)).access_token;
+}
+
+describe('signaling: meeting details and phone callers', () => {
+  it('shows the event and dial-in in join_success and lets a phone caller in through the lobby', async () => {
+    const created = await api.call('/v1/events', {
+      method: 'POST',
+      token: alice,
+      body: { title: 'Planung', description: 'Q3', is_time_independent: true, is_adhoc: true },
+    });
+    expect(created.status).toBe(201);
+    const event = (await created.json()) as { id: string; room_id: string };
+    const sip = await api.call(`/v1/rooms/${event.room_id}/sip`, {
+      method: 'PUT',
+      token: alice,
+      body: { password: '4711', lobby: true },
+    });
+    const dialIn = (await sip.json()) as { sip_id: string };
+    const { client: mod, me } = await join(event.room_id, { token: alice });
+    expect(me.event).toMatchObject({
+      id: event.id,
+      title: 'Planung',
+      description: 'Q3',
+      is_adhoc: true,
+      starts_at: null,
+    });
+    expect(me.dial_in).toEqual({ conference_id: dialIn.sip_id, pin: '4711' });
+
+    const started = await api.call('/v1/services/call_in/start', {
+      method: 'POST',
+      token: await callInToken(),
+      body: { id: dialIn.sip_id, pin: '4711' },
+    });
+    expect(started.status).toBe(200);
+    const phone = await connect(((await started.json()) as { signaling_url: string }).signaling_url);
+    open.push(phone);
+    expect((await phone.join({ display_name: '+49 30 1234' })).payload.message).toBe('in_waiting_room');
+    const waiting = await mod.next('moderation', 'joined_waiting_room');
+    expect(waiting.payload['participant']).toMatchObject({ control: { participation_kind: 'phone' } });
+    mod.send('moderation', { action: 'accept_all' });
+    await phone.next('moderation', 'accepted');
+    expect(await phone.enterRoom()).toMatchObject({
+      participation_kind: 'phone',
+      role: 'guest',
+      display_name: '+49 30 1234',
+    });
   });
 });
 
