@@ -150,7 +150,10 @@ export const moderationModule = defineModule<ModerationCommand, undefined, undef
       }
       case 'end_meeting': {
         if (command.scope === 'all') {
-          room.broadcast('moderation', { message: 'session_ended', scope: 'all', by: from.id });
+          // The waiting room too: everyone is told before the room closes.
+          for (const p of room.participants.values()) {
+            room.send(p, 'moderation', { message: 'session_ended', scope: 'all', by: from.id });
+          }
           room.close({ code: closeCodes.ended, reason: 'meeting ended' });
           return;
         }
