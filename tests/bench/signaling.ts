@@ -15,7 +15,7 @@ import { percentile, type Benchmark } from './benchmark.js';
  */
 const participants = Number(process.env['BENCH_PARTICIPANTS'] ?? 1000);
 const roomCount = Number(process.env['BENCH_ROOMS'] ?? 20);
-const intervalMs = Number(process.env['BENCH_CHAT_INTERVAL_MS'] ?? 4000);
+const intervalMs = Number(process.env['BENCH_CHAT_INTERVAL_MS'] ?? 10_000);
 const measureMs = Number(process.env['BENCH_MEASURE_MS'] ?? 20_000);
 const warmupMs = 5000;
 
