@@ -4,11 +4,17 @@ import type { AddressInfo } from 'node:net';
 
 import { WebSocket, WebSocketServer } from 'ws';
 
-import { silentLogger } from '../../conference-core/src/logging/logger.js';
-import { MemoryNodeRegistry } from '../../conference-core/src/signaling/registry/memory-node-registry.js';
-import type { RoomDirectory } from '../../conference-core/src/signaling/runtime/room-info.js';
-import { createSignalingServer } from '../../conference-core/src/signaling/transport/signaling-server.js';
-import { MemoryTicketStore } from '../../conference-core/src/tickets/memory-ticket-store.js';
+import type { RoomDirectory } from './signaling-core.js';
+
+const mode = process.argv[2];
+
+// BENCH_SIGNALING_CORE=index loads the whole core through its package index, as the hub does; the
+// default loads only the signaling server's modules. (On the team machine the index made every
+// socket write about twice as expensive; this switch measures that.)
+const { MemoryNodeRegistry, MemoryTicketStore, createSignalingServer, silentLogger } =
+  mode === 'ours' && process.env['BENCH_SIGNALING_CORE'] === 'index'
+    ? await import('@vc/conference-core')
+    : await import('./signaling-core.js');
 
 /**
  * The server side of `npm run bench -- signaling`, in a child process of its own so its memory
@@ -17,7 +23,6 @@ import { MemoryTicketStore } from '../../conference-core/src/tickets/memory-tick
  * and nothing else. It prints `port <n>`, answers `GET /ticket?room=<n>` with a ticket (ours), and
  * answers the IPC message `memory` with its memory use after a full GC.
  */
-const mode = process.argv[2];
 const tenantId = randomUUID();
 const roomIds = new Map<string, string>();
 const roomId = (n: string): string => {

@@ -12,6 +12,13 @@ import { percentile, type Benchmark } from './benchmark.js';
  * delivery latency (send to receive, clients in this process) p50/p99, and the server's memory per
  * connection (heap + buffers after GC, and RSS; the server runs in a child process of its own).
  * Bars: p99 at most 2x the bare server's, under 100 KB per connection.
+ *
+ * Settings: BENCH_PARTICIPANTS (1000), BENCH_ROOMS (20), BENCH_CHAT_INTERVAL_MS (10000 per
+ * participant: 100 messages/s in, 5,000 deliveries/s out), BENCH_MEASURE_MS (20000), BENCH_ROUNDS
+ * (2, alternating which server goes first), BENCH_SIGNALING_CORE=index (load the signaling server
+ * through the package index, with the whole core, as the hub does), BENCH_PROFILE_DIR (CPU
+ * profiles of the server processes). Pick a rate both servers sustain: a saturated server's
+ * latency only measures its queue.
  */
 const participants = Number(process.env['BENCH_PARTICIPANTS'] ?? 1000);
 const roomCount = Number(process.env['BENCH_ROOMS'] ?? 20);
