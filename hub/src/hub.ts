@@ -151,7 +151,7 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
   });
   server.on('request', app);
   const signaling = config.roles.includes('signaling')
-    ? await startSignaling(config, { server, url, tickets, nodes, database, logger })
+    ? startSignaling(config, { server, url, tickets, nodes, database, logger })
     : undefined;
   if (signaling === undefined) server.on('upgrade', (_req, socket) => socket.destroy());
   if (devIdp !== undefined) logDevIdp(devIdp, config, logger);
@@ -161,6 +161,8 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
     lastDatabaseError = error;
   }).then(async () => {
     databaseReady = true;
+    // Only a node that can read rooms offers itself for them.
+    if (signaling !== undefined) await signaling.register();
     if (runsOutbox) {
       await queue.start();
       outbox.start();
@@ -207,7 +209,7 @@ function createNodeRegistry(config: HubConfig): NodeRegistry {
 }
 
 /** The signaling role: WebSocket upgrades on the hub's HTTP server, and this node in the registry. */
-async function startSignaling(
+function startSignaling(
   config: HubConfig,
   parts: {
     server: Server;
@@ -217,7 +219,7 @@ async function startSignaling(
     database: DatabaseHandle;
     logger: Logger;
   },
-): Promise<SignalingServer> {
+): SignalingServer & { register(): Promise<void> } {
   const signaling = createSignalingServer({
     tickets: parts.tickets,
     directory: createRoomDirectory(parts.database.db),
@@ -232,9 +234,12 @@ async function startSignaling(
     url: signalingBaseUrl(config, parts.url),
     load: () => signaling.connections(),
   };
-  await parts.nodes.register(node);
-  parts.logger.info({ node: node.id, url: node.url }, 'signaling node registered');
-  return signaling;
+  return Object.assign(signaling, {
+    async register() {
+      await parts.nodes.register(node);
+      parts.logger.info({ node: node.id, url: node.url }, 'signaling node registered');
+    },
+  });
 }
 
 function createQueue(config: HubConfig, logger: Logger): JobQueue {
