@@ -20,3 +20,4 @@ export type {
   MutationOptions,
   NewInviteInput,
 } from './scheduling/event-service.js';
+export * from './signaling/index.js';

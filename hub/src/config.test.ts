@@ -3,7 +3,14 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { configVariables, describeBackends, formatConfigProblems, hubUrl, parseConfig } from './config.js';
+import {
+  configVariables,
+  describeBackends,
+  formatConfigProblems,
+  hubUrl,
+  parseConfig,
+  signalingBaseUrl,
+} from './config.js';
 
 function problemsOf(env: Record<string, string>): string[] {
   const result = parseConfig(env);
@@ -149,6 +156,20 @@ describe('hub configuration', () => {
     expect(hubUrl({ publicUrl: undefined, host: '0.0.0.0' }, 8080)).toBe('http://localhost:8080');
     expect(hubUrl({ publicUrl: undefined, host: '127.0.0.1' }, 4000)).toBe('http://127.0.0.1:4000');
     expect(hubUrl({ publicUrl: undefined, host: '::1' }, 4000)).toBe('http://[::1]:4000');
+  });
+
+  it('derives this node s signaling URL from SIGNALING_PUBLIC_URL, else from the hub URL', () => {
+    expect(signalingBaseUrl({ signalingPublicUrl: undefined }, 'https://vc.example.test')).toBe(
+      'wss://vc.example.test/signaling',
+    );
+    expect(signalingBaseUrl({ signalingPublicUrl: 'https://node-2.vc.example.test/' }, 'https://x')).toBe(
+      'wss://node-2.vc.example.test/signaling',
+    );
+    expect(signalingBaseUrl({ signalingPublicUrl: 'ws://10.0.0.5:8080/signaling' }, 'http://x')).toBe(
+      'ws://10.0.0.5:8080/signaling',
+    );
+    expect(parseConfig({ SIGNALING_PUBLIC_URL: 'ftp://x' })).toMatchObject({ ok: false });
+    expect(parseConfig({ SIGNALING_RECONNECT_GRACE_MS: '-1' })).toMatchObject({ ok: false });
   });
 
   it('logs pretty on a terminal and JSON otherwise unless told', () => {

@@ -104,6 +104,22 @@ const envSchema = z.object({
   DKIM_PRIVATE_KEY_FILE: optional(
     z.string().refine((path) => existsSync(path), { error: 'the file does not exist' }),
   ),
+  SIGNALING_PUBLIC_URL: optional(urlWithScheme(['http:', 'https:', 'ws:', 'wss:'])),
+  SIGNALING_RECONNECT_GRACE_MS: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    integer(0, 600_000).default(30_000),
+  ),
+  SIGNALING_PING_INTERVAL_MS: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    integer(100, 600_000).default(20_000),
+  ),
+  SIGNALING_NODE_TTL_MS: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    integer(300, 600_000).default(10_000),
+  ),
+  SIGNALING_REDIS_PREFIX: optional(
+    z.string().regex(/^[A-Za-z0-9:_-]{1,100}$/, { error: 'expected letters, digits, ":", "_" or "-"' }),
+  ).transform((v) => v ?? 'vc-signaling'),
 });
 
 /**
@@ -181,6 +197,16 @@ export interface HubConfig {
   /** Secret of the development issuer's `vc-call-in` client; undefined: generated into DATA_DIR. */
   readonly devIdpCallInSecret: string | undefined;
   readonly mail: MailConfig;
+  /** Where clients reach this node's signaling; undefined: the hub's own URL. */
+  readonly signalingPublicUrl: string | undefined;
+  /** How long a participant whose connection dropped keeps its place and role. */
+  readonly signalingReconnectGraceMs: number;
+  /** WebSocket ping interval; a connection that misses one pong is closed. */
+  readonly signalingPingIntervalMs: number;
+  /** Cluster mode: a signaling node silent for this long is dead and its rooms move on the next start. */
+  readonly signalingNodeTtlMs: number;
+  /** Key prefix of the node registry in Redis; deployments sharing one Redis use different ones. */
+  readonly signalingRedisPrefix: string;
 }
 
 export interface MailConfig {
@@ -252,6 +278,11 @@ export function parseConfig(
             ? { domain: e.DKIM_DOMAIN, selector: e.DKIM_SELECTOR, privateKeyFile: e.DKIM_PRIVATE_KEY_FILE }
             : undefined,
       }),
+      signalingPublicUrl: e.SIGNALING_PUBLIC_URL,
+      signalingReconnectGraceMs: e.SIGNALING_RECONNECT_GRACE_MS,
+      signalingPingIntervalMs: e.SIGNALING_PING_INTERVAL_MS,
+      signalingNodeTtlMs: e.SIGNALING_NODE_TTL_MS,
+      signalingRedisPrefix: e.SIGNALING_REDIS_PREFIX,
     }),
   };
 }
@@ -283,6 +314,12 @@ export function describeBackends(config: HubConfig): Record<string, string> {
     identity: config.devIdp ? 'development issuer' : `oidc (${config.oidcIssuer ?? ''})`,
     mail: config.mail.smtpUrl === undefined ? `outbox folder (${config.dataDir}/mail-outbox)` : 'smtp',
   };
+}
+
+/** The signaling base of this node, `ws(s)://<host>/signaling`: SIGNALING_PUBLIC_URL, else the hub's URL. */
+export function signalingBaseUrl(config: Pick<HubConfig, 'signalingPublicUrl'>, hub: string): string {
+  const base = (config.signalingPublicUrl ?? hub).replace(/\/+$/, '').replace(/^http/, 'ws');
+  return base.endsWith('/signaling') ? base : `${base}/signaling`;
 }
 
 /**

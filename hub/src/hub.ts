@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -33,9 +34,15 @@ import {
   createSmtpTransport,
   type MailService,
   type MailTransport,
+  MemoryNodeRegistry,
+  RedisNodeRegistry,
+  createRoomDirectory,
+  createSignalingServer,
+  type NodeRegistry,
+  type SignalingServer,
 } from '@vc/conference-core';
 
-import { describeBackends, hubUrl, type HubConfig } from './config.js';
+import { describeBackends, hubUrl, signalingBaseUrl, type HubConfig } from './config.js';
 import {
   demoPassword,
   demoUserNames,
@@ -107,6 +114,7 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
     logger,
   });
   mail?.register();
+  const nodes = createNodeRegistry(config);
 
   let databaseReady = false;
   let lastDatabaseError = 'connecting';
@@ -148,8 +156,8 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
         validateResponses: config.apiValidateResponses,
         tickets,
         attempts,
-        signalingUrl: `${url.replace(/^http/, 'ws')}/signaling`,
         mailOutboxDir,
+        locateSignaling: (roomId) => nodes.locate(roomId),
         outboxWritten: () => {
           if (runsOutbox) outbox.wake();
         },
@@ -163,6 +171,10 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
     ...(devIdp === undefined ? {} : { identityProvider: { path: '/idp', handler: devIdp.router } }),
   });
   server.on('request', app);
+  const signaling = config.roles.includes('signaling')
+    ? startSignaling(config, { server, url, tickets, nodes, database, logger })
+    : undefined;
+  if (signaling === undefined) server.on('upgrade', (_req, socket) => socket.destroy());
   if (devIdp !== undefined) logDevIdp(devIdp, config, logger);
 
   // Backends that come up late (cluster mode) are waited for in the background, with backoff.
@@ -170,6 +182,8 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
     lastDatabaseError = error;
   }).then(async () => {
     databaseReady = true;
+    // Only a node that can read rooms offers itself for them.
+    if (signaling !== undefined) await signaling.register();
     if (runsOutbox) {
       await queue.start();
       outbox.start();
@@ -190,6 +204,9 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
       draining = true;
       logger.info({ timeoutMs: config.shutdownTimeoutMs }, 'shutting down');
       shutdown.abort(new Error('hub is shutting down'));
+      // Live rooms end first (clients reconnect to another node via a new start), then the node leaves.
+      await signaling?.close();
+      await nodes.close();
       await Promise.all([
         closeHttpServer(server, config.shutdownTimeoutMs),
         queue.close({ timeoutMs: config.shutdownTimeoutMs }),
@@ -202,6 +219,50 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
       logger.info({}, 'stopped');
     },
   };
+}
+
+function createNodeRegistry(config: HubConfig): NodeRegistry {
+  return config.redisUrl === undefined
+    ? new MemoryNodeRegistry()
+    : new RedisNodeRegistry({
+        redisUrl: config.redisUrl,
+        nodeTtlMs: config.signalingNodeTtlMs,
+        prefix: config.signalingRedisPrefix,
+      });
+}
+
+/** The signaling role: WebSocket upgrades on the hub's HTTP server, and this node in the registry. */
+function startSignaling(
+  config: HubConfig,
+  parts: {
+    server: Server;
+    url: string;
+    tickets: TicketStore;
+    nodes: NodeRegistry;
+    database: DatabaseHandle;
+    logger: Logger;
+  },
+): SignalingServer & { register(): Promise<void> } {
+  const signaling = createSignalingServer({
+    tickets: parts.tickets,
+    directory: createRoomDirectory(parts.database.db),
+    registry: parts.nodes,
+    logger: parts.logger.child({ component: 'signaling' }),
+    reconnectGraceMs: config.signalingReconnectGraceMs,
+    pingIntervalMs: config.signalingPingIntervalMs,
+  });
+  parts.server.on('upgrade', (req, socket, head) => signaling.handleUpgrade(req, socket, head));
+  const node = {
+    id: randomUUID(),
+    url: signalingBaseUrl(config, parts.url),
+    load: () => signaling.connections(),
+  };
+  return Object.assign(signaling, {
+    async register() {
+      await parts.nodes.register(node);
+      parts.logger.info({ node: node.id, url: node.url }, 'signaling node registered');
+    },
+  });
 }
 
 function createQueue(config: HubConfig, logger: Logger): JobQueue {

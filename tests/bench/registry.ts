@@ -2,6 +2,7 @@ import { apiBenchmark } from './api.js';
 import type { Benchmark } from './benchmark.js';
 import { jobsBenchmark } from './jobs.js';
 import { mailBenchmark } from './mail.js';
+import { signalingBenchmark } from './signaling.js';
 import { syncLdapBenchmark } from './sync-ldap.js';
 
 /** Every benchmark `npm run bench -- <name>` knows; add new ones here. */
@@ -9,5 +10,6 @@ export const benchmarks: readonly Benchmark[] = [
   apiBenchmark,
   jobsBenchmark,
   mailBenchmark,
+  signalingBenchmark,
   syncLdapBenchmark,
 ];

@@ -75,6 +75,8 @@ export interface EventRepository {
   /** Room and creator must belong to the tenant; a room carries at most one event. */
   create(tenantId: string, event: NewEvent): Promise<CreateEventResult>;
   findById(tenantId: string, id: string): Promise<ScheduledEvent | undefined>;
+  /** The room's event (a room carries at most one); what a live meeting shows as its title. */
+  findByRoom(tenantId: string, roomId: string): Promise<ScheduledEvent | undefined>;
   /**
    * Applies the patch only if the event still has `expectedRevision`, in one statement, and
    * increments the revision. Of two concurrent updates from the same revision exactly one wins.
@@ -118,6 +120,16 @@ export function createEventRepository(db: Db): EventRepository {
   };
 
   return {
+    async findByRoom(tenantId, roomId) {
+      if (!allUuids(tenantId, roomId)) return undefined;
+      const row = await db
+        .selectFrom('events')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('room_id', '=', roomId)
+        .executeTakeFirst();
+      return row && toEvent(row);
+    },
     async create(tenantId, event) {
       const missing = await firstMissing(db, tenantId, [
         ['room_not_found', 'rooms', event.roomId],

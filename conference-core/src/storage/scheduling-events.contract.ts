@@ -55,6 +55,7 @@ export function describeEventsContract({ db }: SchedulingContext): void {
         revision: 1,
       });
       expect(await events().findById(tenantId, event.id)).toEqual(event);
+      expect(await events().findByRoom(tenantId, event.roomId)).toEqual(event);
       const permanent = await newEvent(db(), tenantId, owner.id, { isTimeIndependent: true });
       expect(permanent).toMatchObject({ startsAt: null, endsAt: null, recurrence: [] });
     });

@@ -220,6 +220,7 @@ export function describeIsolationContract({ db }: SchedulingContext): void {
           });
         },
         findById: async () => expect(await events.findById(B, a.event.id)).toBeUndefined(),
+        findByRoom: async () => expect(await events.findByRoom(B, a.room.id)).toBeUndefined(),
         // not_found, never stale_revision: that would tell B the event exists.
         update: async () =>
           expect(await events.update(B, a.event.id, 1, { title: 'x' })).toEqual({

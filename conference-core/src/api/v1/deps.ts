@@ -19,8 +19,12 @@ export interface ApiDeps {
   readonly attempts: { readonly bySource: AttemptLimiter; readonly byTarget: AttemptLimiter };
   /** Where this API is reached from outside (no trailing slash needed); the base of feed URLs. */
   readonly publicUrl: string;
-  /** Base of the signaling URL handed out with a ticket: `<base>/{ticket}`. */
-  readonly signalingUrl: string;
+  /**
+   * Room affinity: the signaling base URL (`ws(s)://<node>/signaling`) of the node that owns the
+   * room, assigning the least loaded live node when none does; undefined when no node is alive.
+   * The ticket is handed out as `<base>/{ticket}`.
+   */
+  readonly locateSignaling: (roomId: string) => Promise<string | undefined>;
   /** Asks the outbox dispatcher to run soon; call after a transaction that appended domain events commits. */
   readonly outboxWritten: () => void;
   /** Embedded mode: the folder invitation mails are written to; undefined when they go to SMTP. */

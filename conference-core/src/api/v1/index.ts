@@ -18,7 +18,7 @@ export interface ApiV1Options {
   readonly now?: () => Date;
   readonly tickets: ApiDeps['tickets'];
   readonly attempts: ApiDeps['attempts'];
-  readonly signalingUrl: string;
+  readonly locateSignaling: ApiDeps['locateSignaling'];
   readonly outboxWritten?: () => void;
   /** Embedded mode: the folder mails are written to (listed by the admin API); undefined with SMTP. */
   readonly mailOutboxDir?: string | undefined;
@@ -34,7 +34,7 @@ export function createApiV1(options: ApiV1Options): Router {
     now: options.now ?? (() => new Date()),
     tickets: options.tickets,
     attempts: options.attempts,
-    signalingUrl: options.signalingUrl,
+    locateSignaling: options.locateSignaling,
     publicUrl: options.publicUrl,
     outboxWritten: options.outboxWritten ?? (() => undefined),
     mailOutboxDir: options.mailOutboxDir,

@@ -104,13 +104,25 @@ export async function ownedRoom(
 
 const ticketTtlMs = 30_000;
 
-/** Issues the single-use signaling ticket and the answer of both start endpoints. */
+/**
+ * Issues the single-use signaling ticket and the answer of both start endpoints, pointing at the
+ * signaling node that owns the room (room affinity, docs/decisions/0002).
+ */
 export async function issueTicket(
-  data: { [key: string]: JsonValue },
+  data: { [key: string]: JsonValue; room_id: string },
   deps: ApiDeps,
 ): Promise<z.infer<typeof startResponseSchema>> {
+  const base = await deps.locateSignaling(data.room_id);
+  if (base === undefined) {
+    throw new ApiProblem({
+      status: 503,
+      code: 'service_unavailable',
+      title: 'No signaling node is available',
+      detail: 'Try again in a moment.',
+    });
+  }
   const ticket = await deps.tickets.issue(data, ticketTtlMs);
-  return { ticket, signaling_url: `${deps.signalingUrl}/${ticket}`, expires_in: 30 };
+  return { ticket, signaling_url: `${base}/${ticket}`, expires_in: 30 };
 }
 
 /**

@@ -54,7 +54,7 @@ beforeAll(async () => {
       bySource: new MemoryAttemptLimiter(passwordBySource),
       byTarget: new MemoryAttemptLimiter(secretByTarget),
     },
-    signalingUrl: 'wss://hub.test/signaling',
+    locateSignaling: () => Promise.resolve('wss://hub.test/signaling'),
     publicUrl: 'https://hub.test',
     outboxWritten: () => undefined,
   };

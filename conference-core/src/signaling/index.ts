@@ -1,0 +1,11 @@
+export { createSignalingServer } from './transport/signaling-server.js';
+export type { SignalingServer, SignalingServerOptions } from './transport/signaling-server.js';
+export { defaultLimits } from './transport/token-bucket.js';
+export type { SignalingLimits } from './transport/token-bucket.js';
+export { createRoomDirectory } from './runtime/room-info.js';
+export type { RoomDirectory, RoomInfo } from './runtime/room-info.js';
+export { signalingModules } from './modules/registry.js';
+export { MemoryNodeRegistry } from './registry/memory-node-registry.js';
+export { RedisNodeRegistry } from './registry/redis-node-registry.js';
+export type { NodeRegistry, SignalingNode } from './registry/node-registry.js';
+export { protocolVersion, closeCodes, signalingErrorCodes } from './protocol/envelope.js';
