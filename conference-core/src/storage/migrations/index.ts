@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import * as tenants from './0001-tenants.js';
 import * as scheduling from './0002-scheduling.js';
+import * as sync from './0004-sync.js';
 
 export interface NamedMigration {
   /** Runs in order of these names (kysely sorts them), so they start with a zero-padded number. */
@@ -16,4 +17,5 @@ export interface NamedMigration {
 export const migrations: readonly NamedMigration[] = [
   { name: '0001-tenants', ...tenants },
   { name: '0002-scheduling', ...scheduling },
+  { name: '0004-sync', ...sync },
 ];
