@@ -84,6 +84,22 @@ const envSchema = z.object({
       .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { error: 'expected a lowercase slug (letters, digits, dashes)' }),
   ).transform((v) => v ?? 'vc'),
   DEV_IDP_CALL_IN_SECRET: optional(z.string().min(16, { error: 'expected at least 16 characters' })),
+  CONNECTOR_SECRET_KEY: optional(
+    z.string().refine((v) => Buffer.from(v, 'base64').length === 32 && /^[A-Za-z0-9+/_-]+=*$/.test(v), {
+      error: 'expected 32 random bytes in base64 (openssl rand -base64 32)',
+    }),
+  ),
+  SYNC_GUARD_SHARE: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.coerce
+      .number({ error: 'expected a number from 0 to 1' })
+      .min(0, { error: 'expected a number from 0 to 1' })
+      .max(1, { error: 'expected a number from 0 to 1' })
+      .default(0.1),
+  ),
+  SYNC_RETENTION_DAYS: z.preprocess((v) => (v === '' ? undefined : v), integer(0, 3650).default(30)),
+  SYNC_LEASE_MS: z.preprocess((v) => (v === '' ? undefined : v), integer(1000, 3_600_000).default(60_000)),
+  SYNC_MAX_RETRIES: z.preprocess((v) => (v === '' ? undefined : v), integer(0, 100).default(5)),
 });
 
 /**
@@ -123,7 +139,12 @@ const checkedEnvSchema = envSchema.superRefine((e, ctx) => {
 export const configVariables: readonly string[] = Object.keys(envSchema.shape);
 
 /** Settings whose values never appear in a message or a log line. */
-const secretVariables = new Set(['DATABASE_URL', 'REDIS_URL', 'DEV_IDP_CALL_IN_SECRET']);
+const secretVariables = new Set([
+  'DATABASE_URL',
+  'REDIS_URL',
+  'DEV_IDP_CALL_IN_SECRET',
+  'CONNECTOR_SECRET_KEY',
+]);
 
 export interface HubConfig {
   readonly port: number;
@@ -152,6 +173,16 @@ export interface HubConfig {
   readonly devIdpRealm: string;
   /** Secret of the development issuer's `vc-call-in` client; undefined: generated into DATA_DIR. */
   readonly devIdpCallInSecret: string | undefined;
+  /** AES-256 key for connector secrets at rest; undefined: generated once into DATA_DIR. */
+  readonly connectorSecretKey: string | undefined;
+  /** Default share of an instance's linked users a sync run may deactivate without approval. */
+  readonly syncGuardShare: number;
+  /** Days a user deactivated by a sync is kept before deletion. */
+  readonly syncRetentionDays: number;
+  /** A running sync run whose worker has not reported for this long is taken over (crash resume). */
+  readonly syncLeaseMs: number;
+  /** Retries of a retryable connector error (rate limited, upstream unavailable) within one run. */
+  readonly syncMaxRetries: number;
 }
 
 export type ConfigResult = { ok: true; config: HubConfig } | { ok: false; problems: string[] };
@@ -195,6 +226,11 @@ export function parseConfig(
       devIdp: e.DEV_IDP === 'on' || (e.DEV_IDP === 'auto' && e.OIDC_ISSUER === undefined),
       devIdpRealm: e.DEV_IDP_REALM,
       devIdpCallInSecret: e.DEV_IDP_CALL_IN_SECRET,
+      connectorSecretKey: e.CONNECTOR_SECRET_KEY,
+      syncGuardShare: e.SYNC_GUARD_SHARE,
+      syncRetentionDays: e.SYNC_RETENTION_DAYS,
+      syncLeaseMs: e.SYNC_LEASE_MS,
+      syncMaxRetries: e.SYNC_MAX_RETRIES,
     }),
   };
 }

@@ -28,7 +28,14 @@ import {
   type Authenticator,
 } from '@vc/conference-core';
 
+import type { ConnectorDefinition } from '@vc/connector-sdk';
+import { defineApiExtension } from '@vc/conference-core';
+
+import { adminEndpoints } from './admin-api/registry.js';
 import { describeBackends, hubUrl, type HubConfig } from './config.js';
+import { connectorDefinitions, createConnectorRegistry } from './connectors/registry.js';
+import { createSecretBox, loadConnectorSecretKey } from './sync/secret-box.js';
+import { createSyncEngine, type SyncEngine } from './sync/sync-engine.js';
 import {
   demoPassword,
   demoUserNames,
@@ -52,8 +59,15 @@ export interface RunningHub {
   readonly auth: Authenticator;
   /** The development issuer's identifier, when it runs at `/idp`. */
   readonly devIdpIssuer: string | undefined;
+  /** The directory sync engine (runs, schedules, recovery sweep). */
+  readonly sync: SyncEngine;
   /** Drains HTTP, stops taking jobs, lets running ones finish within the configured bound. */
   stop(): Promise<void>;
+}
+
+export interface HubOptions {
+  /** The connectors this hub offers; default the explicit registry (tests pass their own fakes). */
+  readonly connectors?: readonly ConnectorDefinition[];
 }
 
 /**
@@ -61,9 +75,23 @@ export interface RunningHub {
  * configuration asks for. HTTP starts first so `/healthz` answers while a backend is still coming
  * up; `/readyz` says which one is not there yet.
  */
-export async function startHub(config: HubConfig, logger: Logger): Promise<RunningHub> {
+export async function startHub(
+  config: HubConfig,
+  logger: Logger,
+  options: HubOptions = {},
+): Promise<RunningHub> {
   logger.info(describeBackends(config), 'starting hub');
   const shutdown = new AbortController();
+  // Before anything is opened: a key that cannot be read or written stops the start cleanly.
+  const registry = createConnectorRegistry(options.connectors ?? connectorDefinitions);
+  const secrets = createSecretBox(
+    loadConnectorSecretKey({
+      configured: config.connectorSecretKey,
+      dataDir: config.dataDir,
+      clusterMode: config.databaseUrl !== undefined || config.redisUrl !== undefined,
+      logger,
+    }),
+  );
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -79,6 +107,16 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
     throw err;
   }
   const queue = createQueue(config, logger.child({ component: 'jobs' }));
+  const sync = createSyncEngine({
+    db: database.db,
+    queue,
+    logger: logger.child({ component: 'sync' }),
+    registry,
+    secrets,
+    leaseMs: config.syncLeaseMs,
+    maxRetries: config.syncMaxRetries,
+    retentionDays: config.syncRetentionDays,
+  });
   const tickets = createTicketStore(config);
   const attempts = {
     bySource: createAttemptLimiter(config, passwordBySource, 'vc-attempts-source'),
@@ -88,6 +126,7 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
   // signaling) subscribe with their issues.
   const outbox = createOutboxDispatcher({ db: database.db, queue, subscriptions: [], logger });
   const runsOutbox = config.roles.includes('worker');
+  if (runsOutbox) sync.registerJobs();
 
   let databaseReady = false;
   let lastDatabaseError = 'connecting';
@@ -132,6 +171,16 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
         outboxWritten: () => {
           if (runsOutbox) outbox.wake();
         },
+        extensions: [
+          defineApiExtension(adminEndpoints, {
+            db: database.db,
+            logger: logger.child({ component: 'admin-api' }),
+            registry,
+            secrets,
+            engine: sync,
+            defaultGuardShare: config.syncGuardShare,
+          }),
+        ],
       })
     : undefined;
   const app = createApp({
@@ -152,6 +201,7 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
     if (runsOutbox) {
       await queue.start();
       outbox.start();
+      await sync.start();
     }
     logger.info({}, 'hub ready');
   });
@@ -163,6 +213,7 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
     url,
     auth,
     devIdpIssuer: devIdp?.issuer,
+    sync,
     async stop() {
       if (draining) return;
       draining = true;

@@ -385,6 +385,7 @@ export function describeIsolationContract({ db }: SchedulingContext): void {
         lastCompletedCursor: async () => expect(await runs.lastCompletedCursor(B, instance.id)).toBeNull(),
         claim: async () => expect(await runs.claim(B, runId, 'b-worker', 0)).toBeUndefined(),
         heartbeat: async () => expect(await runs.heartbeat(B, runId, 'b-worker')).toBe(false),
+        release: async () => expect(await runs.release(B, runId, 'b-worker')).toBe(false),
         fail: async () => expect(await runs.fail(B, runId, null, 'x', 'y')).toBe(false),
         countError: async () => expect(await runs.countError(B, runId, 'b-worker')).toBeUndefined(),
         listSkipped: async () => expect(await runs.listSkipped(B, runId, 10)).toEqual([]),

@@ -101,13 +101,21 @@ export interface SyncRunRepository {
   claim(tenantId: string, id: string, owner: string, staleMs: number): Promise<SyncRun | undefined>;
   /** Renews the lease; false when `owner` lost it (another worker took the run over). */
   heartbeat(tenantId: string, id: string, owner: string): Promise<boolean>;
+  /**
+   * Gives the lease up without ending the run (the worker is shutting down): any worker may take
+   * the run at once and resume it from its cursor.
+   */
+  release(tenantId: string, id: string, owner: string): Promise<boolean>;
   /** Ends an open run as failed (nothing more is applied); `owner` null ignores the lease. */
   fail(tenantId: string, id: string, owner: string | null, code: string, message: string): Promise<boolean>;
   /** Adds to the error counter (retried connector errors). */
   countError(tenantId: string, id: string, owner: string): Promise<void>;
   /** Oldest first; at most `limit`. */
   listSkipped(tenantId: string, runId: string, limit: number): Promise<SkippedRecordRow[]>;
-  /** Queued and running runs of every tenant, for the recovery sweep (each carries its tenant). */
+  /**
+   * Queued and running runs of every tenant, for the recovery sweep (each carries its tenant).
+   * Stale: running without a lease renewed within `staleMs`, or queued for longer than that.
+   */
   listOpenAcrossTenants(staleMs: number): Promise<OpenRunRef[]>;
 }
 
@@ -235,6 +243,19 @@ export function createSyncRunRepository(db: Db): SyncRunRepository {
       return result.numUpdatedRows > 0n;
     },
 
+    async release(tenantId, id, owner) {
+      if (!allUuids(tenantId, id)) return false;
+      const result = await db
+        .updateTable('sync_runs')
+        .set({ heartbeat_at: null, lease_owner: null })
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .where('state', '=', 'running')
+        .where('lease_owner', '=', owner)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+
     async fail(tenantId, id, owner, code, message) {
       if (!allUuids(tenantId, id)) return false;
       return db.transaction().execute(async (trx) => {
@@ -300,7 +321,8 @@ export function createSyncRunRepository(db: Db): SyncRunRepository {
         .selectFrom('sync_runs')
         .select(['tenant_id', 'id', 'state'])
         .select(
-          sql<boolean>`state = 'queued' or heartbeat_at is null or heartbeat_at < now() - make_interval(secs => ${staleMs / 1000})`.as(
+          sql<boolean>`case when state = 'queued' then created_at < now() - make_interval(secs => ${staleMs / 1000})
+            else heartbeat_at is null or heartbeat_at < now() - make_interval(secs => ${staleMs / 1000}) end`.as(
             'stale',
           ),
         )
