@@ -3,7 +3,6 @@ import {
   defineConnector,
   secret,
   type GroupRecord,
-  type JsonValue,
   type SyncBatch,
   type SyncRequest,
   type UserRecord,
