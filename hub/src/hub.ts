@@ -32,6 +32,7 @@ import type { ConnectorDefinition } from '@vc/connector-sdk';
 import { defineApiExtension } from '@vc/conference-core';
 
 import { adminEndpoints } from './admin-api/registry.js';
+import { adminDashboardRouter } from './admin-dashboard/serve.js';
 import { describeBackends, hubUrl, type HubConfig } from './config.js';
 import { connectorDefinitions, createConnectorRegistry } from './connectors/registry.js';
 import { createSecretBox, loadConnectorSecretKey } from './sync/secret-box.js';
@@ -187,7 +188,7 @@ export async function startHub(
     logger,
     metrics,
     health: { checks, isDraining: () => draining },
-    ...(api === undefined ? {} : { api }),
+    ...(api === undefined ? {} : { api, dashboard: adminDashboardRouter() }),
     ...(devIdp === undefined ? {} : { identityProvider: { path: '/idp', handler: devIdp.router } }),
   });
   server.on('request', app);
