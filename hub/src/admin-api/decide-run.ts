@@ -8,7 +8,8 @@ import {
 import { defineAdminEndpoint } from './deps.js';
 import { findRunOr404, publicRun, runIdParams, runSchema } from './schemas.js';
 
-function decisionEndpoint(decision: 'approve' | 'reject') {
+/** The approve and reject endpoints differ only in the decision; each has its own file. */
+export function decisionEndpoint(decision: 'approve' | 'reject') {
   const approve = decision === 'approve';
   return defineAdminEndpoint({
     operationId: approve ? 'postConnectorRunApprove' : 'postConnectorRunReject',
@@ -48,6 +49,3 @@ function decisionEndpoint(decision: 'approve' | 'reject') {
     },
   });
 }
-
-export const postConnectorRunApprove = decisionEndpoint('approve');
-export const postConnectorRunReject = decisionEndpoint('reject');

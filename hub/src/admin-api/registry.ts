@@ -1,6 +1,5 @@
 import type { Endpoint } from '@vc/conference-core';
 
-import { postConnectorRunApprove, postConnectorRunReject } from './decide-run.js';
 import { deleteConnector } from './delete-connector.js';
 import type { AdminDeps } from './deps.js';
 import { getConnectorAudit } from './get-connector-audit.js';
@@ -11,6 +10,8 @@ import { getConnector } from './get-connector.js';
 import { getConnectors } from './get-connectors.js';
 import { patchConnector } from './patch-connector.js';
 import { postConnectorCheck } from './post-connector-check.js';
+import { postConnectorRunApprove } from './post-connector-run-approve.js';
+import { postConnectorRunReject } from './post-connector-run-reject.js';
 import { postConnectorRuns } from './post-connector-runs.js';
 import { postConnectors } from './post-connectors.js';
 
