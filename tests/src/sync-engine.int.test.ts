@@ -1,7 +1,13 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createUserRepository, identitySource, type DatabaseHandle } from '@vc/conference-core';
+import {
+  createConnectorInstanceRepository,
+  createSyncRunRepository,
+  createUserRepository,
+  identitySource,
+  type DatabaseHandle,
+} from '@vc/conference-core';
 import { ConnectorError } from '@vc/connector-sdk';
 
 import { fakeConnector, fakeDirectory } from '../../hub/src/testing/fake-directory.js';
@@ -301,6 +307,28 @@ describe.each<Backend>(['pglite', 'postgres'])('sync engine (%s)', (backend) => 
       secrets: unknown;
     }>`select secrets from connector_instances where id = ${instanceId}`.execute(database.db);
     expect(JSON.stringify(rows)).not.toContain('hunter2');
+  });
+
+  it('runs a connector on its repeat schedule and stops when the schedule is removed', async () => {
+    const { tenantId, instanceId, source } = await setup('scheduled', 2);
+    const h2 = syncHarness(database.db, [fakeConnector(directories)], recordingLogger([]));
+    h2.engine.registerJobs();
+    await h2.queue.start();
+    try {
+      const instance = await createConnectorInstanceRepository(database.db).update(tenantId, instanceId, {
+        incrementalEveryMs: 60_000,
+      });
+      if (!instance.ok) throw new Error('not updated');
+      // An interval schedule fires once right away, then on every multiple of the interval.
+      await h2.engine.applySchedules(instance.instance);
+      await waitFor(async () => (await linked(tenantId, source)).length === 2);
+      const runs = await createSyncRunRepository(database.db).listForInstance(tenantId, instanceId, 10);
+      expect(runs[0]).toMatchObject({ trigger: 'schedule', mode: 'incremental' });
+      await h2.engine.removeSchedules(instanceId);
+      expect(await h2.queue.unschedule(`sync-incremental-${instanceId}`)).toBe(false);
+    } finally {
+      await h2.close();
+    }
   });
 
   it('runs requested runs through the job queue, one open run per connector', async () => {
