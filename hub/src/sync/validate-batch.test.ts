@@ -29,12 +29,7 @@ describe('batch validation', () => {
     });
     expect(batch.users.map((u) => u.externalId)).toEqual(['ok']);
     expect(batch.deletes).toEqual([{ type: 'user', externalId: 'gone' }]);
-    expect(batch.skipped.map((s) => s.externalId)).toEqual([
-      'bad-mail',
-      '(no external id)',
-      'x',
-      'cn=x',
-    ]);
+    expect(batch.skipped.map((s) => s.externalId)).toEqual(['bad-mail', '(no external id)', 'x', 'cn=x']);
     expect(batch.skipped[0]?.reason).toMatch(/invalid record \(email:/);
     expect(batch.cursor).toEqual({ page: 1 });
   });
