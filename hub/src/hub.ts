@@ -29,7 +29,7 @@ import {
 } from '@vc/conference-core';
 
 import type { ConnectorDefinition } from '@vc/connector-sdk';
-import { defineApiExtension } from '@vc/conference-core';
+import { defineApiExtension, withTimeout } from '@vc/conference-core';
 
 import { adminEndpoints } from './admin-api/registry.js';
 import { adminDashboardRouter } from './admin-dashboard/serve.js';
@@ -48,6 +48,7 @@ import { closeHttpServer } from './http/close-http-server.js';
 import { createApp } from './http/create-app.js';
 import { createHttpMetrics } from './http/metrics.js';
 import { prepareDatabase } from './prepare-database.js';
+import { retryWithBackoff } from './retry.js';
 import type { ReadinessCheck } from './readiness.js';
 
 export interface RunningHub {
@@ -202,7 +203,15 @@ export async function startHub(
     if (runsOutbox) {
       await queue.start();
       outbox.start();
-      await sync.start();
+      // Schedules and the recovery sweep go through the queue backend: a Redis that is away must
+      // hold up neither readiness nor shutdown, so this runs beside, retried with backoff.
+      retryWithBackoff(() => withTimeout(sync.start(), 10_000, 'the job queue did not answer'), {
+        initialDelayMs: 1000,
+        maxDelayMs: 30_000,
+        signal: shutdown.signal,
+        onFailure: (err, attempt, nextDelayMs) =>
+          logger.warn({ err, attempt, nextDelayMs }, 'sync schedules not set up yet; retrying'),
+      }).catch(() => undefined);
     }
     logger.info({}, 'hub ready');
   });
