@@ -8,6 +8,7 @@ export * from './api/index.js';
 export * from './tickets/index.js';
 export * from './security/index.js';
 export * from './outbox/index.js';
+export * from './sync/index.js';
 export * from './recurrence/index.js';
 export { withTimeout } from './timeout.js';
 export * from './mail/index.js';

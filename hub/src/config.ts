@@ -120,6 +120,22 @@ const envSchema = z.object({
   SIGNALING_REDIS_PREFIX: optional(
     z.string().regex(/^[A-Za-z0-9:_-]{1,100}$/, { error: 'expected letters, digits, ":", "_" or "-"' }),
   ).transform((v) => v ?? 'vc-signaling'),
+  CONNECTOR_SECRET_KEY: optional(
+    z.string().refine((v) => Buffer.from(v, 'base64').length === 32 && /^[A-Za-z0-9+/_-]+=*$/.test(v), {
+      error: 'expected 32 random bytes in base64 (openssl rand -base64 32)',
+    }),
+  ),
+  SYNC_GUARD_SHARE: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.coerce
+      .number({ error: 'expected a number from 0 to 1' })
+      .min(0, { error: 'expected a number from 0 to 1' })
+      .max(1, { error: 'expected a number from 0 to 1' })
+      .default(0.1),
+  ),
+  SYNC_RETENTION_DAYS: z.preprocess((v) => (v === '' ? undefined : v), integer(0, 3650).default(30)),
+  SYNC_LEASE_MS: z.preprocess((v) => (v === '' ? undefined : v), integer(1000, 3_600_000).default(60_000)),
+  SYNC_MAX_RETRIES: z.preprocess((v) => (v === '' ? undefined : v), integer(0, 100).default(5)),
 });
 
 /**
@@ -167,7 +183,13 @@ const checkedEnvSchema = envSchema.superRefine((e, ctx) => {
 export const configVariables: readonly string[] = Object.keys(envSchema.shape);
 
 /** Settings whose values never appear in a message or a log line. */
-const secretVariables = new Set(['DATABASE_URL', 'REDIS_URL', 'DEV_IDP_CALL_IN_SECRET', 'SMTP_URL']);
+const secretVariables = new Set([
+  'DATABASE_URL',
+  'REDIS_URL',
+  'DEV_IDP_CALL_IN_SECRET',
+  'SMTP_URL',
+  'CONNECTOR_SECRET_KEY',
+]);
 
 export interface HubConfig {
   readonly port: number;
@@ -197,6 +219,16 @@ export interface HubConfig {
   /** Secret of the development issuer's `vc-call-in` client; undefined: generated into DATA_DIR. */
   readonly devIdpCallInSecret: string | undefined;
   readonly mail: MailConfig;
+  /** AES-256 key for connector secrets at rest; undefined: generated once into DATA_DIR. */
+  readonly connectorSecretKey: string | undefined;
+  /** Default share of an instance's linked users a sync run may deactivate without approval. */
+  readonly syncGuardShare: number;
+  /** Days a user deactivated by a sync is kept before deletion. */
+  readonly syncRetentionDays: number;
+  /** A running sync run whose worker has not reported for this long is taken over (crash resume). */
+  readonly syncLeaseMs: number;
+  /** Retries of a retryable connector error (rate limited, upstream unavailable) within one run. */
+  readonly syncMaxRetries: number;
   /** Where clients reach this node's signaling; undefined: the hub's own URL. */
   readonly signalingPublicUrl: string | undefined;
   /** How long a participant whose connection dropped keeps its place and role. */
@@ -283,6 +315,11 @@ export function parseConfig(
       signalingPingIntervalMs: e.SIGNALING_PING_INTERVAL_MS,
       signalingNodeTtlMs: e.SIGNALING_NODE_TTL_MS,
       signalingRedisPrefix: e.SIGNALING_REDIS_PREFIX,
+      connectorSecretKey: e.CONNECTOR_SECRET_KEY,
+      syncGuardShare: e.SYNC_GUARD_SHARE,
+      syncRetentionDays: e.SYNC_RETENTION_DAYS,
+      syncLeaseMs: e.SYNC_LEASE_MS,
+      syncMaxRetries: e.SYNC_MAX_RETRIES,
     }),
   };
 }

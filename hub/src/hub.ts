@@ -42,7 +42,15 @@ import {
   type SignalingServer,
 } from '@vc/conference-core';
 
+import type { ConnectorDefinition } from '@vc/connector-sdk';
+import { defineApiExtension, withTimeout } from '@vc/conference-core';
+
+import { adminEndpoints } from './admin-api/registry.js';
+import { adminDashboardRouter } from './admin-dashboard/serve.js';
 import { describeBackends, hubUrl, signalingBaseUrl, type HubConfig } from './config.js';
+import { connectorDefinitions, createConnectorRegistry } from './connectors/registry.js';
+import { createSecretBox, loadConnectorSecretKey } from './sync/secret-box.js';
+import { createSyncEngine, type SyncEngine } from './sync/sync-engine.js';
 import {
   demoPassword,
   demoUserNames,
@@ -54,6 +62,7 @@ import { closeHttpServer } from './http/close-http-server.js';
 import { createApp } from './http/create-app.js';
 import { createHttpMetrics } from './http/metrics.js';
 import { prepareDatabase } from './prepare-database.js';
+import { retryWithBackoff } from './retry.js';
 import type { ReadinessCheck } from './readiness.js';
 
 export interface RunningHub {
@@ -66,8 +75,15 @@ export interface RunningHub {
   readonly auth: Authenticator;
   /** The development issuer's identifier, when it runs at `/idp`. */
   readonly devIdpIssuer: string | undefined;
+  /** The directory sync engine (runs, schedules, recovery sweep). */
+  readonly sync: SyncEngine;
   /** Drains HTTP, stops taking jobs, lets running ones finish within the configured bound. */
   stop(): Promise<void>;
+}
+
+export interface HubOptions {
+  /** The connectors this hub offers; default the explicit registry (tests pass their own fakes). */
+  readonly connectors?: readonly ConnectorDefinition[];
 }
 
 /**
@@ -75,9 +91,23 @@ export interface RunningHub {
  * configuration asks for. HTTP starts first so `/healthz` answers while a backend is still coming
  * up; `/readyz` says which one is not there yet.
  */
-export async function startHub(config: HubConfig, logger: Logger): Promise<RunningHub> {
+export async function startHub(
+  config: HubConfig,
+  logger: Logger,
+  options: HubOptions = {},
+): Promise<RunningHub> {
   logger.info(describeBackends(config), 'starting hub');
   const shutdown = new AbortController();
+  // Before anything is opened: a key that cannot be read or written stops the start cleanly.
+  const registry = createConnectorRegistry(options.connectors ?? connectorDefinitions);
+  const secrets = createSecretBox(
+    loadConnectorSecretKey({
+      configured: config.connectorSecretKey,
+      dataDir: config.dataDir,
+      clusterMode: config.databaseUrl !== undefined || config.redisUrl !== undefined,
+      logger,
+    }),
+  );
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -93,6 +123,16 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
     throw err;
   }
   const queue = createQueue(config, logger.child({ component: 'jobs' }));
+  const sync = createSyncEngine({
+    db: database.db,
+    queue,
+    logger: logger.child({ component: 'sync' }),
+    registry,
+    secrets,
+    leaseMs: config.syncLeaseMs,
+    maxRetries: config.syncMaxRetries,
+    retentionDays: config.syncRetentionDays,
+  });
   const tickets = createTicketStore(config);
   const attempts = {
     bySource: createAttemptLimiter(config, passwordBySource, 'vc-attempts-source'),
@@ -115,6 +155,7 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
   });
   mail?.register();
   const nodes = createNodeRegistry(config);
+  if (runsOutbox) sync.registerJobs();
 
   let databaseReady = false;
   let lastDatabaseError = 'connecting';
@@ -161,13 +202,23 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
         outboxWritten: () => {
           if (runsOutbox) outbox.wake();
         },
+        extensions: [
+          defineApiExtension(adminEndpoints, {
+            db: database.db,
+            logger: logger.child({ component: 'admin-api' }),
+            registry,
+            secrets,
+            engine: sync,
+            defaultGuardShare: config.syncGuardShare,
+          }),
+        ],
       })
     : undefined;
   const app = createApp({
     logger,
     metrics,
     health: { checks, isDraining: () => draining },
-    ...(api === undefined ? {} : { api }),
+    ...(api === undefined ? {} : { api, dashboard: adminDashboardRouter() }),
     ...(devIdp === undefined ? {} : { identityProvider: { path: '/idp', handler: devIdp.router } }),
   });
   server.on('request', app);
@@ -188,6 +239,15 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
       await queue.start();
       outbox.start();
       await mail?.sweep();
+      // Schedules and the recovery sweep go through the queue backend: a Redis that is away must
+      // hold up neither readiness nor shutdown, so this runs beside, retried with backoff.
+      retryWithBackoff(() => withTimeout(sync.start(), 10_000, 'the job queue did not answer'), {
+        initialDelayMs: 1000,
+        maxDelayMs: 30_000,
+        signal: shutdown.signal,
+        onFailure: (err, attempt, nextDelayMs) =>
+          logger.warn({ err, attempt, nextDelayMs }, 'sync schedules not set up yet; retrying'),
+      }).catch(() => undefined);
     }
     logger.info({}, 'hub ready');
   });
@@ -199,6 +259,7 @@ export async function startHub(config: HubConfig, logger: Logger): Promise<Runni
     url,
     auth,
     devIdpIssuer: devIdp?.issuer,
+    sync,
     async stop() {
       if (draining) return;
       draining = true;

@@ -1,6 +1,8 @@
 import { apiV1Endpoints } from '@vc/conference-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { adminEndpoints } from '../../hub/src/admin-api/registry.js';
+import { fakeConnector, fakeDirectory } from '../../hub/src/testing/fake-directory.js';
 import { startApiHub, type ApiBackend, type ApiHub } from './support/api-hub.js';
 
 /**
@@ -14,6 +16,8 @@ const berlin = (datetime: string) => ({ datetime, timezone: 'Europe/Berlin' });
 const instanceId = '20310317T080000Z';
 
 interface AsData {
+  connectorId?: string;
+  runId?: string;
   roomId: string;
   inviteCode: string;
   eventId: string;
@@ -111,6 +115,32 @@ const probes: Record<string, Probe> = {
   },
 };
 
+/**
+ * The hub's connector admin endpoints, probed by an administrator of the other tenant (alice in
+ * tenant other-co): a person without the role is refused before any id is looked at, which would
+ * prove nothing about isolation.
+ */
+const adminProbes: Record<string, Probe> = {
+  getConnectorTypes: {
+    expect: { kind: 'own-data', reason: 'the connector types of this hub; no tenant data' },
+  },
+  getConnectorAudit: { expect: { kind: 'empty-list' } },
+  getConnectors: { expect: { kind: 'empty-list' } },
+  postConnectors: {
+    expect: { kind: 'own-data', reason: 'creates a connector in the caller’s tenant; takes no ids' },
+    body: () => ({ type: 'fake', name: 'B directory', settings: { directory: 'b', password: 'b-pass' } }),
+  },
+  getConnector: { expect: notFound },
+  patchConnector: { expect: notFound, body: () => ({ name: 'Hijacked', settings: { password: 'mine' } }) },
+  deleteConnector: { expect: notFound },
+  postConnectorCheck: { expect: notFound },
+  getConnectorRuns: { expect: notFound },
+  postConnectorRuns: { expect: notFound, body: () => ({ mode: 'full' }) },
+  getConnectorRun: { expect: notFound },
+  postConnectorRunApprove: { expect: notFound },
+  postConnectorRunReject: { expect: notFound },
+};
+
 function pathWithAsIds(path: string, a: AsData): string {
   const values: Record<string, string> = {
     eventId: a.eventId,
@@ -118,6 +148,8 @@ function pathWithAsIds(path: string, a: AsData): string {
     inviteCode: a.inviteCode,
     userId: a.bobId,
     instanceId: a.instanceId,
+    ...(a.connectorId === undefined ? {} : { connectorId: a.connectorId }),
+    ...(a.runId === undefined ? {} : { runId: a.runId }),
   };
   return path.replace(/\{(\w+)\}/g, (_m, name: string) => {
     const value = values[name];
@@ -128,6 +160,8 @@ function pathWithAsIds(path: string, a: AsData): string {
 }
 
 describe.each<ApiBackend>(['pglite', 'postgres'])('tenant isolation of API v1 (%s)', (backend) => {
+  const directoryA = fakeDirectory('a-pass');
+  directoryA.put({ externalId: 'a1', email: 'a1@a.test' });
   let api: ApiHub;
   let alice: string;
   let bob: string;
@@ -157,7 +191,10 @@ describe.each<ApiBackend>(['pglite', 'postgres'])('tenant isolation of API v1 (%
   }
 
   beforeAll(async () => {
-    api = await startApiHub({ backend });
+    api = await startApiHub({
+      backend,
+      connectors: [fakeConnector({ a: directoryA, b: fakeDirectory('b-pass') })],
+    });
     [alice, bob, mallory] = await Promise.all([
       api.token('alice'),
       api.token('bob'),
@@ -282,6 +319,73 @@ describe.each<ApiBackend>(['pglite', 'postgres'])('tenant isolation of API v1 (%
     const after = await snapshot();
     expect(after).toEqual(before);
     expect(after['event']).toMatchObject({ status: 200, etag: a.etag });
+  });
+
+  it('gives an administrator of another tenant nothing of tenant A’s connectors, runs or audit log', async () => {
+    const otherAdmin = await api.token('alice', 'other-co');
+    const connector = await json<{ id: string }>(
+      await api.call('/v1/admin/connectors', {
+        method: 'POST',
+        token: alice,
+        body: { type: 'fake', name: 'A directory', settings: { directory: 'a', password: 'a-pass' } },
+      }),
+      201,
+    );
+    const run = await json<{ id: string }>(
+      await api.call(`/v1/admin/connectors/${connector.id}/runs`, {
+        method: 'POST',
+        token: alice,
+        body: { mode: 'full', dry_run: true },
+      }),
+      202,
+    );
+    const ids: AsData = { ...a, connectorId: connector.id, runId: run.id };
+    const readA = async () => {
+      const one = await api.call(`/v1/admin/connectors/${connector.id}`, { token: alice });
+      const body = (await one.json()) as { name: string; settings: unknown; updated_at: string };
+      const audit = await api.call('/v1/admin/connector-audit', { token: alice });
+      return {
+        name: body.name,
+        settings: body.settings,
+        updated: body.updated_at,
+        audit: await audit.json(),
+      };
+    };
+    const before = await readA();
+
+    const missing = adminEndpoints.filter((e) => !(e.operationId in adminProbes)).map((e) => e.operationId);
+    expect.soft(missing, 'admin endpoints without a tenant-isolation probe rule').toEqual([]);
+    const swept = [...adminEndpoints].sort(
+      (x, y) =>
+        Number(adminProbes[x.operationId]?.expect.kind === 'own-data') -
+        Number(adminProbes[y.operationId]?.expect.kind === 'own-data'),
+    );
+    const failures: string[] = [];
+    for (const endpoint of swept) {
+      const probe = adminProbes[endpoint.operationId];
+      if (probe === undefined) continue;
+      const path = pathWithAsIds(endpoint.path, ids);
+      const res = await api.call(path, {
+        method: endpoint.method.toUpperCase(),
+        token: otherAdmin,
+        ...(probe.body === undefined ? {} : { body: probe.body(ids) }),
+      });
+      const text = await res.text();
+      const what = `${endpoint.operationId} ${endpoint.method.toUpperCase()} ${path} → ${res.status} ${text.slice(0, 200)}`;
+      const kind = probe.expect.kind;
+      if (kind === 'not-found' && res.status !== 404) failures.push(`expected 404: ${what}`);
+      if (kind === 'empty-list') {
+        const items = res.status === 200 ? (JSON.parse(text) as { items?: unknown[] }).items : undefined;
+        if (!Array.isArray(items) || items.length > 0) failures.push(`expected an empty list: ${what}`);
+      }
+      if (kind === 'own-data') {
+        if (res.status < 200 || res.status > 299) failures.push(`expected 2xx on own data: ${what}`);
+        else if ([connector.id, run.id].some((id) => text.includes(id)))
+          failures.push(`names A's ids: ${what}`);
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(await readA()).toEqual(before);
   });
 
   it('lets a guest code of one tenant start no room of the other', async () => {

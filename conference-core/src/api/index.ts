@@ -3,6 +3,7 @@ export type {
   Endpoint,
   EndpointMeta,
   EndpointResult,
+  HandlerInput,
   HttpMethod,
   RawRequest,
   ResponseSpec,
@@ -24,3 +25,7 @@ export type { ApiRouterOptions } from './router.js';
 export { createPrincipalResolver, oidcIdentitySource } from './resolve-principal.js';
 export { createApiV1, apiV1Endpoints } from './v1/index.js';
 export type { ApiV1Options, ApiDeps } from './v1/index.js';
+export { defineApiExtension } from './extension.js';
+export type { ApiExtension, ApiExtensionContext } from './extension.js';
+export { requireTenantAdmin, tenantAdminRole } from './v1/users/require-tenant-admin.js';
+export { requireUser } from './v1/users/require-user.js';

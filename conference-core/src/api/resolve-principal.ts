@@ -139,7 +139,13 @@ export function createPrincipalResolver(options: PrincipalResolverOptions) {
       }
     }
     if (user.disabledAt !== null) {
-      throw new ApiProblem({ status: 403, code: 'forbidden', title: 'This account is disabled' });
+      throw new ApiProblem({
+        status: 403,
+        code: 'forbidden',
+        title: 'This account is disabled',
+        detail:
+          'The account was deactivated (it left its directory, or an administrator disabled it); ask your administrator.',
+      });
     }
     const last = user.lastLoginAt?.getTime() ?? 0;
     if (now().getTime() - last >= profileRefreshMs) {

@@ -94,3 +94,29 @@ export { createOutboxRepository } from './outbox-repository.js';
 export type { OutboxEntry, OutboxMessage, OutboxRepository } from './outbox-repository.js';
 export { createCalendarFeedRepository, TOKEN_HASH_PATTERN } from './calendar-feed-repository.js';
 export type { CalendarFeedRepository } from './calendar-feed-repository.js';
+export { createConnectorInstanceRepository } from './connector-instance-repository.js';
+export type {
+  ConnectorInstance,
+  ConnectorInstancePatch,
+  ConnectorInstanceRepository,
+  NewConnectorInstance,
+  SaveConnectorInstanceResult,
+} from './connector-instance-repository.js';
+export { createSyncRunRepository, OPEN_RUN_STATES } from './sync-run-repository.js';
+export type {
+  CreateSyncRunResult,
+  NewSyncRun,
+  OpenRunRef,
+  SkippedRecordRow,
+  SyncMode,
+  SyncRun,
+  SyncRunCounters,
+  SyncRunRepository,
+  SyncTrigger,
+} from './sync-run-repository.js';
+export { createConnectorAuditRepository } from './connector-audit-repository.js';
+export type {
+  ConnectorAuditEntry,
+  ConnectorAuditRepository,
+  NewConnectorAuditEntry,
+} from './connector-audit-repository.js';

@@ -163,6 +163,11 @@ const TENANT_TABLES = [
   'calendar_feed_tokens',
   'mail_deliveries',
   'mail_plans',
+  'connector_instances',
+  'sync_runs',
+  'sync_run_marks',
+  'sync_run_skipped',
+  'connector_audit_log',
 ] as const;
 
 /** Every row of the tenant in every scheduling table, to compare before and after. */

@@ -27,6 +27,16 @@ import {
 } from './scheduling-fixtures.js';
 import type { DatabaseSchema } from './schema.js';
 import { createUserRepository, type UserRepository } from './user-repository.js';
+import { createDirectorySync, type DirectorySync } from '../sync/directory-sync.js';
+import {
+  createConnectorAuditRepository,
+  type ConnectorAuditRepository,
+} from './connector-audit-repository.js';
+import {
+  createConnectorInstanceRepository,
+  type ConnectorInstanceRepository,
+} from './connector-instance-repository.js';
+import { createSyncRunRepository, type SyncRunRepository } from './sync-run-repository.js';
 
 /**
  * A probe for every method of a repository (the mapped type makes a new method without one a
@@ -373,6 +383,112 @@ export function describeIsolationContract({ db }: SchedulingContext): void {
             expect(await outbox.markDispatched([-1])).toBe(0);
           }),
       });
+    });
+
+    it('connectors, sync runs, the directory service and the audit log: another tenant reaches none of them', async () => {
+      const instances = createConnectorInstanceRepository(db());
+      const runs = createSyncRunRepository(db());
+      const audit = createConnectorAuditRepository(db());
+      const sync = createDirectorySync(db());
+      const created = await instances.create(a.tenantId, {
+        connectorType: 'fake',
+        name: 'A directory',
+        settings: {},
+        secrets: { password: 'cipher' },
+      });
+      if (!created.ok) throw new Error('instance not created');
+      const instance = created.instance;
+      const started = await runs.create(a.tenantId, {
+        instanceId: instance.id,
+        mode: 'full',
+        dryRun: false,
+        trigger: 'manual',
+        requestedBy: null,
+      });
+      if (!started.ok) throw new Error('run not created');
+      const runId = started.run.id;
+      await audit.append(a.tenantId, {
+        instanceId: instance.id,
+        actor: 'a-admin',
+        action: 'instance.created',
+      });
+      await probeAll<ConnectorInstanceRepository>({
+        create: async () =>
+          expect(
+            await instances.create(B, {
+              connectorType: 'fake',
+              name: 'A directory',
+              settings: {},
+              secrets: {},
+            }),
+          ).toMatchObject({ ok: true }),
+        findById: async () => expect(await instances.findById(B, instance.id)).toBeUndefined(),
+        list: async () => expect((await instances.list(B)).map((i) => i.id)).not.toContain(instance.id),
+        update: async () =>
+          expect(await instances.update(B, instance.id, { name: 'Hijacked' })).toEqual({
+            ok: false,
+            reason: 'not_found',
+          }),
+        delete: async () => expect(await instances.delete(B, instance.id)).toBe(false),
+        // The scheduler is system-wide by design; each instance carries its tenant.
+        listEnabledAcrossTenants: async () =>
+          expect(
+            (await instances.listEnabledAcrossTenants()).find((i) => i.id === instance.id)?.tenantId,
+          ).toBe(a.tenantId),
+      });
+      await probeAll<SyncRunRepository>({
+        create: async () =>
+          expect(
+            await runs.create(B, {
+              instanceId: instance.id,
+              mode: 'full',
+              dryRun: false,
+              trigger: 'manual',
+              requestedBy: null,
+            }),
+          ).toEqual({ ok: false, reason: 'instance_not_found' }),
+        findById: async () => expect(await runs.findById(B, runId)).toBeUndefined(),
+        listForInstance: async () => expect(await runs.listForInstance(B, instance.id, 10)).toEqual([]),
+        lastCompletedCursor: async () => expect(await runs.lastCompletedCursor(B, instance.id)).toBeNull(),
+        claim: async () => expect(await runs.claim(B, runId, 'b-worker', 0)).toBeUndefined(),
+        heartbeat: async () => expect(await runs.heartbeat(B, runId, 'b-worker')).toBe(false),
+        release: async () => expect(await runs.release(B, runId, 'b-worker')).toBe(false),
+        fail: async () => expect(await runs.fail(B, runId, null, 'x', 'y')).toBe(false),
+        countError: async () => expect(await runs.countError(B, runId, 'b-worker')).toBeUndefined(),
+        listSkipped: async () => expect(await runs.listSkipped(B, runId, 10)).toEqual([]),
+        // The recovery sweep is system-wide by design; each run carries its tenant.
+        listOpenAcrossTenants: async () =>
+          expect((await runs.listOpenAcrossTenants(60_000)).find((r) => r.id === runId)?.tenantId).toBe(
+            a.tenantId,
+          ),
+      });
+      await probeAll<ConnectorAuditRepository>({
+        append: async () =>
+          expect(await audit.append(B, { instanceId: instance.id, actor: 'b', action: 'x' })).toMatchObject({
+            tenantId: B,
+          }),
+        list: async () =>
+          expect(await audit.list(B, { instanceId: instance.id, limit: 10 })).toMatchObject([
+            { tenantId: B },
+          ]),
+      });
+      const bLease = { tenantId: B, runId, owner: 'b-worker' };
+      await probeAll<DirectorySync>({
+        applyBatch: async () =>
+          expect(
+            await sync.applyBatch(bLease, { users: [], groups: [], deletes: [], skipped: [], cursor: 1 }),
+          ).toEqual({ ok: false, reason: 'lease_lost' }),
+        finishRun: async () =>
+          expect(await sync.finishRun(bLease, null)).toEqual({ ok: false, reason: 'lease_lost' }),
+        approveRun: async () =>
+          expect(await sync.approveRun(B, runId, 'b')).toEqual({ ok: false, reason: 'not_found' }),
+        rejectRun: async () =>
+          expect(await sync.rejectRun(B, runId, 'b')).toEqual({ ok: false, reason: 'not_found' }),
+        // Retention is system-wide by design; it touches only users a sync deactivated long ago.
+        purgeDeactivated: async () =>
+          expect(await sync.purgeDeactivated(new Date(0))).toEqual({ deleted: 0, kept: 0 }),
+      });
+      await runs.fail(a.tenantId, runId, null, 'test', 'done probing');
     });
   });
 }

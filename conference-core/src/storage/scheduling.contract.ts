@@ -9,6 +9,7 @@ import { describeIsolationContract } from './scheduling-isolation.contract.js';
 import { describeOutboxContract } from './scheduling-outbox.contract.js';
 import { describePeopleContract } from './scheduling-people.contract.js';
 import { describeRoomsContract } from './scheduling-rooms.contract.js';
+import { describeSyncStorageContract } from './sync-storage.contract.js';
 
 /**
  * What the scheduling repositories must do the same way on every backend. `open` returns a handle
@@ -32,6 +33,7 @@ export function describeSchedulingContract(label: string, open: () => Promise<Da
     describeOutboxContract(context);
     describeEventsContract(context);
     describeEventWindowContract(context);
+    describeSyncStorageContract(context);
     describeIsolationContract(context);
   });
 }

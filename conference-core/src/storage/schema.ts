@@ -22,6 +22,11 @@ export interface DatabaseSchema {
   calendar_feed_tokens: CalendarFeedTokensTable;
   mail_deliveries: MailDeliveriesTable;
   mail_plans: MailPlansTable;
+  connector_instances: ConnectorInstancesTable;
+  sync_runs: SyncRunsTable;
+  sync_run_marks: SyncRunMarksTable;
+  sync_run_skipped: SyncRunSkippedTable;
+  connector_audit_log: ConnectorAuditLogTable;
 }
 
 export interface TenantsTable {
@@ -51,6 +56,8 @@ export interface UsersTable extends TenantRow {
   time_zone: string | null;
   phone: string | null;
   disabled_at: Date | null;
+  /** The identity source whose sync deactivated the user (migration 0004); null otherwise. */
+  deactivated_by: Generated<string | null>;
   last_login_at: Date | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
@@ -220,4 +227,81 @@ export interface MailPlansTable extends TenantRow {
   outbox_id: number;
   messages: number;
   planned_at: Generated<Date>;
+}
+
+export interface ConnectorInstancesTable extends TenantRow {
+  id: Generated<string>;
+  /** The connector definition's id, e.g. `ucs`. */
+  connector_type: string;
+  name: string;
+  enabled: Generated<boolean>;
+  /** Settings without the secret fields. */
+  settings: Generated<JsonValue>;
+  /** Secret fields, encrypted by the hub: field name -> ciphertext. */
+  secrets: Generated<JsonValue>;
+  incremental_every_ms: number | null;
+  full_cron: string | null;
+  /** Share (0..1) of linked users a run may deactivate without an admin's approval. */
+  guard_share: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export type SyncRunState = 'queued' | 'running' | 'needs_approval' | 'completed' | 'failed' | 'rejected';
+
+export interface SyncRunsTable extends TenantRow {
+  id: Generated<string>;
+  instance_id: string;
+  mode: 'full' | 'incremental';
+  dry_run: Generated<boolean>;
+  state: Generated<SyncRunState>;
+  trigger: 'manual' | 'schedule';
+  requested_by: string | null;
+  cursor: JsonValue | null;
+  start_cursor: JsonValue | null;
+  batches: Generated<number>;
+  seen: Generated<number>;
+  created: Generated<number>;
+  updated: Generated<number>;
+  unchanged: Generated<number>;
+  deactivated: Generated<number>;
+  reactivated: Generated<number>;
+  skipped: Generated<number>;
+  errors: Generated<number>;
+  pending_deactivations: Generated<number>;
+  linked_users: Generated<number>;
+  error_code: string | null;
+  error_message: string | null;
+  report: Generated<JsonValue>;
+  lease_owner: string | null;
+  heartbeat_at: Date | null;
+  decided_by: string | null;
+  created_at: Generated<Date>;
+  started_at: Date | null;
+  finished_at: Date | null;
+}
+
+export interface SyncRunMarksTable extends TenantRow {
+  run_id: string;
+  kind: 'seen' | 'deleted';
+  record_type: 'user' | 'group';
+  external_id: string;
+}
+
+export interface SyncRunSkippedTable extends TenantRow {
+  id: Generated<string>;
+  run_id: string;
+  record_type: string;
+  external_id: string;
+  reason: string;
+  created_at: Generated<Date>;
+}
+
+export interface ConnectorAuditLogTable extends TenantRow {
+  id: Generated<string>;
+  instance_id: string | null;
+  actor: string;
+  action: string;
+  details: Generated<JsonValue>;
+  created_at: Generated<Date>;
 }

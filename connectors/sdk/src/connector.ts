@@ -45,6 +45,8 @@ export interface SyncRequest {
 /**
  * One unit the hub applies atomically together with its cursor. A crash after the hub committed
  * a batch resumes with that batch's cursor, so the connector must be able to continue from it.
+ * Groups are applied with the members the hub has already linked: yield a group after the users it
+ * contains (e.g. all users first, then the groups). Deletes are applied when the run completes.
  */
 export interface SyncBatch {
   readonly upserts: readonly DirectoryRecord[];

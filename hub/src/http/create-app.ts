@@ -13,9 +13,11 @@ export interface AppOptions {
   /** The REST API v1 (when this process has the api role). */
   readonly api?: Router;
   readonly identityProvider?: { readonly path: string; readonly handler: RequestHandler };
+  /** The admin dashboard's static files, served at `/admin/`. */
+  readonly dashboard?: Router;
 }
 
-/** The express application: probes, metrics, the development issuer and the API v1. */
+/** The express application: probes, metrics, the development issuer, the API v1 and the admin dashboard. */
 export function createApp(options: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -27,6 +29,14 @@ export function createApp(options: AppOptions): Express {
   app.use(express.json({ limit: '1mb' }));
   app.use(healthRoutes({ ...options.health, metrics: options.metrics.registry }));
   if (options.api !== undefined) app.use(options.api);
+  if (options.dashboard !== undefined) {
+    // The dashboard's OIDC redirect URI is its folder: make the bare path that folder.
+    app.get('/admin', (req, res, next) => {
+      if (req.path.endsWith('/')) next();
+      else res.redirect(301, '/admin/');
+    });
+    app.use('/admin/', options.dashboard);
+  }
   app.use(notFound);
   app.use(errorHandler(options.logger));
   return app;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { silentLogger } from '@vc/conference-core';
+import type { ConnectorDefinition } from '@vc/connector-sdk';
 
 import { parseConfig } from '../../../hub/src/config.js';
 import { devTokenClient, readTokenCliSecret } from '../../../hub/src/dev-idp/index.js';
@@ -35,6 +36,8 @@ export interface ApiHubOptions {
   readonly backend?: ApiBackend;
   /** Environment overrides for the hub's configuration. */
   readonly env?: Record<string, string>;
+  /** The connectors the hub offers instead of its registry (fakes a test controls). */
+  readonly connectors?: readonly ConnectorDefinition[];
 }
 
 /**
@@ -43,7 +46,9 @@ export interface ApiHubOptions {
  * `stop()` drops again.
  */
 export async function startApiHub(options: Record<string, string> | ApiHubOptions = {}): Promise<ApiHub> {
-  const { backend, env } = isOptions(options) ? options : { backend: undefined, env: options };
+  const { backend, env, connectors } = isOptions(options)
+    ? options
+    : { backend: undefined, env: options, connectors: undefined };
   let database: string | undefined;
   const clusterEnv: Record<string, string> = {};
   if (backend === 'postgres') {
@@ -53,7 +58,7 @@ export async function startApiHub(options: Record<string, string> | ApiHubOption
     clusterEnv['DEV_IDP'] = 'on';
   }
   try {
-    return await startOn(database, { ...clusterEnv, ...env });
+    return await startOn(database, { ...clusterEnv, ...env }, connectors);
   } catch (error) {
     if (database !== undefined) await adminQuery(`drop database if exists ${database} with (force)`);
     throw error;
@@ -62,10 +67,14 @@ export async function startApiHub(options: Record<string, string> | ApiHubOption
 
 function isOptions(options: Record<string, string> | ApiHubOptions): options is ApiHubOptions {
   // Environment variable names are upper case, so these keys never name an override.
-  return 'backend' in options || 'env' in options;
+  return 'backend' in options || 'env' in options || 'connectors' in options;
 }
 
-async function startOn(database: string | undefined, env: Record<string, string>): Promise<ApiHub> {
+async function startOn(
+  database: string | undefined,
+  env: Record<string, string> | undefined,
+  connectors: readonly ConnectorDefinition[] | undefined,
+): Promise<ApiHub> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vc-api-'));
   const parsed = parseConfig({
     PORT: '0',
@@ -76,7 +85,7 @@ async function startOn(database: string | undefined, env: Record<string, string>
     ...env,
   });
   if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
-  const hub = await startHub(parsed.config, silentLogger);
+  const hub = await startHub(parsed.config, silentLogger, connectors === undefined ? {} : { connectors });
   const issuer = hub.devIdpIssuer;
   const secret = readTokenCliSecret(dataDir);
   if (issuer === undefined || secret === undefined) throw new Error('the development issuer is not running');

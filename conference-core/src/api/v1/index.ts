@@ -1,7 +1,8 @@
-import type { Request, Router } from 'express';
+import { Router, type Request } from 'express';
 
 import type { Logger } from '../../logging/logger.js';
 import type { Db } from '../../storage/repository-support.js';
+import type { ApiExtension } from '../extension.js';
 import { buildOpenApiDocument } from '../openapi.js';
 import type { Principal } from '../principal.js';
 import { createApiRouter } from '../router.js';
@@ -22,11 +23,14 @@ export interface ApiV1Options {
   readonly outboxWritten?: () => void;
   /** Embedded mode: the folder mails are written to (listed by the admin API); undefined with SMTP. */
   readonly mailOutboxDir?: string | undefined;
+  /** Endpoints the application adds (mounted after the core's, documented with them). */
+  readonly extensions?: readonly ApiExtension[];
 }
 
 /** The REST API v1 as an express router, with its OpenAPI document at `/v1/openapi.json`. */
 export function createApiV1(options: ApiV1Options): Router {
   let document: Record<string, unknown> | undefined;
+  const extensions = options.extensions ?? [];
   const deps: ApiDeps = {
     db: options.db,
     logger: options.logger,
@@ -39,19 +43,21 @@ export function createApiV1(options: ApiV1Options): Router {
     outboxWritten: options.outboxWritten ?? (() => undefined),
     mailOutboxDir: options.mailOutboxDir,
     openApiDocument: () =>
-      (document ??= buildOpenApiDocument(apiV1Endpoints, {
+      (document ??= buildOpenApiDocument([...apiV1Endpoints, ...extensions.flatMap((e) => e.endpoints)], {
         title: 'vc-hub conference API',
         version: '1',
         serverUrl: options.publicUrl,
       })),
   };
-  return createApiRouter({
-    endpoints: apiV1Endpoints,
-    deps,
+  const context = {
     authenticate: options.authenticate,
     logger: options.logger,
     validateResponses: options.validateResponses ?? false,
-  });
+  };
+  const router = Router();
+  router.use(createApiRouter({ endpoints: apiV1Endpoints, deps, ...context }));
+  for (const extension of extensions) router.use(extension.createRouter(context));
+  return router;
 }
 
 export { apiV1Endpoints };

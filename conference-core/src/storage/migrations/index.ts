@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import * as tenants from './0001-tenants.js';
 import * as scheduling from './0002-scheduling.js';
 import * as mail from './0003-mail.js';
+import * as sync from './0004-sync.js';
 
 export interface NamedMigration {
   /** Runs in order of these names (kysely sorts them), so they start with a zero-padded number. */
@@ -18,4 +19,5 @@ export const migrations: readonly NamedMigration[] = [
   { name: '0001-tenants', ...tenants },
   { name: '0002-scheduling', ...scheduling },
   { name: '0003-mail', ...mail },
+  { name: '0004-sync', ...sync },
 ];

@@ -1,0 +1,485 @@
+import { sql, type Transaction } from 'kysely';
+import type { JsonValue } from '../json.js';
+import { jsonb } from '../storage/jsonb.js';
+import { allUuids, type Db } from '../storage/repository-support.js';
+import type { DatabaseSchema } from '../storage/schema.js';
+import { applyGroups, applyUsers, emptyTally } from './directory-apply.js';
+import {
+  identitySource,
+  type ApplyBatchResult,
+  type DecideRunResult,
+  type DirectoryBatch,
+  type FinishRunResult,
+  type RunLease,
+} from './directory-types.js';
+
+type Trx = Transaction<DatabaseSchema>;
+
+/** Skipped records stored per run (all are counted); enough to see the pattern, bounded in size. */
+export const MAX_STORED_SKIPS = 1000;
+const SAMPLE_SIZE = 20;
+
+export interface DirectorySync {
+  /**
+   * Applies one batch and records its cursor in ONE transaction, so a crash leaves either both or
+   * neither. In a dry run the record changes are rolled back (a savepoint) and only the run's
+   * report, counters and marks are written.
+   */
+  applyBatch(lease: RunLease, batch: DirectoryBatch): Promise<ApplyBatchResult>;
+  /**
+   * Ends a run that read everything: computes the deactivations (users the connector deleted, and
+   * for a full run every linked user it did not see), then applies them, or stops in
+   * `needs_approval` when they exceed the instance's guard share of its linked users.
+   * `startCursor` becomes the run's cursor when it applied no batch (so the watermark is kept).
+   */
+  finishRun(lease: RunLease, startCursor: JsonValue | null): Promise<FinishRunResult>;
+  /** Applies the held deactivations of a guarded run (recomputed now) and completes it. */
+  approveRun(tenantId: string, runId: string, actor: string): Promise<DecideRunResult>;
+  /** Discards the held deactivations; the run ends `rejected`. Applied upserts stay. */
+  rejectRun(tenantId: string, runId: string, actor: string): Promise<DecideRunResult>;
+  /**
+   * Deletes users a directory sync deactivated before `cutoff` (retention), across tenants. Users
+   * still owning rooms or meetings are kept (deleting those is a person's decision).
+   */
+  purgeDeactivated(cutoff: Date): Promise<{ readonly deleted: number; readonly kept: number }>;
+}
+
+interface LockedRun {
+  tenant_id: string;
+  id: string;
+  instance_id: string;
+  mode: 'full' | 'incremental';
+  dry_run: boolean;
+  state: string;
+  lease_owner: string | null;
+  skipped: number;
+  report: JsonValue;
+  connector_type: string;
+  guard_share: number;
+}
+
+export function createDirectorySync(db: Db): DirectorySync {
+  return {
+    async applyBatch(lease, batch) {
+      if (!allUuids(lease.tenantId, lease.runId)) return { ok: false, reason: 'lease_lost' };
+      return db.transaction().execute(async (trx) => {
+        const run = await lockRun(trx, lease.tenantId, lease.runId);
+        if (run === undefined || run.state !== 'running' || run.lease_owner !== lease.owner) {
+          return { ok: false, reason: 'lease_lost' } as const;
+        }
+        const source = identitySource(run.connector_type, run.instance_id);
+        const tally = emptyTally();
+        tally.skipped.push(...batch.skipped);
+        if (run.dry_run) await sql`savepoint dry_run`.execute(trx);
+        await applyUsers(trx, lease.tenantId, source, batch.users, tally);
+        await applyGroups(trx, lease.tenantId, source, batch.groups, tally);
+        if (run.dry_run) await sql`rollback to savepoint dry_run`.execute(trx);
+
+        const refs: { type: 'user' | 'group'; externalId: string }[] = batch.users.map((u) => ({
+          type: 'user' as const,
+          externalId: u.externalId,
+        }));
+        refs.push(...batch.groups.map((g) => ({ type: 'group' as const, externalId: g.externalId })));
+        // A record the connector skipped still exists upstream: it must not count as gone.
+        refs.push(...batch.skipped.map((s) => ({ type: s.type, externalId: s.externalId })));
+        if (run.mode === 'full') await mark(trx, run, 'seen', refs);
+        else await unmarkDeleted(trx, run, refs);
+        await mark(trx, run, 'deleted', batch.deletes);
+
+        const room = Math.max(0, MAX_STORED_SKIPS - run.skipped);
+        const stored = tally.skipped.slice(0, room);
+        if (stored.length > 0) {
+          await trx
+            .insertInto('sync_run_skipped')
+            .values(
+              stored.map((s) => ({
+                tenant_id: lease.tenantId,
+                run_id: lease.runId,
+                record_type: s.type,
+                external_id: s.externalId.slice(0, 1000),
+                reason: s.reason.slice(0, 1000),
+              })),
+            )
+            .execute();
+        }
+        await trx
+          .updateTable('sync_runs')
+          .set({
+            cursor: jsonb(batch.cursor),
+            batches: sql<number>`batches + 1`,
+            seen: sql<number>`seen + ${batch.users.length + batch.groups.length + batch.skipped.length}`,
+            created: sql<number>`created + ${tally.created}`,
+            updated: sql<number>`updated + ${tally.updated}`,
+            unchanged: sql<number>`unchanged + ${tally.unchanged}`,
+            reactivated: sql<number>`reactivated + ${tally.reactivated}`,
+            skipped: sql<number>`skipped + ${tally.skipped.length}`,
+            heartbeat_at: sql<Date>`now()`,
+            ...(run.dry_run ? { report: jsonb(mergeSamples(run.report, tally.samples)) } : {}),
+          })
+          .where('tenant_id', '=', lease.tenantId)
+          .where('id', '=', lease.runId)
+          .execute();
+        return {
+          ok: true,
+          outcome: {
+            created: tally.created,
+            updated: tally.updated,
+            unchanged: tally.unchanged,
+            reactivated: tally.reactivated,
+            skipped: tally.skipped.length,
+          },
+        } as const;
+      });
+    },
+
+    async finishRun(lease, startCursor) {
+      if (!allUuids(lease.tenantId, lease.runId)) return { ok: false, reason: 'lease_lost' };
+      return db.transaction().execute(async (trx) => {
+        const run = await lockRun(trx, lease.tenantId, lease.runId);
+        if (run === undefined || run.state !== 'running' || run.lease_owner !== lease.owner) {
+          return { ok: false, reason: 'lease_lost' } as const;
+        }
+        const source = identitySource(run.connector_type, run.instance_id);
+        const candidates = await deactivationCandidates(trx, run, source);
+        const linked = await linkedActiveUsers(trx, run.tenant_id, source);
+        const base = {
+          cursor: sql<JsonValue>`coalesce(cursor, ${jsonb(startCursor)})`,
+          start_cursor: jsonb(startCursor),
+          lease_owner: null,
+          linked_users: linked,
+        };
+        if (run.dry_run) {
+          const report = {
+            ...asObject(run.report),
+            deactivate: await sampleEmails(trx, run.tenant_id, candidates),
+          };
+          await trx
+            .updateTable('sync_runs')
+            .set({
+              ...base,
+              state: 'completed',
+              pending_deactivations: candidates.length,
+              report: jsonb(report),
+              finished_at: sql<Date>`now()`,
+            })
+            .where('tenant_id', '=', run.tenant_id)
+            .where('id', '=', run.id)
+            .execute();
+          await dropMarks(trx, run);
+          return { ok: true, state: 'completed', deactivations: candidates.length } as const;
+        }
+        if (candidates.length > 0 && candidates.length > run.guard_share * linked) {
+          await trx
+            .updateTable('sync_runs')
+            .set({
+              ...base,
+              state: 'needs_approval',
+              pending_deactivations: candidates.length,
+              report: jsonb({
+                guard: {
+                  deactivations: candidates.length,
+                  linkedUsers: linked,
+                  share: Number(run.guard_share),
+                },
+                deactivate: await sampleEmails(trx, run.tenant_id, candidates),
+              }),
+            })
+            .where('tenant_id', '=', run.tenant_id)
+            .where('id', '=', run.id)
+            .execute();
+          return { ok: true, state: 'needs_approval', deactivations: candidates.length } as const;
+        }
+        const deactivated = await deactivate(trx, run, source, candidates);
+        await trx
+          .updateTable('sync_runs')
+          .set({ ...base, state: 'completed', deactivated, finished_at: sql<Date>`now()` })
+          .where('tenant_id', '=', run.tenant_id)
+          .where('id', '=', run.id)
+          .execute();
+        await dropMarks(trx, run);
+        return { ok: true, state: 'completed', deactivations: deactivated } as const;
+      });
+    },
+
+    approveRun: (tenantId, runId, actor) => decide(db, tenantId, runId, actor, true),
+    rejectRun: (tenantId, runId, actor) => decide(db, tenantId, runId, actor, false),
+
+    async purgeDeactivated(cutoff) {
+      return db.transaction().execute(async (trx) => {
+        const due = await trx
+          .selectFrom('users')
+          .select(['tenant_id', 'id'])
+          .where('deactivated_by', 'is not', null)
+          .where('disabled_at', '<', cutoff)
+          .execute();
+        if (due.length === 0) return { deleted: 0, kept: 0 };
+        const deleted = await trx
+          .deleteFrom('users')
+          .where('deactivated_by', 'is not', null)
+          .where('disabled_at', '<', cutoff)
+          .where((eb) =>
+            eb.not(
+              eb.exists(
+                eb
+                  .selectFrom('rooms')
+                  .select('rooms.id')
+                  .whereRef('rooms.tenant_id', '=', 'users.tenant_id')
+                  .whereRef('rooms.owner_id', '=', 'users.id'),
+              ),
+            ),
+          )
+          .where((eb) =>
+            eb.not(
+              eb.exists(
+                eb
+                  .selectFrom('events')
+                  .select('events.id')
+                  .whereRef('events.tenant_id', '=', 'users.tenant_id')
+                  .whereRef('events.created_by', '=', 'users.id'),
+              ),
+            ),
+          )
+          .executeTakeFirst();
+        const count = Number(deleted.numDeletedRows);
+        return { deleted: count, kept: due.length - count };
+      });
+    },
+  };
+}
+
+async function lockRun(trx: Trx, tenantId: string, runId: string): Promise<LockedRun | undefined> {
+  return trx
+    .selectFrom('sync_runs as run')
+    .innerJoin('connector_instances as instance', (join) =>
+      join.onRef('instance.tenant_id', '=', 'run.tenant_id').onRef('instance.id', '=', 'run.instance_id'),
+    )
+    .select([
+      'run.tenant_id',
+      'run.id',
+      'run.instance_id',
+      'run.mode',
+      'run.dry_run',
+      'run.state',
+      'run.lease_owner',
+      'run.skipped',
+      'run.report',
+      'instance.connector_type',
+      'instance.guard_share',
+    ])
+    .where('run.tenant_id', '=', tenantId)
+    .where('run.id', '=', runId)
+    .forUpdate('run')
+    .executeTakeFirst();
+}
+
+async function mark(
+  trx: Trx,
+  run: LockedRun,
+  kind: 'seen' | 'deleted',
+  refs: readonly { type: 'user' | 'group'; externalId: string }[],
+): Promise<void> {
+  if (refs.length === 0) return;
+  await trx
+    .insertInto('sync_run_marks')
+    .values(
+      refs.map((r) => ({
+        tenant_id: run.tenant_id,
+        run_id: run.id,
+        kind,
+        record_type: r.type,
+        external_id: r.externalId,
+      })),
+    )
+    .onConflict((c) => c.doNothing())
+    .execute();
+}
+
+/** In an incremental run, a record deleted and then seen again in the same run is not gone. */
+async function unmarkDeleted(
+  trx: Trx,
+  run: LockedRun,
+  refs: readonly { type: 'user' | 'group'; externalId: string }[],
+): Promise<void> {
+  for (const type of ['user', 'group'] as const) {
+    const ids = refs.filter((r) => r.type === type).map((r) => r.externalId);
+    if (ids.length === 0) continue;
+    await trx
+      .deleteFrom('sync_run_marks')
+      .where('run_id', '=', run.id)
+      .where('kind', '=', 'deleted')
+      .where('record_type', '=', type)
+      .where('external_id', '=', sql<string>`any(${ids}::text[])`)
+      .execute();
+  }
+}
+
+async function dropMarks(trx: Trx, run: { tenant_id: string; id: string }): Promise<void> {
+  await trx
+    .deleteFrom('sync_run_marks')
+    .where('tenant_id', '=', run.tenant_id)
+    .where('run_id', '=', run.id)
+    .execute();
+}
+
+/**
+ * Active users linked to this source that the run found gone: deleted explicitly, or (full runs)
+ * not seen at all. Only ever called for a run that read to its end.
+ */
+async function deactivationCandidates(trx: Trx, run: LockedRun, source: string): Promise<string[]> {
+  const rows = await trx
+    .selectFrom('user_identities as identity')
+    .innerJoin('users', (join) =>
+      join.onRef('users.tenant_id', '=', 'identity.tenant_id').onRef('users.id', '=', 'identity.user_id'),
+    )
+    .select('users.id')
+    .distinct()
+    .where('identity.tenant_id', '=', run.tenant_id)
+    .where('identity.source', '=', source)
+    .where('users.disabled_at', 'is', null)
+    .where((eb) => {
+      const marked = (kind: 'seen' | 'deleted') =>
+        eb.exists(
+          eb
+            .selectFrom('sync_run_marks as m')
+            .select('m.external_id')
+            .where('m.run_id', '=', run.id)
+            .where('m.kind', '=', kind)
+            .where('m.record_type', '=', 'user')
+            .whereRef('m.external_id', '=', 'identity.external_id'),
+        );
+      return run.mode === 'full' ? eb.or([eb.not(marked('seen')), marked('deleted')]) : marked('deleted');
+    })
+    .where((eb) =>
+      // In a full run, seen wins over a delete that came earlier in the same run.
+      run.mode === 'full'
+        ? eb.not(
+            eb.exists(
+              eb
+                .selectFrom('sync_run_marks as s')
+                .select('s.external_id')
+                .where('s.run_id', '=', run.id)
+                .where('s.kind', '=', 'seen')
+                .where('s.record_type', '=', 'user')
+                .whereRef('s.external_id', '=', 'identity.external_id'),
+            ),
+          )
+        : sql<boolean>`true`,
+    )
+    .execute();
+  return rows.map((row) => row.id);
+}
+
+async function linkedActiveUsers(trx: Trx, tenantId: string, source: string): Promise<number> {
+  const row = await trx
+    .selectFrom('user_identities as identity')
+    .innerJoin('users', (join) =>
+      join.onRef('users.tenant_id', '=', 'identity.tenant_id').onRef('users.id', '=', 'identity.user_id'),
+    )
+    .select(sql<number>`count(distinct users.id)`.as('n'))
+    .where('identity.tenant_id', '=', tenantId)
+    .where('identity.source', '=', source)
+    .where('users.disabled_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+async function deactivate(
+  trx: Trx,
+  run: LockedRun,
+  source: string,
+  userIds: readonly string[],
+): Promise<number> {
+  let count = 0;
+  if (userIds.length > 0) {
+    const result = await trx
+      .updateTable('users')
+      .set({ disabled_at: sql<Date>`now()`, deactivated_by: source, updated_at: sql<Date>`now()` })
+      .where('tenant_id', '=', run.tenant_id)
+      .where('id', '=', sql<string>`any(${[...userIds]}::uuid[])`)
+      .where('disabled_at', 'is', null)
+      .executeTakeFirst();
+    count = Number(result.numUpdatedRows);
+  }
+  // Groups that left the source go (their memberships with them): they grant nothing by themselves.
+  await trx
+    .deleteFrom('groups')
+    .where('tenant_id', '=', run.tenant_id)
+    .where('source', '=', source)
+    .where((eb) => {
+      const marked = (kind: 'seen' | 'deleted') =>
+        eb.exists(
+          eb
+            .selectFrom('sync_run_marks as m')
+            .select('m.external_id')
+            .where('m.run_id', '=', run.id)
+            .where('m.kind', '=', kind)
+            .where('m.record_type', '=', 'group')
+            .whereRef('m.external_id', '=', 'groups.external_id'),
+        );
+      return run.mode === 'full' ? eb.not(marked('seen')) : marked('deleted');
+    })
+    .execute();
+  return count;
+}
+
+async function decide(
+  db: Db,
+  tenantId: string,
+  runId: string,
+  actor: string,
+  approve: boolean,
+): Promise<DecideRunResult> {
+  if (!allUuids(tenantId, runId)) return { ok: false, reason: 'not_found' };
+  return db.transaction().execute(async (trx) => {
+    const run = await lockRun(trx, tenantId, runId);
+    if (run === undefined) return { ok: false, reason: 'not_found' } as const;
+    if (run.state !== 'needs_approval') return { ok: false, reason: 'not_awaiting_approval' } as const;
+    let deactivated = 0;
+    if (approve) {
+      const source = identitySource(run.connector_type, run.instance_id);
+      deactivated = await deactivate(trx, run, source, await deactivationCandidates(trx, run, source));
+    }
+    await trx
+      .updateTable('sync_runs')
+      .set({
+        state: approve ? 'completed' : 'rejected',
+        deactivated,
+        decided_by: actor,
+        finished_at: sql<Date>`now()`,
+      })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', runId)
+      .execute();
+    await dropMarks(trx, run);
+    return { ok: true, deactivated } as const;
+  });
+}
+
+async function sampleEmails(trx: Trx, tenantId: string, userIds: readonly string[]): Promise<string[]> {
+  if (userIds.length === 0) return [];
+  const rows = await trx
+    .selectFrom('users')
+    .select('email')
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', sql<string>`any(${userIds.slice(0, SAMPLE_SIZE)}::uuid[])`)
+    .orderBy('email')
+    .execute();
+  return rows.map((row) => row.email);
+}
+
+function asObject(value: JsonValue): Record<string, JsonValue> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : {};
+}
+
+function mergeSamples(report: JsonValue, samples: { create: string[]; update: string[] }): JsonValue {
+  const current = asObject(report);
+  const list = (key: string): JsonValue[] => {
+    const value = current[key];
+    return Array.isArray(value) ? value : [];
+  };
+  return {
+    ...current,
+    create: [...list('create'), ...samples.create].slice(0, SAMPLE_SIZE),
+    update: [...list('update'), ...samples.update].slice(0, SAMPLE_SIZE),
+  };
+}

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+
+import {
+  ApiProblem,
+  createConnectorAuditRepository,
+  createConnectorInstanceRepository,
+  requireTenantAdmin,
+  validationProblem,
+} from '@vc/conference-core';
+
+import { prepareSettings } from '../sync/connector-settings.js';
+import { defineAdminEndpoint } from './deps.js';
+import { instanceFields } from './instance-input.js';
+import { instanceSchema, publicInstance } from './schemas.js';
+
+export const postConnectors = defineAdminEndpoint({
+  operationId: 'postConnectors',
+  method: 'post',
+  path: '/v1/admin/connectors',
+  summary: 'Connect a directory: create a connector with its settings',
+  tags: ['admin'],
+  access: ['user'],
+  body: z.object({
+    type: z.string().min(1).max(100),
+    name: instanceFields.name,
+    enabled: instanceFields.enabled.default(true),
+    settings: instanceFields.settings,
+    incremental_every_ms: instanceFields.incremental_every_ms.default(null),
+    full_cron: instanceFields.full_cron.default(null),
+    guard_share: instanceFields.guard_share.optional(),
+  }),
+  responses: { 201: { description: 'Created', schema: instanceSchema } },
+  handle: async ({ principal, body }, deps) => {
+    const admin = requireTenantAdmin(principal);
+    const definition = deps.registry.find(body.type);
+    if (definition === undefined) {
+      throw validationProblem([
+        {
+          field: 'body.type',
+          message: `unknown connector type; known: ${deps.registry.all.map((d) => d.id).join(', ')}`,
+        },
+      ]);
+    }
+    const prepared = prepareSettings(definition, deps.secrets, admin.tenantId, body.settings);
+    if (!prepared.ok) throw validationProblem(prepared.problems);
+    const instances = createConnectorInstanceRepository(deps.db);
+    const created = await instances.create(admin.tenantId, {
+      connectorType: definition.id,
+      name: body.name,
+      enabled: body.enabled,
+      settings: prepared.stored.settings,
+      secrets: prepared.stored.secrets,
+      incrementalEveryMs: body.incremental_every_ms,
+      fullCron: body.full_cron,
+      guardShare: body.guard_share ?? deps.defaultGuardShare,
+    });
+    if (!created.ok) {
+      throw new ApiProblem({
+        status: 409,
+        code: 'conflict',
+        title: 'Another connector already has this name',
+      });
+    }
+    try {
+      await deps.engine.applySchedules(created.instance);
+    } catch (err) {
+      await instances.delete(admin.tenantId, created.instance.id);
+      throw validationProblem([
+        {
+          field: 'body.full_cron',
+          message: err instanceof Error ? err.message : 'the schedule is not valid',
+        },
+      ]);
+    }
+    await createConnectorAuditRepository(deps.db).append(admin.tenantId, {
+      instanceId: created.instance.id,
+      actor: admin.userId,
+      action: 'connector.created',
+      details: { type: definition.id, name: body.name, settings: Object.keys(body.settings).sort() },
+    });
+    return { status: 201, body: await publicInstance(deps.db, created.instance) };
+  },
+});

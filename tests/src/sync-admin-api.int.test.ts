@@ -1,0 +1,272 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { fakeConnector, fakeDirectory } from '../../hub/src/testing/fake-directory.js';
+import { startApiHub, type ApiHub } from './support/api-hub.js';
+
+/**
+ * The connector admin API end to end on a hub (embedded): tenant admins only, settings validated
+ * by the connector's schema (422 naming the field), secrets never returned, runs started and
+ * polled, 409 while one is active, the guard approved and rejected, the audit log, and a person
+ * the directory deactivated refused by the API.
+ */
+describe('connector admin API', () => {
+  const directory = fakeDirectory('bind-pa55word');
+  let api: ApiHub;
+  let alice: string;
+  let bob: string;
+  let connectorId: string;
+
+  beforeAll(async () => {
+    for (let i = 1; i <= 4; i++) directory.put({ externalId: `u${i}`, email: `u${i}@corp.test` });
+    // Bob's address, vouched for by the directory: his existing account is linked, not duplicated.
+    directory.put({ externalId: 'bob', email: 'bob@example.test', displayName: 'Bob Directory' });
+    api = await startApiHub({ connectors: [fakeConnector({ corp: directory })] });
+    [alice, bob] = await Promise.all([api.token('alice'), api.token('bob')]);
+    expect((await api.call('/v1/users/me', { token: bob })).status).toBe(200);
+  });
+  afterAll(async () => {
+    await api.stop();
+  });
+
+  async function json<T>(res: Response, status: number): Promise<T> {
+    expect(res.status, await res.clone().text()).toBe(status);
+    return (await res.json()) as T;
+  }
+
+  type Run = { id: string; state: string; counters: Record<string, number>; pending_deactivations: number };
+  async function runToEnd(body: unknown): Promise<Run> {
+    const started = await json<Run>(
+      await api.call(`/v1/admin/connectors/${connectorId}/runs`, { method: 'POST', token: alice, body }),
+      202,
+    );
+    for (let i = 0; i < 200; i++) {
+      const run = await json<Run>(
+        await api.call(`/v1/admin/connectors/${connectorId}/runs/${started.id}`, { token: alice }),
+        200,
+      );
+      if (!['queued', 'running'].includes(run.state)) return run;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('the run did not finish');
+  }
+
+  it('refuses people who are not tenant administrators', async () => {
+    for (const path of ['/v1/admin/connectors', '/v1/admin/connector-types', '/v1/admin/connector-audit']) {
+      const res = await api.call(path, { token: bob });
+      expect(res.status).toBe(403);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+    }
+    expect((await api.call('/v1/admin/connectors')).status).toBe(401);
+  });
+
+  it('lists connector types with their settings as JSON Schema, secrets marked', async () => {
+    const types = await json<
+      { id: string; secret_fields: string[]; settings_schema: { properties: Record<string, unknown> } }[]
+    >(await api.call('/v1/admin/connector-types', { token: alice }), 200);
+    expect(types[0]).toMatchObject({ id: 'fake', secret_fields: ['password'] });
+    expect(types[0]?.settings_schema.properties['password']).toMatchObject({
+      writeOnly: true,
+      'x-secret': true,
+    });
+  });
+
+  it('answers 422 naming the field for bad settings and an unknown type', async () => {
+    const bad = await api.call('/v1/admin/connectors', {
+      method: 'POST',
+      token: alice,
+      body: { type: 'fake', name: 'Corp', settings: { directory: 'corp', pageSize: 'many' } },
+    });
+    const problem = await json<{ code: string; errors: { field: string }[] }>(bad, 422);
+    expect(problem.code).toBe('validation_failed');
+    expect(problem.errors.map((e) => e.field).sort()).toEqual([
+      'body.settings.pageSize',
+      'body.settings.password',
+    ]);
+    const unknown = await api.call('/v1/admin/connectors', {
+      method: 'POST',
+      token: alice,
+      body: { type: 'nope', name: 'Corp', settings: {} },
+    });
+    expect((await json<{ errors: { field: string }[] }>(unknown, 422)).errors[0]?.field).toBe('body.type');
+  });
+
+  it('creates a connector, never returns its secret, and keeps it when settings change without it', async () => {
+    const created = await api.call('/v1/admin/connectors', {
+      method: 'POST',
+      token: alice,
+      body: {
+        type: 'fake',
+        name: 'Corp',
+        settings: { directory: 'corp', password: 'bind-pa55word' },
+        guard_share: 0.3,
+      },
+    });
+    const text = await created.clone().text();
+    expect(text).not.toContain('bind-pa55word');
+    const instance = await json<{
+      id: string;
+      settings: Record<string, unknown>;
+      health: { status: string };
+    }>(created, 201);
+    connectorId = instance.id;
+    expect(instance.settings).toEqual({
+      directory: 'corp',
+      password: '<set>',
+      pageSize: 2,
+      logSettings: false,
+    });
+    expect(instance.health.status).toBe('never_run');
+
+    const patched = await api.call(`/v1/admin/connectors/${connectorId}`, {
+      method: 'PATCH',
+      token: alice,
+      body: { settings: { pageSize: 3, password: '<set>' } },
+    });
+    expect(await json<{ settings: Record<string, unknown> }>(patched, 200)).toMatchObject({
+      settings: { pageSize: 3, password: '<set>' },
+    });
+    const check = await api.call(`/v1/admin/connectors/${connectorId}/check`, {
+      method: 'POST',
+      token: alice,
+    });
+    expect(await json(check, 200)).toEqual({ ok: true });
+    const list = await api.call('/v1/admin/connectors', { token: alice });
+    expect(await list.clone().text()).not.toContain('bind-pa55word');
+    expect((await json<{ items: unknown[] }>(list, 200)).items).toHaveLength(1);
+    const duplicate = await api.call('/v1/admin/connectors', {
+      method: 'POST',
+      token: alice,
+      body: { type: 'fake', name: 'Corp', settings: { directory: 'corp', password: 'x' } },
+    });
+    expect(duplicate.status).toBe(409);
+  });
+
+  it('reports a failing connection check with its code and no secret', async () => {
+    directory.put({ externalId: 'u1' });
+    const other = await json<{ id: string }>(
+      await api.call('/v1/admin/connectors', {
+        method: 'POST',
+        token: alice,
+        body: {
+          type: 'fake',
+          name: 'Wrong',
+          settings: { directory: 'corp', password: 'wrong-secret-value' },
+        },
+      }),
+      201,
+    );
+    const check = await api.call(`/v1/admin/connectors/${other.id}/check`, { method: 'POST', token: alice });
+    const text = await check.clone().text();
+    expect(await json(check, 200)).toMatchObject({ ok: false, code: 'auth_failed' });
+    expect(text).not.toContain('wrong-secret-value');
+    expect(
+      (await api.call(`/v1/admin/connectors/${other.id}`, { method: 'DELETE', token: alice })).status,
+    ).toBe(204);
+    expect((await api.call(`/v1/admin/connectors/${other.id}`, { token: alice })).status).toBe(404);
+  });
+
+  it('runs a dry run that reports the diff and changes nobody', async () => {
+    const run = await runToEnd({ mode: 'full', dry_run: true });
+    expect(run).toMatchObject({ state: 'completed', counters: { created: 4, updated: 1 } });
+    expect(
+      (await api.call('/v1/users/find?q=u1%40corp', { token: alice }).then((r) => r.json())) as unknown[],
+    ).toEqual([]);
+  });
+
+  it('syncs users with live counters, links an existing account by verified email, and refuses a second active run', async () => {
+    const run = await runToEnd({ mode: 'full' });
+    expect(run).toMatchObject({ state: 'completed', counters: { created: 4, updated: 1, skipped: 0 } });
+    const found = await json<{ email: string }[]>(
+      await api.call('/v1/users/find?q=Bob', { token: alice }),
+      200,
+    );
+    expect(found.map((u) => u.email)).toEqual(['bob@example.test']);
+
+    // The directory stalls the next run, so it is certainly still active when the second request comes.
+    let release: () => void = () => undefined;
+    directory.fault = () => new Promise<void>((resolve) => (release = resolve));
+    const first = await api.call(`/v1/admin/connectors/${connectorId}/runs`, {
+      method: 'POST',
+      token: alice,
+      body: { mode: 'full' },
+    });
+    const second = await api.call(`/v1/admin/connectors/${connectorId}/runs`, {
+      method: 'POST',
+      token: alice,
+      body: { mode: 'full' },
+    });
+    expect([first.status, second.status]).toEqual([202, 409]);
+    directory.fault = undefined;
+    release();
+    expect(await json(second, 409)).toMatchObject({ code: 'conflict' });
+    const bad = await api.call(`/v1/admin/connectors/${connectorId}/runs`, {
+      method: 'POST',
+      token: alice,
+      body: { mode: 'sideways' },
+    });
+    expect((await json<{ errors: { field: string }[] }>(bad, 422)).errors[0]?.field).toBe('body.mode');
+  });
+
+  it('holds a run above the guard for approval, and a deactivated person can no longer use the API', async () => {
+    await waitIdle();
+    directory.users.delete('bob');
+    directory.users.delete('u1');
+    const guarded = await runToEnd({ mode: 'full' });
+    expect(guarded).toMatchObject({ state: 'needs_approval', pending_deactivations: 2 });
+    expect((await api.call('/v1/users/me', { token: bob })).status).toBe(200);
+    const reject = `/v1/admin/connectors/${connectorId}/runs/${guarded.id}/reject`;
+    expect(await json(await api.call(reject, { method: 'POST', token: alice }), 200)).toMatchObject({
+      state: 'rejected',
+    });
+    expect((await api.call(reject, { method: 'POST', token: alice })).status).toBe(409);
+
+    const again = await runToEnd({ mode: 'full' });
+    expect(again.state).toBe('needs_approval');
+    expect(
+      (
+        await api.call(`/v1/admin/connectors/${connectorId}/runs/${again.id}/approve`, {
+          method: 'POST',
+          token: bob,
+        })
+      ).status,
+    ).toBe(403);
+    const approved = await api.call(`/v1/admin/connectors/${connectorId}/runs/${again.id}/approve`, {
+      method: 'POST',
+      token: alice,
+    });
+    expect(await json(approved, 200)).toMatchObject({ state: 'completed', counters: { deactivated: 2 } });
+    const refused = await api.call('/v1/users/me', { token: bob });
+    expect(await json(refused, 403)).toMatchObject({ code: 'forbidden', title: 'This account is disabled' });
+  });
+
+  it('keeps an audit log of who changed which connector when', async () => {
+    const log = await json<{ items: { action: string; actor: string; details: unknown }[] }>(
+      await api.call(`/v1/admin/connector-audit?connector_id=${connectorId}`, { token: alice }),
+      200,
+    );
+    const actions = log.items.map((e) => e.action);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'connector.created',
+        'connector.updated',
+        'run.started',
+        'run.rejected',
+        'run.approved',
+      ]),
+    );
+    expect(JSON.stringify(log)).not.toContain('bind-pa55word');
+    const openapi = await json<{ paths: Record<string, unknown> }>(await api.call('/v1/openapi.json'), 200);
+    expect(Object.keys(openapi.paths)).toContain('/v1/admin/connectors/{connectorId}/runs/{runId}/approve');
+  });
+
+  async function waitIdle(): Promise<void> {
+    for (let i = 0; i < 200; i++) {
+      const res = await json<{ health: { current_run: unknown } }>(
+        await api.call(`/v1/admin/connectors/${connectorId}`, { token: alice }),
+        200,
+      );
+      if (res.health.current_run === null) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+});
