@@ -41,7 +41,6 @@ export function base64Lines(value: string): string {
   return lines.join(CRLF);
 }
 
-// eslint-disable-next-line no-control-regex
 const plainAscii = /^[\x20-\x7e]*$/;
 
 /** RFC 2047 B-encoded words of at most 30 bytes of UTF-8 each (whole characters), folded. */
