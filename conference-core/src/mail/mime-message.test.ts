@@ -50,7 +50,33 @@ describe('the MIME writer', () => {
     expect(raw.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
     expect(raw).toMatch(/^[\x20-\x7e\r\n]*$/);
     for (const line of raw.split('\r\n')) expect(line.length).toBeLessThanOrEqual(78);
+    expect(raw).toMatch(/method=CANCEL\r\nContent-Transfer-Encoding: 7bit\r\n\r\nBEGIN:VCALENDAR\r\n/);
     const boundary = /boundary="([^"]+)"/.exec(raw)?.[1];
     expect(raw.endsWith(`--${boundary}--\r\n`)).toBe(true);
+  });
+
+  it('sends an ASCII calendar as it is and one with other characters in base64', () => {
+    const mime = (content: string) =>
+      buildMime({
+        from: { name: 'A', address: 'a@example.org' },
+        sender: { name: 'A', address: 'a@example.org' },
+        to: { name: '', address: 'b@example.org' },
+        replyTo: { name: 'A', address: 'a@example.org' },
+        subject: 'S',
+        messageId: '<m@example.org>',
+        date: new Date(),
+        text64: base64Lines('t'),
+        html64: base64Lines('h'),
+        calendar: { method: 'REQUEST', content, fileName: 'invite.ics' },
+      });
+    expect(mime('BEGIN:VCALENDAR\r\nSUMMARY:Plain\r\nEND:VCALENDAR')).toContain(
+      'method=REQUEST\r\nContent-Transfer-Encoding: 7bit\r\n\r\nBEGIN:VCALENDAR\r\nSUMMARY:Plain\r\nEND:VCALENDAR\r\n--',
+    );
+    const umlaut = mime('BEGIN:VCALENDAR\r\nSUMMARY:Größe\r\nEND:VCALENDAR\r\n');
+    expect(umlaut).toMatch(/method=REQUEST\r\nContent-Transfer-Encoding: base64\r\n/);
+    expect(umlaut).toMatch(/^[\x20-\x7e\r\n]*$/);
+    // A line that could pass for a boundary, or a bare LF, is never sent as it is.
+    expect(mime('BEGIN:VCALENDAR\r\n--x\r\nEND:VCALENDAR\r\n')).not.toContain('7bit');
+    expect(mime('BEGIN:VCALENDAR\nEND:VCALENDAR\r\n')).not.toContain('7bit');
   });
 });

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
  *     multipart/alternative: text/plain, text/html, text/calendar; method=...
  *     application/ics attachment (the same object)
  *
- * Every part is base64, so the message is 7-bit with lines of at most 76 characters, and no
+ * Every part but an all-ASCII calendar is base64, so the message is 7-bit with lines of at most 76 characters, and no
  * boundary (which holds `-` and `_`) can occur in a part.
  */
 export interface MimeAddress {
@@ -42,6 +42,9 @@ export function base64Lines(value: string): string {
 }
 
 const plainAscii = /^[\x20-\x7e]*$/;
+/** Printable ASCII (and TAB) in CRLF lines of at most 998 characters, none starting with `--`. */
+// eslint-disable-next-line no-control-regex -- TAB is allowed in a 7bit line
+const sevenBitLines = /^(?:(?!--)[\x09\x20-\x7e]{0,998}\r\n)*$/;
 
 /** RFC 2047 B-encoded words of at most 30 bytes of UTF-8 each (whole characters), folded. */
 function encodedWords(value: string): string {
@@ -86,16 +89,28 @@ export function buildMime(parts: MimeParts): string {
   const tag = randomBytes(8).toString('hex');
   const mixed = `--_vc-${tag}-mixed`;
   const alternative = `--_vc-${tag}-alt`;
-  const part = (type: string, body: string, extra = '') =>
-    `Content-Type: ${type}${CRLF}${extra}Content-Transfer-Encoding: base64${CRLF}${CRLF}${body}${CRLF}`;
+  const part = (type: string, body: string, extra = '', encoding = 'base64') =>
+    `Content-Type: ${type}${CRLF}${extra}Content-Transfer-Encoding: ${encoding}${CRLF}${CRLF}${body}${CRLF}`;
   const calendar = parts.calendar;
   const calendar64 = calendar === undefined ? '' : base64Lines(calendar.content);
+  // As nodemailer does: an all-ASCII calendar (folded at 75 octets, so no line is too long) goes
+  // as it is, readable in the source and a quarter smaller; with other characters, base64.
+  const calendarLines =
+    calendar === undefined || calendar.content.endsWith(CRLF)
+      ? calendar?.content
+      : `${calendar.content}${CRLF}`;
+  const calendar7bit =
+    calendarLines !== undefined && sevenBitLines.test(calendarLines) ? calendarLines.slice(0, -2) : undefined;
   const alternatives = [
     part('text/plain; charset=utf-8', parts.text64),
     part('text/html; charset=utf-8', parts.html64),
     ...(calendar === undefined
       ? []
-      : [part(`text/calendar; charset=utf-8; method=${calendar.method}`, calendar64)]),
+      : [
+          calendar7bit === undefined
+            ? part(`text/calendar; charset=utf-8; method=${calendar.method}`, calendar64)
+            : part(`text/calendar; charset=utf-8; method=${calendar.method}`, calendar7bit, '', '7bit'),
+        ]),
   ];
   const mixedParts = [
     `Content-Type: multipart/alternative;${CRLF} boundary="${alternative}"${CRLF}${CRLF}` +
