@@ -79,8 +79,8 @@ export function messageIdFor(
 }
 
 /**
- * Builds complete messages with nodemailer's MailComposer (DKIM, when configured, signs exactly
- * the bytes that are stored and later sent): multipart/alternative with text, HTML and the
+ * Builds complete messages with the plain-string MIME writer of `mime-message.ts` (DKIM, when
+ * configured, signs exactly the bytes that are stored and later sent): multipart/alternative with text, HTML and the
  * `text/calendar; method=...` part, plus the same object as an `.ics` attachment. Bodies are
  * base64: a third faster to encode than quoted-printable, and every client reads it.
  */
