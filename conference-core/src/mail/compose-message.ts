@@ -3,13 +3,20 @@ import { createHash } from 'node:crypto';
 import { buffer } from 'node:stream/consumers';
 
 import DKIM from 'nodemailer/lib/dkim/index.js';
-import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 
 import { buildIcs } from './ics-builder.js';
 import type { MailKind } from './mail-repository.js';
 import type { MailContext, MailSettings } from './mail-model.js';
 import { singleLine } from './mail-model.js';
-import { renderBody } from './render-body.js';
+import { base64Lines, buildMime } from './mime-message.js';
+import { renderBody, type RenderedBody } from './render-body.js';
+
+/** A rendered body with its parts already base64-encoded, as a plan's recipients share it. */
+interface EncodedBody {
+  readonly body: RenderedBody;
+  readonly text64: string;
+  readonly html64: string;
+}
 
 /** DKIM signing keys (RFC 6376), applied when the message is composed. */
 export interface DkimSettings {
@@ -32,6 +39,21 @@ export interface ComposedMessage {
 
 export interface MessageComposer {
   compose(context: MailContext, stamp: Date): Promise<ComposedMessage>;
+  /**
+   * The messages of one change, in order. Recipients who see the same body (language, kind of
+   * recipient, time zone) share one rendering of it; the cache lives for this call only.
+   */
+  composeAll(contexts: readonly MailContext[], stamp: Date): Promise<ComposedMessage[]>;
+}
+
+/**
+ * What a body depends on: the whole context except who the recipient is. `renderBody` reads the
+ * recipient's language, kind and zone only, never the address, name or role (a test holds it to
+ * that), so two recipients with the same key get the same bytes.
+ */
+export function bodyCacheKey(context: MailContext): string {
+  const { kind, language, timeZone } = context.recipient;
+  return JSON.stringify({ ...context, recipient: { kind, language, timeZone } });
 }
 
 /** `Name <a@b>` or `a@b` to its parts. */
@@ -57,8 +79,8 @@ export function messageIdFor(
 }
 
 /**
- * Builds complete messages with nodemailer's MailComposer (DKIM, when configured, signs exactly
- * the bytes that are stored and later sent): multipart/alternative with text, HTML and the
+ * Builds complete messages with the plain-string MIME writer of `mime-message.ts` (DKIM, when
+ * configured, signs exactly the bytes that are stored and later sent): multipart/alternative with text, HTML and the
  * `text/calendar; method=...` part, plus the same object as an `.ics` attachment. Bodies are
  * base64: a third faster to encode than quoted-printable, and every client reads it.
  */
@@ -66,43 +88,62 @@ export function createMessageComposer(settings: MailSettings, dkim?: DkimSetting
   const from = parseAddress(settings.from);
   const domain = from.address.split('@')[1] ?? 'localhost';
   const signer = dkim === undefined ? undefined : new DKIM({ ...dkim });
+  const renderEncoded = (context: MailContext): EncodedBody => {
+    const body = renderBody(context, settings);
+    return { body, text64: base64Lines(body.text), html64: base64Lines(body.html) };
+  };
+  const compose = async (
+    context: MailContext,
+    stamp: Date,
+    bodies?: Map<string, EncodedBody>,
+  ): Promise<ComposedMessage> => {
+    let encoded: EncodedBody | undefined;
+    if (bodies === undefined) encoded = renderEncoded(context);
+    else {
+      const key = bodyCacheKey(context);
+      encoded = bodies.get(key);
+      if (encoded === undefined) {
+        encoded = renderEncoded(context);
+        bodies.set(key, encoded);
+      }
+    }
+    const { body } = encoded;
+    const ics = buildIcs(context, stamp);
+    const recipient = singleLine(context.recipient.email);
+    const organizerName = singleLine(context.organizer.name ?? context.organizer.email);
+    const messageId = messageIdFor(context.event.id, context.sequence, recipient, context.kind, domain);
+    const fileName = ics?.method === 'CANCEL' ? 'cancel.ics' : 'invite.ics';
+    const unsigned = buildMime({
+      from: { name: `${organizerName} (${from.name || settings.productName})`, address: from.address },
+      sender: { name: from.name || settings.productName, address: from.address },
+      to: { name: singleLine(context.recipient.name ?? ''), address: recipient },
+      replyTo: { name: organizerName, address: singleLine(context.organizer.email) },
+      subject: body.subject,
+      messageId,
+      date: stamp,
+      text64: encoded.text64,
+      html64: encoded.html64,
+      ...(ics !== undefined && { calendar: { method: ics.method, content: ics.content, fileName } }),
+    });
+    const raw =
+      signer === undefined ? unsigned : (await buffer(signer.sign(Buffer.from(unsigned)))).toString('utf8');
+    return {
+      messageId,
+      kind: context.kind,
+      eventId: context.event.id,
+      sender: from.address,
+      recipient,
+      subject: body.subject,
+      raw,
+    };
+  };
   return {
-    async compose(context, stamp) {
-      const body = renderBody(context, settings);
-      const ics = buildIcs(context, stamp);
-      const recipient = singleLine(context.recipient.email);
-      const organizerName = singleLine(context.organizer.name ?? context.organizer.email);
-      const messageId = messageIdFor(context.event.id, context.sequence, recipient, context.kind, domain);
-      const fileName = ics?.method === 'CANCEL' ? 'cancel.ics' : 'invite.ics';
-      const composed = new MailComposer({
-        from: { name: `${organizerName} (${from.name || settings.productName})`, address: from.address },
-        sender: { name: from.name || settings.productName, address: from.address },
-        to: { name: singleLine(context.recipient.name ?? ''), address: recipient },
-        replyTo: { name: organizerName, address: singleLine(context.organizer.email) },
-        subject: body.subject,
-        text: body.text,
-        html: body.html,
-        messageId,
-        date: stamp,
-        envelope: { from: from.address, to: [recipient] },
-        textEncoding: 'base64',
-        newline: 'windows',
-        ...(ics !== undefined && {
-          // nodemailer adds the same object as an `.ics` attachment by itself.
-          icalEvent: { method: ics.method, content: ics.content, filename: fileName },
-        }),
-      });
-      const unsigned = await composed.compile().build();
-      const raw = signer === undefined ? unsigned : await buffer(signer.sign(unsigned));
-      return {
-        messageId,
-        kind: context.kind,
-        eventId: context.event.id,
-        sender: from.address,
-        recipient,
-        subject: body.subject,
-        raw: raw.toString('utf8'),
-      };
+    compose: (context, stamp) => compose(context, stamp),
+    async composeAll(contexts, stamp) {
+      const bodies = new Map<string, EncodedBody>();
+      const messages: ComposedMessage[] = [];
+      for (const context of contexts) messages.push(await compose(context, stamp, bodies));
+      return messages;
     },
   };
 }

@@ -45,10 +45,14 @@ export interface MailRepository {
   /** Records a rendered message; false when the tenant has one with that Message-ID (rendered before). */
   record(tenantId: string, delivery: NewMailDelivery): Promise<boolean>;
   find(tenantId: string, messageId: string): Promise<MailDelivery | undefined>;
+  /** Several at once (one round trip); the ones the tenant does not have are missing. */
+  findMany(tenantId: string, messageIds: readonly string[]): Promise<MailDelivery[]>;
   /** A try that failed and will be retried. */
   recordFailure(tenantId: string, messageId: string, error: string): Promise<void>;
   /** Only a pending delivery becomes sent; false when it was sent (or given up) before. */
   markSent(tenantId: string, messageId: string, transport: string): Promise<boolean>;
+  /** `markSent` for several in one statement; returns the Message-IDs that became sent. */
+  markSentMany(tenantId: string, messageIds: readonly string[], transport: string): Promise<string[]>;
   /** Gives up on a pending delivery: it joins the dead-letter list. */
   markDead(tenantId: string, messageId: string, error: string): Promise<boolean>;
   /** Newest first. */
@@ -155,6 +159,36 @@ export function createMailRepository(db: Db): MailRepository {
         .where('message_id', '=', messageId)
         .executeTakeFirst();
       return row && toDelivery(row);
+    },
+
+    async findMany(tenantId, messageIds) {
+      if (!allUuids(tenantId) || messageIds.length === 0) return [];
+      const rows = await db
+        .selectFrom('mail_deliveries')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('message_id', 'in', [...new Set(messageIds)])
+        .execute();
+      return rows.map(toDelivery);
+    },
+
+    async markSentMany(tenantId, messageIds, transport) {
+      if (!allUuids(tenantId) || messageIds.length === 0) return [];
+      const rows = await db
+        .updateTable('mail_deliveries')
+        .set({
+          status: 'sent',
+          transport,
+          attempts: sql<number>`attempts + 1`,
+          updated_at: sql<Date>`now()`,
+          sent_at: sql<Date>`now()`,
+        })
+        .where('tenant_id', '=', tenantId)
+        .where('message_id', 'in', [...new Set(messageIds)])
+        .where('status', '=', 'pending')
+        .returning('message_id')
+        .execute();
+      return rows.map((row) => row.message_id);
     },
 
     async recordFailure(tenantId, messageId, error) {

@@ -5,7 +5,8 @@ import type { Logger } from '../logging/logger.js';
 import type { OutboxJobPayload, OutboxSubscription } from '../outbox/outbox-dispatcher.js';
 import type { Db } from '../storage/repository-support.js';
 import { createMessageComposer, type ComposedMessage, type DkimSettings } from './compose-message.js';
-import { createMailRepository } from './mail-repository.js';
+import { createBatcher } from './batcher.js';
+import { createMailRepository, type MailDelivery } from './mail-repository.js';
 import type { MailSettings } from './mail-model.js';
 import { MailSendError, type MailTransport } from './mail-transport.js';
 import { mailTopics, planMails } from './plan-mails.js';
@@ -71,6 +72,40 @@ export function createMailService(options: MailServiceOptions): MailService {
   const log = options.logger.child({ component: 'mail' });
   const composer = createMessageComposer(options.settings, options.dkim);
   const repository = createMailRepository(options.db);
+  type Key = { tenantId: string; messageId: string };
+  /** One statement per tenant in the batch; results in the callers' order. */
+  const perTenant =
+    <R>(run: (tenantId: string, messageIds: string[]) => Promise<Map<string, R>>, missing: R) =>
+    async (keys: readonly Key[]): Promise<R[]> => {
+      const byTenant = new Map<string, string[]>();
+      for (const { tenantId, messageId } of keys)
+        byTenant.set(tenantId, [...(byTenant.get(tenantId) ?? []), messageId]);
+      const found = new Map<string, R>();
+      for (const [tenantId, ids] of byTenant) {
+        for (const [id, value] of await run(tenantId, ids)) found.set(`${tenantId} ${id}`, value);
+      }
+      return keys.map((k) => found.get(`${k.tenantId} ${k.messageId}`) ?? missing);
+    };
+  // Deliveries in flight share their reads and their "sent" updates (group commit): each job still
+  // waits for its own row to be written before it is acknowledged.
+  const finder = createBatcher<Key, MailDelivery | undefined>(
+    perTenant(
+      async (tenantId, ids) =>
+        new Map((await repository.findMany(tenantId, ids)).map((d) => [d.messageId, d] as const)),
+      undefined,
+    ),
+  );
+  const sentMarker = createBatcher<Key, boolean>(
+    perTenant(
+      async (tenantId, ids) =>
+        new Map(
+          (await repository.markSentMany(tenantId, ids, options.transport.kind)).map(
+            (id) => [id, true] as const,
+          ),
+        ),
+      false,
+    ),
+  );
   const deliverOptions = (messageId: string) => ({
     jobId: deliverJobId(messageId),
     attempts: retry.attempts,
@@ -82,8 +117,8 @@ export function createMailService(options: MailServiceOptions): MailService {
     const base = typeof options.publicUrl === 'string' ? options.publicUrl : options.publicUrl();
     const contexts = await planMails(options.db, payload, options.settings, base.replace(/\/+$/, ''), now());
     const stamp = now();
-    const messages: ComposedMessage[] = [];
-    for (const context of contexts) messages.push(await composer.compose(context, stamp));
+    // One render cache per plan: the recipients of one change share ICS-free body parts.
+    const messages: ComposedMessage[] = await composer.composeAll(contexts, stamp);
     // Recorded together with the plan, in one statement: after a crash, either both are there
     // (and the sweep sends what is pending) or neither (and the sweep plans the outbox message
     // again). A second run renders the same Message-IDs, which the records already hold.
@@ -98,7 +133,7 @@ export function createMailService(options: MailServiceOptions): MailService {
 
   async function deliver(job: { tenantId: string; messageId: string }, context: JobContext): Promise<void> {
     const { tenantId, messageId } = job;
-    const delivery = await repository.find(tenantId, messageId);
+    const delivery = await finder.run({ tenantId, messageId });
     // Sent before (a retry after a crash between send and acknowledge) or given up: nothing to do.
     if (delivery === undefined || delivery.status !== 'pending') return;
     try {
@@ -129,7 +164,7 @@ export function createMailService(options: MailServiceOptions): MailService {
       log.info({ ...fields, error: failure.message }, 'mail not accepted; will retry');
       throw failure;
     }
-    await repository.markSent(tenantId, messageId, options.transport.kind);
+    await sentMarker.run({ tenantId, messageId });
   }
 
   return {

@@ -39,6 +39,8 @@ interface InviteeRef {
   readonly userId: string | null;
   readonly email: string | null;
   readonly role: InviteRole;
+  /** The invited account, read with the invite (one round trip); undefined when not read yet. */
+  readonly user?: MailUser | null;
 }
 
 /** The account of an invited user, as far as a mail needs it. */
@@ -132,11 +134,15 @@ export async function planMails(
   const setting = await roomSetting(db, tenantId, event);
   if (setting === undefined) return [];
   const { organizer } = setting;
+  // Accounts came with the invites; only a farewell (whose invite is gone) reads them apart.
   const users = await usersById(
     db,
     tenantId,
-    invitees.flatMap((i) => (i.userId === null ? [] : [i.userId])),
+    invitees.flatMap((i) => (i.userId === null || i.user !== undefined ? [] : [i.userId])),
   );
+  for (const invitee of invitees) {
+    if (invitee.userId !== null && invitee.user != null) users.set(invitee.userId, invitee.user);
+  }
   const guestUrl =
     invitees.some((i) => i.userId === null) && kind !== 'uninvite'
       ? await guestLink(db, tenantId, event, publicUrl, now)
@@ -246,17 +252,45 @@ async function currentInvitees(
 ): Promise<InviteeRef[]> {
   let query = db
     .selectFrom('event_invites')
-    .select(['invitee_user_id', 'email', 'role'])
-    .where('tenant_id', '=', tenantId)
-    .where('event_id', '=', eventId);
+    .leftJoin('users', (join) =>
+      join.on('users.tenant_id', '=', tenantId).onRef('users.id', '=', 'event_invites.invitee_user_id'),
+    )
+    .select([
+      'event_invites.invitee_user_id',
+      'event_invites.email',
+      'event_invites.role',
+      'users.email as user_email',
+      'users.display_name',
+      'users.language',
+      'users.time_zone',
+      'users.last_login_at',
+      'users.disabled_at',
+    ])
+    .where('event_invites.tenant_id', '=', tenantId)
+    .where('event_invites.event_id', '=', eventId);
   if (only !== undefined) {
     const { userId, email } = only;
-    if (userId !== null && isUuid(userId)) query = query.where('invitee_user_id', '=', userId);
-    else if (email !== null) query = query.where(sql`lower(email)`, '=', email.toLowerCase());
+    if (userId !== null && isUuid(userId)) query = query.where('event_invites.invitee_user_id', '=', userId);
+    else if (email !== null) query = query.where(sql`lower(event_invites.email)`, '=', email.toLowerCase());
     else return [];
   }
-  const rows = await query.orderBy('created_at').orderBy('id').execute();
-  return rows.map((row) => ({ userId: row.invitee_user_id, email: row.email, role: row.role }));
+  const rows = await query.orderBy('event_invites.created_at').orderBy('event_invites.id').execute();
+  return rows.map((row) => ({
+    userId: row.invitee_user_id,
+    email: row.email,
+    role: row.role,
+    user:
+      row.user_email === null || row.display_name === null
+        ? null
+        : {
+            email: row.user_email,
+            displayName: row.display_name,
+            language: row.language,
+            timeZone: row.time_zone,
+            lastLoginAt: row.last_login_at,
+            disabledAt: row.disabled_at,
+          },
+  }));
 }
 
 async function usersById(db: Db, tenantId: string, ids: readonly string[]): Promise<Map<string, MailUser>> {

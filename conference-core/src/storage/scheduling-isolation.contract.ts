@@ -306,6 +306,15 @@ export function describeIsolationContract({ db }: SchedulingContext): void {
           expect((await mail.find(B, aMail(a.event.id, 'dead').messageId))?.status).toBe('pending');
         },
         find: async () => expect(await mail.find(B, aMail(a.event.id, 'sent').messageId)).toBeUndefined(),
+        findMany: async () =>
+          expect(await mail.findMany(B, [aMail(a.event.id, 'sent').messageId, pending.messageId])).toEqual([
+            expect.objectContaining({ tenantId: B, messageId: pending.messageId }),
+          ]),
+        // Only B's own copy of the pending Message-ID becomes sent (A's is checked at the end).
+        markSentMany: async () =>
+          expect(
+            await mail.markSentMany(B, [pending.messageId, aMail(a.event.id, 'sent').messageId], 'smtp'),
+          ).toEqual([pending.messageId]),
         recordFailure: async () => {
           await mail.recordFailure(B, aMail(a.event.id, 'dead').messageId, 'probe');
         },
