@@ -1,6 +1,7 @@
 /**
  * The signaling server's own modules, imported directly rather than through the package index, so
- * the bench measures signaling without the rest of the core loaded (see signaling-server.ts).
+ * `BENCH_SIGNALING_CORE=signaling` measures signaling without the rest of the core loaded (the
+ * default loads the whole index, as the hub does; see signaling-server.ts).
  */
 export { silentLogger } from '../../conference-core/src/logging/logger.js';
 export { MemoryNodeRegistry } from '../../conference-core/src/signaling/registry/memory-node-registry.js';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks';
 
 import { WebSocket, WebSocketServer } from 'ws';
 
@@ -8,13 +9,13 @@ import type { RoomDirectory } from './signaling-core.js';
 
 const mode = process.argv[2];
 
-// BENCH_SIGNALING_CORE=index loads the whole core through its package index, as the hub does; the
-// default loads only the signaling server's modules. (On the team machine the index made every
-// socket write about twice as expensive; this switch measures that.)
+// By default the signaling server is loaded through the package index, with the whole core, as the
+// hub loads it (its heap, its GC, its module graph). BENCH_SIGNALING_CORE=signaling loads only the
+// signaling server's modules, to tell the server's own cost from the rest of the core's.
 const { MemoryNodeRegistry, MemoryTicketStore, createSignalingServer, silentLogger } =
-  mode === 'ours' && process.env['BENCH_SIGNALING_CORE'] === 'index'
-    ? await import('@vc/conference-core')
-    : await import('./signaling-core.js');
+  mode === 'ours' && process.env['BENCH_SIGNALING_CORE'] === 'signaling'
+    ? await import('./signaling-core.js')
+    : await import('@vc/conference-core');
 
 /**
  * The server side of `npm run bench -- signaling`, in a child process of its own so its memory
@@ -98,7 +99,36 @@ if (mode === 'ours') {
   });
 }
 
+// Where a latency tail comes from: the server's event-loop stalls and its GC pauses since the
+// last `cpu` message.
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+let gcPauseMs = 0;
+let gcMaxPauseMs = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    gcPauseMs += entry.duration;
+    gcMaxPauseMs = Math.max(gcMaxPauseMs, entry.duration);
+  }
+}).observe({ entryTypes: ['gc'] });
+
 process.on('message', (message) => {
+  if (message === 'cpu') {
+    // CPU time only, without a GC: a forced full GC here would stall the server in the middle of
+    // the measured window, and longer the bigger the heap.
+    const cpu = process.cpuUsage();
+    process.send?.({
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      loopDelayMaxMs: loopDelay.max / 1e6,
+      loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+      gcPauseMs,
+      gcMaxPauseMs,
+    });
+    loopDelay.reset();
+    gcPauseMs = 0;
+    gcMaxPauseMs = 0;
+    return;
+  }
   if (message !== 'memory') return;
   (globalThis as { gc?: () => void }).gc?.();
   const m = process.memoryUsage();

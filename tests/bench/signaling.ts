@@ -15,8 +15,9 @@ import { percentile, type Benchmark } from './benchmark.js';
  *
  * Settings: BENCH_PARTICIPANTS (1000), BENCH_ROOMS (20), BENCH_CHAT_INTERVAL_MS (10000 per
  * participant: 100 messages/s in, 5,000 deliveries/s out), BENCH_MEASURE_MS (20000), BENCH_ROUNDS
- * (2, alternating which server goes first), BENCH_SIGNALING_CORE=index (load the signaling server
- * through the package index, with the whole core, as the hub does), BENCH_PROFILE_DIR (CPU
+ * (2, alternating which server goes first), BENCH_SIGNALING_CORE=signaling (load only the signaling
+ * server's modules; the default loads it through the package index with the whole core, as the hub
+ * does), BENCH_PROFILE_DIR (CPU
  * profiles of the server processes). Pick a rate both servers sustain: a saturated server's
  * latency only measures its queue.
  */
@@ -69,6 +70,23 @@ function memory(child: ChildProcess): Promise<Memory> {
   });
 }
 
+interface Cpu {
+  cpuMs: number;
+  /** Since the previous `cpu` message: the server's event-loop delay and its GC pauses. */
+  loopDelayMaxMs: number;
+  loopDelayP99Ms: number;
+  gcPauseMs: number;
+  gcMaxPauseMs: number;
+}
+
+/** The server's CPU time so far, read without forcing a GC (see signaling-server.ts). */
+function cpu(child: ChildProcess): Promise<Cpu> {
+  return new Promise((resolve) => {
+    child.once('message', (m) => resolve(m as Cpu));
+    child.send('cpu');
+  });
+}
+
 function opened(ws: WebSocket): Promise<void> {
   return new Promise((resolve, reject) => {
     ws.once('open', () => resolve());
@@ -115,6 +133,7 @@ async function run(mode: 'ours' | 'bare'): Promise<Run> {
 
     let recording = false;
     const latencies: number[] = [];
+    const sentAts: number[] = [];
     let sentWhileRecording = 0;
     for (const ws of clients) {
       ws.on('message', (data: Buffer) => {
@@ -122,7 +141,10 @@ async function run(mode: 'ours' | 'bare'): Promise<Run> {
         if (!text.includes('"message_sent"')) return;
         const frame = JSON.parse(text) as { payload: { content: string } };
         const [sentAt, recorded] = frame.payload.content.split(' ');
-        if (recorded === 'r') latencies.push(performance.now() - Number(sentAt));
+        if (recorded === 'r') {
+          latencies.push(performance.now() - Number(sentAt));
+          sentAts.push(Number(sentAt));
+        }
       });
     }
     const timers2: NodeJS.Timeout[] = [];
@@ -145,15 +167,31 @@ async function run(mode: 'ours' | 'bare'): Promise<Run> {
     });
     await new Promise((r) => setTimeout(r, warmupMs));
     recording = true;
-    const cpuBefore = (await memory(child)).cpuMs;
+    const cpuBefore = (await cpu(child)).cpuMs;
     await new Promise((r) => setTimeout(r, measureMs));
     recording = false;
-    const cpuAfter = (await memory(child)).cpuMs;
+    const measured = await cpu(child);
+    const cpuAfter = measured.cpuMs;
     for (const t of timers) clearTimeout(t);
     for (const t of timers2) clearInterval(t);
     await new Promise((r) => setTimeout(r, 1500));
     for (const ws of clients) ws.terminate();
     const perRoom = participants / roomCount;
+    // Where the slowest 1% come from: a few stalls (GC, the machine) cluster in a few 100 ms
+    // windows; a server that is slow throughout spreads them over the whole run.
+    const slow = percentile(
+      [...latencies].sort((a, b) => a - b),
+      99,
+    );
+    const windows = new Set(
+      sentAts.filter((_, i) => (latencies[i] ?? 0) >= slow).map((t) => Math.floor(t / 100)),
+    );
+    console.log(
+      `  ${mode}: slowest 1% (>= ${slow.toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms) sent in ` +
+        `${windows.size} of ${measureMs / 100} 100-ms windows; server event loop delay p99 ` +
+        `${measured.loopDelayP99Ms.toFixed(1)} ms, max ${measured.loopDelayMaxMs.toFixed(1)} ms; ` +
+        `server GC ${measured.gcPauseMs.toFixed(0)} ms, longest pause ${measured.gcMaxPauseMs.toFixed(1)} ms`,
+    );
     return {
       latencies: latencies.sort((a, b) => a - b),
       // Every message reaches everyone in its room, the sender included.
