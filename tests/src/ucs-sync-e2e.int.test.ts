@@ -14,7 +14,13 @@ import { parseConfig } from '../../hub/src/config.js';
 import { startHub, type RunningHub } from '../../hub/src/hub.js';
 import { startKeycloakIssuer, type KeycloakIssuer } from './support/keycloak-issuer.js';
 import { startSlapd, type Slapd } from './support/slapd.js';
-import { openTestDatabase, recordingLogger, syncHarness, type Harness } from './support/sync-harness.js';
+import {
+  openTestDatabase,
+  recordingLogger,
+  syncHarness,
+  type Backend,
+  type Harness,
+} from './support/sync-harness.js';
 import { slapdSettings } from './support/ucs-harness.js';
 import { groupLdif, userDn, userLdif, type LdifUser } from './support/ucs-ldap/ucs-ldif.js';
 
@@ -23,9 +29,12 @@ import { groupLdif, userDn, userLdif, type LdifUser } from './support/ucs-ldap/u
  * writes the core's users and groups. Only the run's timing hook (stopping slapd after a batch) is
  * added by the test; nothing is faked.
  */
-const main = 'dc=ucs,dc=test';
-const guard = 'dc=guard,dc=test';
-const other = 'dc=other,dc=test';
+const backends = ['pglite', 'postgres'] as const;
+/** Each backend's story has its own directories (suffixes), as it changes them as it goes. */
+const suffixesOf = (backend: Backend) => {
+  const p = backend === 'pglite' ? 'l' : 'p';
+  return { main: `dc=${p}ucs,dc=test`, guard: `dc=${p}guard,dc=test`, other: `dc=${p}other,dc=test` };
+};
 const login = 'dc=login,dc=test';
 
 const person = (uid: string, over: Partial<LdifUser> = {}): LdifUser => ({
@@ -39,7 +48,9 @@ const person = (uid: string, over: Partial<LdifUser> = {}): LdifUser => ({
 
 let slapd: Slapd;
 beforeAll(async () => {
-  slapd = await startSlapd({ suffixes: [main, guard, other, login] });
+  slapd = await startSlapd({
+    suffixes: [...backends.flatMap((b) => Object.values(suffixesOf(b))), login],
+  });
 });
 afterAll(async () => {
   await slapd.dispose();
@@ -49,7 +60,7 @@ afterAll(async () => {
 async function entryUuid(base: string, uid: string): Promise<string> {
   const client = new Client({ url: slapd.url });
   try {
-    await client.bind(slapd.adminDn.replace(main, base), slapd.adminPassword);
+    await client.bind(`cn=admin,${base}`, slapd.adminPassword);
     const { searchEntries } = await client.search(userDn(base, uid), {
       scope: 'base',
       attributes: ['entryUUID'],
@@ -91,7 +102,8 @@ function stoppingAfterFirstBatch(onFirst: () => Promise<void>): ConnectorDefinit
   return wrapped;
 }
 
-describe('UCS directory through the sync engine into the core (PGlite)', () => {
+describe.each(backends)('UCS directory through the sync engine into the core (%s)', (backend) => {
+  const { main, guard, other } = suffixesOf(backend);
   let database: DatabaseHandle & { remove(): Promise<void> };
   let h: Harness;
   const logs: string[] = [];
@@ -100,7 +112,7 @@ describe('UCS directory through the sync engine into the core (PGlite)', () => {
   let source: string;
 
   beforeAll(async () => {
-    database = await openTestDatabase('pglite');
+    database = await openTestDatabase(backend);
     h = syncHarness(database.db, [ucsConnector], recordingLogger(logs));
     await slapd.add(
       [
