@@ -10,20 +10,20 @@ import { startSlapd, type Slapd } from '../src/support/slapd.js';
 import { slapdSettings } from '../src/support/ucs-harness.js';
 import { userDn } from '../src/support/ucs-ldap/ucs-ldif.js';
 import type { Benchmark } from './benchmark.js';
+import { engineRuns } from './sync-ldap-engine.js';
 
 /**
  * `npm run bench -- sync-ldap [count]`: N UCS-like users in a private slapd (loaded offline with
  * slapadd). Baseline: a paged `ldapsearch` dump of the same entries and attributes. Then the UCS
  * connector's full read, an unchanged re-read (incremental from the full run's cursor), and an
- * incremental read after 1% of the users changed. Every batch goes through `applyBatch`; here it
- * only counts, and the hub's sync engine is what belongs there (see APPLY below).
+ * incremental read after 1% of the users changed (connector only: `applyBatch` counts). Then the
+ * same through the hub's sync engine into the core (sync-ldap-engine.ts): full sync, unchanged
+ * full and incremental re-syncs, and an incremental after another 1% changed, on PostgreSQL
+ * (BENCH_SYNC_DB=pglite for the embedded database).
  */
 const pageSize = 1000;
 
-/**
- * APPLY: where each batch goes. Today a no-op consumer that counts records; once the hub's sync
- * engine is merged, pass its apply-one-batch-with-cursor function here to measure the whole sync.
- */
+/** Where each batch of a connector-only read goes: a counting consumer (the engine rows use the hub's engine). */
 export type ApplyBatch = (batch: SyncBatch) => Promise<void>;
 
 interface Counted {
@@ -156,12 +156,14 @@ async function connectorRun(
   return { cursor: last, batches, peakRss };
 }
 
-async function changeOnePercent(slapd: Slapd, count: number): Promise<number> {
+async function changeOnePercent(slapd: Slapd, count: number, round: number): Promise<number> {
   const step = 100;
   const records: string[] = [];
   for (let i = 0; i < count; i += step) {
     const uid = `user${String(i).padStart(6, '0')}`;
-    records.push(`dn: ${userDn(slapd.base, uid)}\nchangetype: modify\nreplace: sn\nsn: Changed${i}\n-`);
+    records.push(
+      `dn: ${userDn(slapd.base, uid)}\nchangetype: modify\nreplace: sn\nsn: Changed${i}-${round}\n-`,
+    );
   }
   await slapd.modify(records.join('\n\n'));
   return records.length;
@@ -179,6 +181,7 @@ export const syncLdapBenchmark: Benchmark = {
     const count = Number(args[0] ?? process.env['BENCH_LDAP_USERS'] ?? 100_000);
     const dir = mkdtempSync(join(tmpdir(), 'vc-bench-ldap-'));
     const base = 'dc=ucs,dc=test';
+    const backend = process.env['BENCH_SYNC_DB'] === 'pglite' ? 'pglite' : 'postgres';
     try {
       const ldif = join(dir, 'users.ldif');
       const stamp = new Date(Date.now() - 3_600_000)
@@ -192,7 +195,7 @@ export const syncLdapBenchmark: Benchmark = {
         `sync-ldap: ${count} users; LDIF generated in ${(generated.ms / 1000).toFixed(1)} s, slapadd + start ${(loaded.ms / 1000).toFixed(1)} s; page size ${pageSize}`,
       );
       console.log(
-        'apply step: applyBatch = no-op counting consumer (plug the hub sync engine in here after merging)',
+        `connector rows: applyBatch = counting consumer; engine rows: hub sync engine into the core on ${backend}`,
       );
       try {
         await ldapsearchDump(slapd); // warm the server's caches for both sides alike
@@ -235,7 +238,7 @@ export const syncLdapBenchmark: Benchmark = {
         await measure('full read, 16 slices (partitions=16)', true, (apply) =>
           connectorRun(slapd, 'full', null, apply, 16),
         );
-        const changed = await changeOnePercent(slapd, count);
+        const changed = await changeOnePercent(slapd, count, 1);
         await measure(`incremental after 1% (${changed}) changed`, false, (apply) =>
           connectorRun(slapd, 'incremental', unchanged.cursor, apply),
         );
@@ -252,6 +255,27 @@ export const syncLdapBenchmark: Benchmark = {
               `connector ${r.label}`,
               r.ms,
               `${String(r.users).padStart(6)} users  ${ratio}${((r.ms / fullMs) * 100).toFixed(1)}% of full  peak RSS ${mb(r.peakRss)}`,
+            ),
+          );
+        }
+        const engine = await engineRuns(slapd, backend, pageSize, {
+          changeOnePercent: () => changeOnePercent(slapd, count, 2),
+          dump: async () => (await timed(() => ldapsearchDump(slapd))).ms,
+        });
+        const engineFull = engine.rows[0]!;
+        if (engineFull.run.created < count)
+          throw new Error(`the engine created ${engineFull.run.created} users`);
+        for (const r of engine.rows) {
+          const ratio =
+            r.dumpMs === undefined
+              ? ''
+              : `${(r.ms / r.dumpMs).toFixed(2)}x its dump (${(r.dumpMs / 1000).toFixed(2)} s)  `;
+          const { created, updated, unchanged, deactivated } = r.run;
+          console.log(
+            row(
+              `engine ${r.label}`,
+              r.ms,
+              `c/u/=/d ${created}/${updated}/${unchanged}/${deactivated}  ${ratio}${((r.ms / engineFull.ms) * 100).toFixed(1)}% of full  ${(r.ms / fullMs).toFixed(2)}x connector full read  peak RSS ${mb(r.peakRss)}`,
             ),
           );
         }

@@ -1,0 +1,67 @@
+import type { SyncRun } from '@vc/conference-core';
+import { silentLogger } from '@vc/conference-core';
+import { ucsConnector } from '@vc/connector-ucs';
+
+import type { Slapd } from '../src/support/slapd.js';
+import { openTestDatabase, syncHarness, type Backend } from '../src/support/sync-harness.js';
+import { slapdSettings } from '../src/support/ucs-harness.js';
+
+/**
+ * The whole sync of sync-ldap: the real UCS connector read through the hub's sync engine
+ * (`executeRun`: validation, diff, writes, group memberships, reconcile) into the core's tables,
+ * on a fresh database of `backend`. Runs in this process, so the peak RSS includes the engine
+ * and, on PGlite, the database itself.
+ */
+export interface EngineMeasurement {
+  readonly label: string;
+  readonly ms: number;
+  readonly run: SyncRun;
+  readonly peakRss: number;
+}
+
+export interface EnginePhases {
+  /** Changes 1% of the users in slapd; returns how many. */
+  changeOnePercent(): Promise<number>;
+  /** Times a paged ldapsearch dump right before a run, the floor for its ratio. */
+  dump(): Promise<number>;
+}
+
+export async function engineRuns(
+  slapd: Slapd,
+  backend: Backend,
+  pageSize: number,
+  phases: EnginePhases,
+): Promise<{ rows: (EngineMeasurement & { dumpMs: number | undefined })[]; changed: number }> {
+  const database = await openTestDatabase(backend);
+  const h = syncHarness(database.db, [ucsConnector], silentLogger, {
+    leaseMs: 600_000,
+  });
+  try {
+    const tenantId = await h.newTenant();
+    const instanceId = await h.newInstance(tenantId, slapdSettings(slapd, { pageSize, timeoutMs: 120_000 }));
+    const rows: (EngineMeasurement & { dumpMs: number | undefined })[] = [];
+    const measure = async (label: string, mode: 'full' | 'incremental', againstDump: boolean) => {
+      const dumpMs = againstDump ? await phases.dump() : undefined;
+      let peak = process.memoryUsage().rss;
+      const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+      const started = performance.now();
+      try {
+        const run = await h.run(tenantId, instanceId, mode);
+        const ms = performance.now() - started;
+        if (run.state !== 'completed') throw new Error(`engine ${label}: ${run.state} ${run.errorMessage}`);
+        rows.push({ label, ms, run, peakRss: Math.max(peak, process.memoryUsage().rss), dumpMs });
+      } finally {
+        clearInterval(sampler);
+      }
+    };
+    await measure('full sync', 'full', true);
+    await measure('unchanged full re-sync (reconcile)', 'full', true);
+    await measure('unchanged incremental re-sync', 'incremental', false);
+    const changed = await phases.changeOnePercent();
+    await measure(`incremental after 1% (${changed}) changed`, 'incremental', false);
+    return { rows, changed };
+  } finally {
+    await h.close();
+    await database.remove();
+  }
+}
