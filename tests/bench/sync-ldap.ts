@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { ConnectorContext, JsonValue, SyncBatch, SyncMode } from '@vc/connector-sdk';
-import { ucsConnector } from '@vc/connector-ucs';
+import { ucsConnector, userAttributes } from '@vc/connector-ucs';
 
 import { startSlapd, type Slapd } from '../src/support/slapd.js';
 import { slapdSettings } from '../src/support/ucs-harness.js';
@@ -97,17 +97,8 @@ function ldapsearchDump(slapd: Slapd): Promise<number> {
       '-b',
       slapd.base,
       '(&(univentionObjectType=users/user)(opentalkActivated=TRUE))',
-      'entryUUID',
-      'uid',
-      'mailPrimaryAddress',
-      'mail',
-      'givenName',
-      'sn',
-      'displayName',
-      'cn',
-      'preferredLanguage',
-      'telephoneNumber',
-      'modifyTimestamp',
+      // The same attributes the connector asks for, so the floor reads what the sync reads.
+      ...userAttributes,
       'opentalkActivated',
     ];
     const child = spawn('ldapsearch', args, { stdio: ['ignore', 'pipe', 'inherit'] });

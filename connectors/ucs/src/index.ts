@@ -1,5 +1,6 @@
 export { ucsConnector } from './ucs-connector.js';
 export { ucsSettings } from './settings.js';
+export { userAttributes } from './map-entry.js';
 export type { UcsSettings } from './settings.js';
 export { escapeFilterValue, filter } from './filter.js';
 export { acknowledge, readListenerFolder } from './listener-files.js';
