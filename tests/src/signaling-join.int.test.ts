@@ -1,46 +1,25 @@
 import * as oidc from 'openid-client';
 import { WebSocket } from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import type { JoinSuccess } from '@vc/conference-core/signaling-client';
 
-import { startApiHub, type ApiHub } from './support/api-hub.js';
 import {
   connect,
+  useSignalingWorld,
   createRoom,
   guestLink,
-  joinRoom,
   nothingArrives,
   startRoom,
-  type SignalingClient,
 } from './support/signaling.js';
 
 const callInSecret = 'call-in-secret-for-the-signaling-test';
-let api: ApiHub;
-let alice: string;
-let bob: string;
-let carol: string;
-const open: SignalingClient[] = [];
-
-beforeAll(async () => {
-  api = await startApiHub({
-    SIGNALING_RECONNECT_GRACE_MS: '1000',
-    SIGNALING_PING_INTERVAL_MS: '300',
-    DEV_IDP_CALL_IN_SECRET: callInSecret,
-  });
-  [alice, bob, carol] = await Promise.all([api.token('alice'), api.token('bob'), api.token('carol')]);
-  await Promise.all([alice, bob, carol].map((token) => api.call('/v1/users/me', { token })));
+const world = useSignalingWorld({
+  SIGNALING_RECONNECT_GRACE_MS: '1000',
+  SIGNALING_PING_INTERVAL_MS: '300',
+  DEV_IDP_CALL_IN_SECRET: callInSecret,
 });
-afterAll(async () => {
-  await Promise.all(open.map((c) => c.close().catch(() => undefined)));
-  await api.stop();
-});
-
-async function join(roomId: string, who: { token: string } | { invite: string }, options = {}) {
-  const joined = await joinRoom(api, roomId, who, options);
-  open.push(joined.client);
-  return joined;
-}
+const { join } = world;
 
 /** Status of an upgrade attempt that the server refuses before upgrading. */
 function refusedStatus(url: string): Promise<number> {
@@ -57,8 +36,11 @@ function refusedStatus(url: string): Promise<number> {
 
 describe('signaling: connection and join', () => {
   it('joins the owner as moderator with room and event info, then announces others, names and leaving', async () => {
-    const roomId = await createRoom(api, alice, { guest_access: 'direct_access', password: 'pw' });
-    const { client: a, me } = await join(roomId, { token: alice });
+    const roomId = await createRoom(world.api, world.alice, {
+      guest_access: 'direct_access',
+      password: 'pw',
+    });
+    const { client: a, me } = await join(roomId, { token: world.alice });
     expect(me).toMatchObject({
       message: 'join_success',
       protocol_version: '1.0',
@@ -73,9 +55,9 @@ describe('signaling: connection and join', () => {
     });
     expect(me.resumption).toMatch(/^[A-Za-z0-9_-]{20,}$/);
 
-    const { signaling_url } = await startRoom(api, roomId, { token: bob }, 'pw');
+    const { signaling_url } = await startRoom(world.api, roomId, { token: world.bob }, 'pw');
     const b = await connect(signaling_url);
-    open.push(b);
+    world.track(b);
     const bobJoined = (await b.join({ display_name: 'Bobby' })).payload as unknown as JoinSuccess;
     expect(bobJoined).toMatchObject({ role: 'user', is_room_owner: false, display_name: 'Bobby' });
     expect(bobJoined.room).not.toHaveProperty('password');
@@ -104,22 +86,22 @@ describe('signaling: connection and join', () => {
   });
 
   it('refuses a used ticket, a made-up ticket and other paths before the upgrade', async () => {
-    const roomId = await createRoom(api, alice);
-    const { signaling_url, ticket } = await startRoom(api, roomId, { token: alice });
+    const roomId = await createRoom(world.api, world.alice);
+    const { signaling_url, ticket } = await startRoom(world.api, roomId, { token: world.alice });
     const first = await connect(signaling_url);
-    open.push(first);
+    world.track(first);
     expect(await refusedStatus(signaling_url)).toBe(401);
     expect(await refusedStatus(signaling_url.replace(ticket, 'A'.repeat(43)))).toBe(401);
     expect(await refusedStatus(signaling_url.replace(ticket, 'short'))).toBe(401);
-    expect(await refusedStatus(`${api.url.replace('http', 'ws')}/elsewhere`)).toBe(404);
+    expect(await refusedStatus(`${world.api.url.replace('http', 'ws')}/elsewhere`)).toBe(404);
     const res = await fetch(signaling_url.replace('ws', 'http'));
     expect(res.status).toBeGreaterThanOrEqual(400);
   });
 
   it('lets several tabs of one user join as separate participants of the same user', async () => {
-    const roomId = await createRoom(api, alice);
-    const one = await join(roomId, { token: bob });
-    const two = await join(roomId, { token: bob });
+    const roomId = await createRoom(world.api, world.alice);
+    const one = await join(roomId, { token: world.bob });
+    const two = await join(roomId, { token: world.bob });
     expect(two.me.id).not.toBe(one.me.id);
     const joined = (await one.client.next('control', 'joined')).payload[
       'participant'
@@ -131,10 +113,10 @@ describe('signaling: connection and join', () => {
   });
 
   it('answers echo before and after joining', async () => {
-    const roomId = await createRoom(api, alice);
-    const { signaling_url } = await startRoom(api, roomId, { token: alice });
+    const roomId = await createRoom(world.api, world.alice);
+    const { signaling_url } = await startRoom(world.api, roomId, { token: world.alice });
     const c = await connect(signaling_url);
-    open.push(c);
+    world.track(c);
     c.send('echo', { action: 'echo', data: { n: 1 } });
     expect((await c.next('echo', 'echo')).payload).toEqual({ message: 'echo', data: { n: 1 } });
     c.send('moderation', { action: 'accept_all' });
@@ -146,7 +128,7 @@ describe('signaling: connection and join', () => {
 });
 
 async function callInToken(): Promise<string> {
-  const issuer = api.hub.devIdpIssuer ?? '';
+  const issuer = world.api.hub.devIdpIssuer ?? '';
   const client = new oidc.Configuration(
     { issuer, token_endpoint: `${issuer}/protocol/openid-connect/token` },
     'vc-call-in',
@@ -159,20 +141,20 @@ async function callInToken(): Promise<string> {
 
 describe('signaling: meeting details and phone callers', () => {
   it('shows the event and dial-in in join_success and lets a phone caller in through the lobby', async () => {
-    const created = await api.call('/v1/events', {
+    const created = await world.api.call('/v1/events', {
       method: 'POST',
-      token: alice,
+      token: world.alice,
       body: { title: 'Planung', description: 'Q3', is_time_independent: true, is_adhoc: true },
     });
     expect(created.status).toBe(201);
     const event = (await created.json()) as { id: string; room_id: string };
-    const sip = await api.call(`/v1/rooms/${event.room_id}/sip`, {
+    const sip = await world.api.call(`/v1/rooms/${event.room_id}/sip`, {
       method: 'PUT',
-      token: alice,
+      token: world.alice,
       body: { password: '4711', lobby: true },
     });
     const dialIn = (await sip.json()) as { sip_id: string };
-    const { client: mod, me } = await join(event.room_id, { token: alice });
+    const { client: mod, me } = await join(event.room_id, { token: world.alice });
     expect(me.event).toMatchObject({
       id: event.id,
       title: 'Planung',
@@ -182,14 +164,14 @@ describe('signaling: meeting details and phone callers', () => {
     });
     expect(me.dial_in).toEqual({ conference_id: dialIn.sip_id, pin: '4711' });
 
-    const started = await api.call('/v1/services/call_in/start', {
+    const started = await world.api.call('/v1/services/call_in/start', {
       method: 'POST',
       token: await callInToken(),
       body: { id: dialIn.sip_id, pin: '4711' },
     });
     expect(started.status).toBe(200);
     const phone = await connect(((await started.json()) as { signaling_url: string }).signaling_url);
-    open.push(phone);
+    world.track(phone);
     expect((await phone.join({ display_name: '+49 30 1234' })).payload.message).toBe('in_waiting_room');
     const waiting = await mod.next('moderation', 'joined_waiting_room');
     expect(waiting.payload['participant']).toMatchObject({ control: { participation_kind: 'phone' } });
@@ -205,9 +187,12 @@ describe('signaling: meeting details and phone callers', () => {
 
 describe('signaling: waiting room', () => {
   it('holds participants until a moderator accepts them, one or all, then they enter', async () => {
-    const roomId = await createRoom(api, alice, { waiting_room: true, guest_access: 'waiting_room' });
-    const { client: mod } = await join(roomId, { token: alice });
-    const b = await join(roomId, { token: bob }, { display_name: 'Bob' });
+    const roomId = await createRoom(world.api, world.alice, {
+      waiting_room: true,
+      guest_access: 'waiting_room',
+    });
+    const { client: mod } = await join(roomId, { token: world.alice });
+    const b = await join(roomId, { token: world.bob }, { display_name: 'Bob' });
     expect(b.answer.payload.message).toBe('in_waiting_room');
     const waiting = await mod.next('moderation', 'joined_waiting_room');
     const bobId = (waiting.payload['participant'] as { id: string }).id;
@@ -228,7 +213,7 @@ describe('signaling: waiting room', () => {
     expect(entered.id).toBe(bobId);
     expect((await mod.next('control', 'joined')).payload['participant']).toMatchObject({ id: bobId });
 
-    const invite = await guestLink(api, alice, roomId);
+    const invite = await guestLink(world.api, world.alice, roomId);
     const g1 = await join(roomId, { invite }, { display_name: 'Guest One' });
     const g2 = await join(roomId, { invite }, { display_name: 'Guest Two' });
     expect([g1.answer.payload.message, g2.answer.payload.message]).toEqual([
@@ -245,31 +230,31 @@ describe('signaling: waiting room', () => {
   });
 
   it('lets a moderator enable and disable the waiting room for those who join later', async () => {
-    const roomId = await createRoom(api, alice, { guest_access: 'direct_access' });
-    const { client: mod } = await join(roomId, { token: alice });
+    const roomId = await createRoom(world.api, world.alice, { guest_access: 'direct_access' });
+    const { client: mod } = await join(roomId, { token: world.alice });
     mod.send('moderation', { action: 'enable_waiting_room' });
     await mod.next('moderation', 'waiting_room_enabled');
-    const b = await join(roomId, { token: bob });
+    const b = await join(roomId, { token: world.bob });
     expect(b.answer.payload.message).toBe('in_waiting_room');
     mod.send('moderation', { action: 'disable_waiting_room' });
     await mod.next('moderation', 'waiting_room_disabled');
-    const c = await join(roomId, { token: carol });
+    const c = await join(roomId, { token: world.carol });
     expect(c.answer.payload.message).toBe('join_success');
   });
 });
 
 describe('signaling: reconnect', () => {
   it('keeps identity and role for a reconnect within the grace period, and the others notice nothing', async () => {
-    const roomId = await createRoom(api, alice);
-    const a = await join(roomId, { token: alice });
-    const b = await join(roomId, { token: bob });
+    const roomId = await createRoom(world.api, world.alice);
+    const a = await join(roomId, { token: world.alice });
+    const b = await join(roomId, { token: world.bob });
     await a.client.next('control', 'joined');
     a.client.send('moderation', { action: 'grant_moderator', target: b.me.id });
     await b.client.next('moderation', 'role_updated');
     await a.client.next('control', 'update');
     // The connection drops (no goodbye).
     await b.client.close(3000, 'network gone');
-    const again = await join(roomId, { token: bob }, { resumption: b.me.resumption });
+    const again = await join(roomId, { token: world.bob }, { resumption: b.me.resumption });
     expect(again.me).toMatchObject({ message: 'join_success', id: b.me.id, role: 'moderator' });
     expect(again.me.participants.map((p) => p.id)).toEqual([a.me.id]);
     expect(await nothingArrives(a.client, 'control', 'left', 1300)).toBe(true);
@@ -277,31 +262,31 @@ describe('signaling: reconnect', () => {
   });
 
   it('announces the leave after the grace period, and a late resumption joins as someone new', async () => {
-    const roomId = await createRoom(api, alice);
-    const a = await join(roomId, { token: alice });
-    const b = await join(roomId, { token: bob });
+    const roomId = await createRoom(world.api, world.alice);
+    const a = await join(roomId, { token: world.alice });
+    const b = await join(roomId, { token: world.bob });
     await a.client.next('control', 'joined');
     await b.client.close(3000, 'network gone');
     const left = await a.client.next('control', 'left', undefined, 3000);
     expect(left.payload).toEqual({ message: 'left', id: b.me.id, reason: 'timeout' });
-    const late = await join(roomId, { token: bob }, { resumption: b.me.resumption });
+    const late = await join(roomId, { token: world.bob }, { resumption: b.me.resumption });
     expect(late.me.id).not.toBe(b.me.id);
     expect(late.me.role).toBe('user');
   });
 
   it('does not let another person take a participant over with its resumption token', async () => {
-    const roomId = await createRoom(api, alice);
-    const a = await join(roomId, { token: alice });
+    const roomId = await createRoom(world.api, world.alice);
+    const a = await join(roomId, { token: world.alice });
     await a.client.close(3000, 'drop');
-    const c = await join(roomId, { token: carol }, { resumption: a.me.resumption });
+    const c = await join(roomId, { token: world.carol }, { resumption: a.me.resumption });
     expect(c.me.id).not.toBe(a.me.id);
     expect(c.me.role).toBe('user');
   });
 
   it('closes a connection that stops answering pings and treats it like a drop', async () => {
-    const roomId = await createRoom(api, alice);
-    const a = await join(roomId, { token: alice });
-    const { signaling_url } = await startRoom(api, roomId, { token: bob });
+    const roomId = await createRoom(world.api, world.alice);
+    const a = await join(roomId, { token: world.alice });
+    const { signaling_url } = await startRoom(world.api, roomId, { token: world.bob });
     const raw = new WebSocket(signaling_url);
     await new Promise((resolve) => raw.once('open', resolve));
     raw.send(JSON.stringify({ namespace: 'control', payload: { action: 'join' } }));

@@ -1,43 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { startApiHub, type ApiHub } from './support/api-hub.js';
-import {
-  createRoom,
-  guestLink,
-  joinRoom,
-  nothingArrives,
-  type SignalingClient,
-} from './support/signaling.js';
+import { createRoom, guestLink, nothingArrives, useSignalingWorld } from './support/signaling.js';
 
-let api: ApiHub;
-let alice: string;
-let bob: string;
-let carol: string;
-const open: SignalingClient[] = [];
-
-beforeAll(async () => {
-  api = await startApiHub({ SIGNALING_RECONNECT_GRACE_MS: '1000' });
-  [alice, bob, carol] = await Promise.all([api.token('alice'), api.token('bob'), api.token('carol')]);
-  await Promise.all([alice, bob, carol].map((token) => api.call('/v1/users/me', { token })));
-});
-afterAll(async () => {
-  await Promise.all(open.map((c) => c.close().catch(() => undefined)));
-  await api.stop();
-});
-
-async function join(roomId: string, who: { token: string } | { invite: string }, options = {}) {
-  const joined = await joinRoom(api, roomId, who, options);
-  open.push(joined.client);
-  return joined;
-}
+const world = useSignalingWorld({ SIGNALING_RECONNECT_GRACE_MS: '1000' });
+const { join } = world;
 
 /** Alice (owner, moderator), Bob (user), and a guest in a room with direct guest access. */
 async function meeting() {
-  const roomId = await createRoom(api, alice, { guest_access: 'direct_access' });
-  const a = await join(roomId, { token: alice });
-  const b = await join(roomId, { token: bob });
+  const roomId = await createRoom(world.api, world.alice, { guest_access: 'direct_access' });
+  const a = await join(roomId, { token: world.alice });
+  const b = await join(roomId, { token: world.bob });
   await a.client.next('control', 'joined');
-  const invite = await guestLink(api, alice, roomId);
+  const invite = await guestLink(world.api, world.alice, roomId);
   const g = await join(roomId, { invite }, { display_name: 'Gast' });
   await a.client.next('control', 'joined', (p) => (p['participant'] as { id: string }).id === g.me.id);
   await b.client.next('control', 'joined', (p) => (p['participant'] as { id: string }).id === g.me.id);
@@ -89,7 +63,7 @@ describe('signaling: moderation', () => {
 
   it('bans a registered user for the session (every tab) and only kicks a guest', async () => {
     const { roomId, a, b, g, invite } = await meeting();
-    const bobTab2 = await join(roomId, { token: bob });
+    const bobTab2 = await join(roomId, { token: world.bob });
     a.client.send('moderation', { action: 'ban', target: b.me.id });
     await b.client.next('moderation', 'banned');
     await bobTab2.client.next('moderation', 'banned');
@@ -97,7 +71,7 @@ describe('signaling: moderation', () => {
     expect((await a.client.next('control', 'left', (p) => p['id'] === b.me.id)).payload['reason']).toBe(
       'banned',
     );
-    const again = await join(roomId, { token: bob });
+    const again = await join(roomId, { token: world.bob });
     expect(again.answer.payload).toEqual({ message: 'join_blocked', reason: 'banned' });
     expect((await again.client.closed).code).toBe(4002);
 

@@ -1,43 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { startApiHub, type ApiHub } from './support/api-hub.js';
-import {
-  createRoom,
-  guestLink,
-  joinRoom,
-  nothingArrives,
-  type SignalingClient,
-} from './support/signaling.js';
+import { createRoom, guestLink, nothingArrives, useSignalingWorld } from './support/signaling.js';
 
-let api: ApiHub;
-let alice: string;
-let bob: string;
-let carol: string;
-const open: SignalingClient[] = [];
-
-beforeAll(async () => {
-  api = await startApiHub({});
-  [alice, bob, carol] = await Promise.all([api.token('alice'), api.token('bob'), api.token('carol')]);
-  await Promise.all([alice, bob, carol].map((token) => api.call('/v1/users/me', { token })));
-});
-afterAll(async () => {
-  await Promise.all(open.map((c) => c.close().catch(() => undefined)));
-  await api.stop();
-});
-
-async function join(roomId: string, who: { token: string } | { invite: string }, options = {}) {
-  const joined = await joinRoom(api, roomId, who, options);
-  open.push(joined.client);
-  return joined;
-}
+const world = useSignalingWorld({});
+const { join } = world;
 
 /** Alice (moderator), Bob and Carol (users); every join announcement consumed. */
 async function meeting() {
-  const roomId = await createRoom(api, alice, { guest_access: 'direct_access' });
-  const a = await join(roomId, { token: alice });
-  const b = await join(roomId, { token: bob });
+  const roomId = await createRoom(world.api, world.alice, { guest_access: 'direct_access' });
+  const a = await join(roomId, { token: world.alice });
+  const b = await join(roomId, { token: world.bob });
   await a.client.next('control', 'joined');
-  const c = await join(roomId, { token: carol });
+  const c = await join(roomId, { token: world.carol });
   await a.client.next('control', 'joined');
   await b.client.next('control', 'joined');
   return { roomId, a, b, c };
@@ -95,7 +69,7 @@ describe('signaling modules', () => {
     await a.client.next('chat', 'message_sent');
     expect(await nothingArrives(a.client, 'chat', 'message_sent', 200)).toBe(true);
 
-    const late = await join(roomId, { token: carol });
+    const late = await join(roomId, { token: world.carol });
     const history = (late.me.modules['chat'] as { history: { content: string }[] }).history;
     expect(history.map((m) => m.content)).toEqual(['Hallo zusammen']);
 
@@ -111,7 +85,7 @@ describe('signaling modules', () => {
     await b.client.next('chat', 'chat_enabled');
     a.client.send('chat', { action: 'clear_history' });
     await c.client.next('chat', 'history_cleared');
-    const after = await join(roomId, { token: carol });
+    const after = await join(roomId, { token: world.carol });
     expect((after.me.modules['chat'] as { history: unknown[] }).history).toEqual([]);
 
     // The chat limit (burst 10) trips long before the connection's (burst 30).
@@ -287,7 +261,7 @@ describe('signaling modules', () => {
     await a.client.next('timer', 'started');
     a.client.send('polls', { action: 'start', topic: 'Q', choices: ['x', 'y'], live: true, duration: 60 });
     await a.client.next('polls', 'started');
-    const invite = await guestLink(api, alice, roomId);
+    const invite = await guestLink(world.api, world.alice, roomId);
     const g = await join(roomId, { invite }, { display_name: 'Gast' });
     expect(g.me.modules).toMatchObject({
       raise_hands: { enabled: true },

@@ -1,4 +1,5 @@
 import { WebSocket } from 'ws';
+import { afterAll, beforeAll } from 'vitest';
 
 import {
   SignalingClient,
@@ -7,7 +8,7 @@ import {
   type WebSocketConstructor,
 } from '@vc/conference-core/signaling-client';
 
-import type { ApiHub } from './api-hub.js';
+import { startApiHub, type ApiHub } from './api-hub.js';
 
 export interface StartAnswer {
   readonly ticket: string;
@@ -91,3 +92,65 @@ export async function nothingArrives(
 }
 
 export type { SignalingClient };
+
+/**
+ * One hub for a signaling suite, with Alice, Bob and Carol signed in once (their users exist), and
+ * every client joined through `join` closed when the suite ends. Registers the suite's hooks, so
+ * call it at the top level of the test file; the fields are set once `beforeAll` has run.
+ */
+export interface SignalingWorld {
+  readonly api: ApiHub;
+  readonly alice: string;
+  readonly bob: string;
+  readonly carol: string;
+  readonly join: (
+    roomId: string,
+    who: Starter,
+    options?: { display_name?: string; resumption?: string },
+  ) => ReturnType<typeof joinRoom>;
+  /** Closes this client too when the suite ends (for clients connected without `join`). */
+  readonly track: (client: SignalingClient) => SignalingClient;
+}
+
+export function useSignalingWorld(env: Record<string, string>): SignalingWorld {
+  const open: SignalingClient[] = [];
+  const state: { api?: ApiHub; tokens?: [string, string, string] } = {};
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the signaling world is used before beforeAll ran');
+    return value;
+  };
+  beforeAll(async () => {
+    const api = await startApiHub(env);
+    state.api = api;
+    const tokens = await Promise.all([api.token('alice'), api.token('bob'), api.token('carol')]);
+    state.tokens = tokens;
+    await Promise.all(tokens.map((token) => api.call('/v1/users/me', { token })));
+  });
+  afterAll(async () => {
+    await Promise.all(open.map((c) => c.close().catch(() => undefined)));
+    await state.api?.stop();
+  });
+  return {
+    get api() {
+      return ready(state.api);
+    },
+    get alice() {
+      return ready(state.tokens)[0];
+    },
+    get bob() {
+      return ready(state.tokens)[1];
+    },
+    get carol() {
+      return ready(state.tokens)[2];
+    },
+    join: async (roomId, who, options = {}) => {
+      const joined = await joinRoom(ready(state.api), roomId, who, options);
+      open.push(joined.client);
+      return joined;
+    },
+    track: (client) => {
+      open.push(client);
+      return client;
+    },
+  };
+}
