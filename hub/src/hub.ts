@@ -49,6 +49,7 @@ import { adminEndpoints } from './admin-api/registry.js';
 import { adminDashboardRouter } from './admin-dashboard/serve.js';
 import { describeBackends, hubUrl, signalingBaseUrl, type HubConfig } from './config.js';
 import { connectorDefinitions, createConnectorRegistry } from './connectors/registry.js';
+import { createConnectorFileWatcher } from './sync/connector-file-watcher.js';
 import { createSecretBox, loadConnectorSecretKey } from './sync/secret-box.js';
 import { createSyncEngine, type SyncEngine } from './sync/sync-engine.js';
 import {
@@ -156,6 +157,17 @@ export async function startHub(
   mail?.register();
   const nodes = createNodeRegistry(config);
   if (runsOutbox) sync.registerJobs();
+  // The worker keeps the join script's connector (UCS app) in step with its file.
+  const connectorFile = runsOutbox
+    ? createConnectorFileWatcher({
+        path: config.ucsConnectorFile,
+        stateFile: join(config.dataDir, 'ucs-connector.state.json'),
+        pollMs: config.ucsConnectorFilePollMs,
+        defaultTenant: config.defaultTenant,
+        deps: { db: database.db, registry, secrets, engine: sync, defaultGuardShare: config.syncGuardShare },
+        logger: logger.child({ component: 'connector-file' }),
+      })
+    : undefined;
 
   let databaseReady = false;
   let lastDatabaseError = 'connecting';
@@ -247,7 +259,9 @@ export async function startHub(
         signal: shutdown.signal,
         onFailure: (err, attempt, nextDelayMs) =>
           logger.warn({ err, attempt, nextDelayMs }, 'sync schedules not set up yet; retrying'),
-      }).catch(() => undefined);
+      })
+        .then(() => (shutdown.signal.aborted ? undefined : connectorFile?.start()))
+        .catch(() => undefined);
     }
     logger.info({}, 'hub ready');
   });
@@ -273,6 +287,7 @@ export async function startHub(
         queue.close({ timeoutMs: config.shutdownTimeoutMs }),
       ]);
       await prepared.catch(() => undefined);
+      await connectorFile?.stop();
       await outbox.stop();
       await mail?.transport.close();
       await Promise.all([tickets.close(), attempts.bySource.close(), attempts.byTarget.close()]);
