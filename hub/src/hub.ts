@@ -50,6 +50,7 @@ import { adminDashboardRouter } from './admin-dashboard/serve.js';
 import { describeBackends, hubUrl, signalingBaseUrl, type HubConfig } from './config.js';
 import { connectorDefinitions, createConnectorRegistry } from './connectors/registry.js';
 import { createConnectorFileWatcher } from './sync/connector-file-watcher.js';
+import { createPushPoller } from './sync/push-poller.js';
 import { createSecretBox, loadConnectorSecretKey } from './sync/secret-box.js';
 import { createSyncEngine, type SyncEngine } from './sync/sync-engine.js';
 import {
@@ -168,6 +169,16 @@ export async function startHub(
         logger: logger.child({ component: 'connector-file' }),
       })
     : undefined;
+  const pushPoller = runsOutbox
+    ? createPushPoller({
+        db: database.db,
+        registry,
+        secrets,
+        engine: sync,
+        logger: logger.child({ component: 'sync' }),
+        pollMs: config.syncPushPollMs,
+      })
+    : undefined;
 
   let databaseReady = false;
   let lastDatabaseError = 'connecting';
@@ -260,7 +271,11 @@ export async function startHub(
         onFailure: (err, attempt, nextDelayMs) =>
           logger.warn({ err, attempt, nextDelayMs }, 'sync schedules not set up yet; retrying'),
       })
-        .then(() => (shutdown.signal.aborted ? undefined : connectorFile?.start()))
+        .then(async () => {
+          if (shutdown.signal.aborted) return;
+          await connectorFile?.start();
+          if (!shutdown.signal.aborted) pushPoller?.start();
+        })
         .catch(() => undefined);
     }
     logger.info({}, 'hub ready');
@@ -288,6 +303,7 @@ export async function startHub(
       ]);
       await prepared.catch(() => undefined);
       await connectorFile?.stop();
+      await pushPoller?.stop();
       await outbox.stop();
       await mail?.transport.close();
       await Promise.all([tickets.close(), attempts.bySource.close(), attempts.byTarget.close()]);
