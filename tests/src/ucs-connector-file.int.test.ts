@@ -303,6 +303,9 @@ describe('the UCS join script feeding a hub', () => {
     writeFileSync(file, JSON.stringify(noSecret));
     await logged(/cannot read the secret file of bindPassword/, 'error');
 
+    writeFileSync(file, JSON.stringify({ ...(JSON.parse(good) as object), tenant: 'no-such-tenant' }));
+    await logged(/names tenant \\?"no-such-tenant\\?", which does not exist/, 'error');
+
     expect((await connectors())[0]).toEqual(before);
     expect(await audit()).toEqual(auditBefore);
     // A hub that starts with a broken file starts all the same.
