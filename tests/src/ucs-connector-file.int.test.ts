@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
+import { Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { parseConfig } from '../../hub/src/config.js';
@@ -70,7 +71,7 @@ describe('the UCS join script feeding a hub', () => {
       API_VALIDATE_RESPONSES: 'true',
       UCS_CONNECTOR_FILE: join(dataDir, 'ucs-connector.json'),
       UCS_CONNECTOR_FILE_POLL_MS: '200',
-      SYNC_PUSH_POLL_MS: '0',
+      SYNC_PUSH_POLL_MS: '200',
     });
     if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
     const started = await startHub(parsed.config, recordingLogger(logs));
@@ -259,6 +260,44 @@ describe('the UCS join script feeding a hub', () => {
     }, 'the full run');
     expect(finished).toMatchObject({ state: 'completed' });
     expect(finished.counters).toMatchObject({ created: 0, unchanged: 4, deactivated: 0 });
+  });
+
+  it('starts an incremental run within moments of a listener file arriving in the folder the script named', async () => {
+    await slapd.add(
+      userLdif(slapd.base, {
+        uid: 'newcomer',
+        mail: 'newcomer@ucs.test',
+        sn: 'New',
+        activated: true,
+        attribute: 'vchubActivated',
+      }),
+    );
+    const client = new Client({ url: slapd.url });
+    await client.bind(slapd.adminDn, slapd.adminPassword);
+    const { searchEntries } = await client.search(`uid=newcomer,cn=users,${slapd.base}`, {
+      scope: 'base',
+      attributes: ['entryUUID'],
+    });
+    await client.unbind();
+    const before = (await health()).last_run!.id;
+    mkdirSync(join(dataDir, 'listener'), { recursive: true });
+    writeFileSync(
+      join(dataDir, 'listener', '2026-11-26-12-00-00-000001.json'),
+      JSON.stringify({
+        id: String(searchEntries[0]!['entryUUID']),
+        dn: `uid=newcomer,cn=users,${slapd.base}`,
+        udm_object_type: 'users/user',
+        object: { username: 'newcomer', mailPrimaryAddress: 'newcomer@ucs.test', vchubActivated: 'TRUE' },
+      }),
+    );
+    const pushed = await eventually(async () => {
+      const h = await health();
+      return h.current_run === null && h.last_run !== null && h.last_run.id !== before
+        ? h.last_run
+        : undefined;
+    }, 'the pushed run');
+    expect(pushed).toMatchObject({ state: 'completed', trigger: 'schedule' });
+    expect(pushed.counters).toMatchObject({ created: 1 });
   });
 
   it('changes nothing and writes no audit entry when a hub starts again with the same file', async () => {
