@@ -381,4 +381,27 @@ describe('the UCS join script feeding a hub', () => {
       details: { fields: expect.arrayContaining(['enabled', 'settings.bindPassword']) as unknown },
     });
   });
+
+  it('does not bring back a connector an admin deleted, until the app is installed again', async () => {
+    const [instance] = await connectors();
+    const res = await fetch(`${hub!.url}/v1/admin/connectors/${instance!.id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(res.status).toBe(204);
+    await hub!.stop();
+    logs.length = 0;
+    hub = await startFileHub();
+    await logged(/was deleted; not creating it again/, 'warn');
+    expect(await connectors()).toEqual([]);
+    await script('uinst');
+    await logged(/connector file is gone; its connector was already disabled or deleted/, 'info');
+    await script('inst');
+    const [created] = await eventually(async () => {
+      const list = await connectors();
+      return list.length > 0 ? list : undefined;
+    }, 'the connector of the new installation');
+    expect(created).toMatchObject({ name: 'UCS', enabled: true });
+    expect(created!.id).not.toBe(instance!.id);
+  });
 });

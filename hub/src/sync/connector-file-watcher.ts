@@ -1,6 +1,8 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 
-import { createTenantRepository, type Logger } from '@vc/conference-core';
+import { z } from 'zod';
+
+import { createConnectorInstanceRepository, createTenantRepository, type Logger } from '@vc/conference-core';
 
 import {
   applyConnectorDescription,
@@ -10,12 +12,13 @@ import {
 import { readConnectorDescription } from './connector-file.js';
 
 /** What the watcher remembers across restarts: which instance the file made, and whether it stopped it. */
-interface WatcherState {
-  readonly tenantId: string;
-  readonly instanceId: string;
+const stateSchema = z.object({
+  tenantId: z.uuid(),
+  instanceId: z.uuid(),
   /** Set when the file disappeared and the watcher disabled the instance; the file's return re-enables it. */
-  readonly disabledByRemoval: boolean;
-}
+  disabledByRemoval: z.boolean(),
+});
+type WatcherState = z.infer<typeof stateSchema>;
 
 export interface ConnectorFileWatcherOptions {
   /** The description the join script writes (UCS_CONNECTOR_FILE). */
@@ -54,9 +57,17 @@ export function createConnectorFileWatcher(options: ConnectorFileWatcherOptions)
   let stopped = false;
 
   const readState = async (): Promise<WatcherState | undefined> => {
+    let text: string;
     try {
-      return JSON.parse(await readFile(options.stateFile, 'utf8')) as WatcherState;
+      text = await readFile(options.stateFile, 'utf8');
     } catch {
+      return undefined; // first start
+    }
+    try {
+      return stateSchema.parse(JSON.parse(text));
+    } catch {
+      // Damaged: the instance is found again by type and name.
+      logger.warn({ file: options.stateFile }, 'ignoring the unreadable connector file state');
       return undefined;
     }
   };
@@ -73,12 +84,14 @@ export function createConnectorFileWatcher(options: ConnectorFileWatcherOptions)
     if (!read.ok && read.reason === 'missing') {
       if (state !== undefined && !state.disabledByRemoval) {
         const disabled = await disableConnectorFromFile(deps, state.tenantId, state.instanceId);
+        const fields = { file: path, tenant: state.tenantId, instance: state.instanceId };
         if (disabled !== undefined) {
           logger.warn(
-            { file: path, tenant: state.tenantId, instance: state.instanceId },
+            fields,
             'the connector file is gone (the app was unjoined): its connector stays, with its schedules stopped',
           );
-        }
+        } else
+          logger.info(fields, 'the connector file is gone; its connector was already disabled or deleted');
         await writeState({ ...state, disabledByRemoval: true });
       }
       lastFingerprint = read.fingerprint;
@@ -100,9 +113,25 @@ export function createConnectorFileWatcher(options: ConnectorFileWatcherOptions)
       lastFingerprint = read.fingerprint;
       return;
     }
+    const known = state?.tenantId === tenant.id ? state : undefined;
+    if (
+      known !== undefined &&
+      !known.disabledByRemoval &&
+      (await createConnectorInstanceRepository(options.deps.db).findById(tenant.id, known.instanceId)) ===
+        undefined
+    ) {
+      // An admin deleted the connector this file made: their decision stands until the app is
+      // installed again (the file removed and written anew) or the state file is removed.
+      logger.warn(
+        { file: path, tenant: tenant.id, instance: known.instanceId, state: options.stateFile },
+        'the connector made from the connector file was deleted; not creating it again (remove the state file to)',
+      );
+      lastFingerprint = read.fingerprint;
+      return;
+    }
     const outcome = await applyConnectorDescription(deps, tenant.id, description, {
-      knownInstanceId: state?.tenantId === tenant.id ? state.instanceId : undefined,
-      enable: state?.tenantId === tenant.id && state.disabledByRemoval,
+      knownInstanceId: known?.instanceId,
+      enable: known?.disabledByRemoval === true,
     });
     const log = { file: path, tenant: tenant.id };
     switch (outcome.kind) {
