@@ -212,4 +212,17 @@ describe('UCS listener files through the sync engine', () => {
       listenerAfter: names[2],
     });
   });
+
+  it('has a full run cover the files already written, so later runs neither re-apply nor keep them', async () => {
+    const waiting = files().filter((f) => f.endsWith('.json'));
+    expect(waiting.length).toBeGreaterThan(0);
+    const run = await h.run(tenantId, instanceId, 'full');
+    expect(run).toMatchObject({ state: 'completed' });
+    expect((run.cursor as { listenerAfter: string }).listenerAfter).toBe(waiting.at(-1));
+    expect(await poller.poll()).toEqual([]);
+    const next = change('dora', props('dora'));
+    const incremental = await pollAndRun();
+    expect(incremental).toMatchObject({ state: 'completed' });
+    expect(files().filter((f) => f.endsWith('.json'))).toEqual([next]);
+  });
 });

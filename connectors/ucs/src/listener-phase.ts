@@ -38,6 +38,17 @@ export async function* listenerBatches(
 }
 
 /**
+ * A full run starting afresh covers every change file already written: the listener writes a file
+ * after the change is in LDAP, and the full run reads LDAP after this point. Its cursor names the
+ * newest such file, so later runs neither re-apply them (an old file could undo a newer state the
+ * full run read) nor keep them.
+ */
+export async function listenerFilesCovered(settings: UcsSettings): Promise<string | null> {
+  if (settings.listenerFolder === undefined) return null;
+  return (await listListenerFiles(settings.listenerFolder, null)).at(-1) ?? null;
+}
+
+/**
  * Whether change files newer than the last completed run's cursor wait in the folder: what the
  * hub polls to start an incremental run as soon as the listener wrote something.
  */

@@ -12,7 +12,7 @@ import type { Entry } from 'ldapts';
 
 import { nextWatermark, parseCursor, toGeneralizedTime, wholeSeconds, type SyncCursor } from './cursor.js';
 import { attributeName, filter } from './filter.js';
-import { listenerBatches } from './listener-phase.js';
+import { listenerBatches, listenerFilesCovered } from './listener-phase.js';
 import type { LdapSession } from './ldap-session.js';
 import { entryUuid, first, groupRecord, mapUser, normalizeDn, userAttributes, values } from './map-entry.js';
 import type { UcsSettings } from './settings.js';
@@ -283,6 +283,9 @@ export async function* syncDirectory(
   open: () => Promise<LdapSession>,
 ): AsyncGenerator<SyncBatch> {
   const run = new Run(startState(ctx, request));
+  const fresh = run.cursor.phase === 'users' && run.cursor.after === null && run.cursor.maxSeen === null;
+  if (run.cursor.mode === 'full' && fresh)
+    run.cursor.listenerAfter = await listenerFilesCovered(ctx.settings);
   ctx.logger.info(
     {
       mode: run.cursor.mode,
