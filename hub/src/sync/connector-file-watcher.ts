@@ -124,7 +124,7 @@ export function createConnectorFileWatcher(options: ConnectorFileWatcherOptions)
       // installed again (the file removed and written anew) or the state file is removed.
       logger.warn(
         { file: path, tenant: tenant.id, instance: known.instanceId, state: options.stateFile },
-        'the connector made from the connector file was deleted; not creating it again (remove the state file to)',
+        `the connector made from the connector file was deleted; not creating it again (to have it created, remove ${options.stateFile})`,
       );
       lastFingerprint = read.fingerprint;
       return;
