@@ -123,7 +123,8 @@ export async function applyConnectorDescription(
   if (wanted.incrementalEveryMs !== undefined && wanted.incrementalEveryMs !== current.incrementalEveryMs)
     patch.incrementalEveryMs = wanted.incrementalEveryMs;
   if (wanted.fullCron !== undefined && wanted.fullCron !== current.fullCron) patch.fullCron = wanted.fullCron;
-  if (wanted.guardShare !== undefined && wanted.guardShare !== current.guardShare)
+  // Stored as a 4-byte float: 33.33 % does not come back bit for bit.
+  if (wanted.guardShare !== undefined && Math.abs(wanted.guardShare - current.guardShare) > 1e-6)
     patch.guardShare = wanted.guardShare;
   if (options.enable === true && !current.enabled) patch.enabled = true;
   const fields = [
