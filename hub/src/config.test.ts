@@ -42,6 +42,23 @@ describe('hub configuration', () => {
     expect(Object.isFrozen(result.config)).toBe(true);
   });
 
+  it('looks for the UCS connector file in DATA_DIR unless told otherwise, and polls it and pushed changes', () => {
+    const embedded = parseConfig({ DATA_DIR: '/var/lib/vchub' });
+    expect(embedded.ok && embedded.config).toMatchObject({
+      ucsConnectorFile: join('/var/lib/vchub', 'ucs-connector.json'),
+      ucsConnectorFilePollMs: 15_000,
+      syncPushPollMs: 5000,
+    });
+    const set = parseConfig({ UCS_CONNECTOR_FILE: '/etc/vchub/ucs.json', UCS_CONNECTOR_FILE_POLL_MS: '0' });
+    expect(set.ok && set.config).toMatchObject({
+      ucsConnectorFile: '/etc/vchub/ucs.json',
+      ucsConnectorFilePollMs: 0,
+    });
+    expect(problemsOf({ SYNC_PUSH_POLL_MS: '-1' })).toEqual([
+      'SYNC_PUSH_POLL_MS: expected an integer from 0 to 3600000 (got "-1")',
+    ]);
+  });
+
   it('treats empty values as unset, as in a copied .env.example', () => {
     const result = parseConfig({ PORT: '', DATABASE_URL: '', REDIS_URL: '', ROLES: '' });
     expect(result.ok && result.config.port === 8080 && result.config.databaseUrl === undefined).toBe(true);

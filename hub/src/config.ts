@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
 import { z } from 'zod';
 
 /**
@@ -136,6 +138,12 @@ const envSchema = z.object({
   SYNC_RETENTION_DAYS: z.preprocess((v) => (v === '' ? undefined : v), integer(0, 3650).default(30)),
   SYNC_LEASE_MS: z.preprocess((v) => (v === '' ? undefined : v), integer(1000, 3_600_000).default(60_000)),
   SYNC_MAX_RETRIES: z.preprocess((v) => (v === '' ? undefined : v), integer(0, 100).default(5)),
+  SYNC_PUSH_POLL_MS: z.preprocess((v) => (v === '' ? undefined : v), integer(0, 3_600_000).default(5000)),
+  UCS_CONNECTOR_FILE: optional(z.string().min(1)),
+  UCS_CONNECTOR_FILE_POLL_MS: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    integer(0, 86_400_000).default(15_000),
+  ),
 });
 
 /**
@@ -229,6 +237,12 @@ export interface HubConfig {
   readonly syncLeaseMs: number;
   /** Retries of a retryable connector error (rate limited, upstream unavailable) within one run. */
   readonly syncMaxRetries: number;
+  /** How often connectors with pushed changes (UCS listener files) are asked for them; 0: never. */
+  readonly syncPushPollMs: number;
+  /** The connector description a package's join script writes (UCS: DATA_DIR/ucs-connector.json). */
+  readonly ucsConnectorFile: string;
+  /** How often that file is looked at again after start; 0: only at start. */
+  readonly ucsConnectorFilePollMs: number;
   /** Where clients reach this node's signaling; undefined: the hub's own URL. */
   readonly signalingPublicUrl: string | undefined;
   /** How long a participant whose connection dropped keeps its place and role. */
@@ -320,6 +334,9 @@ export function parseConfig(
       syncRetentionDays: e.SYNC_RETENTION_DAYS,
       syncLeaseMs: e.SYNC_LEASE_MS,
       syncMaxRetries: e.SYNC_MAX_RETRIES,
+      syncPushPollMs: e.SYNC_PUSH_POLL_MS,
+      ucsConnectorFile: e.UCS_CONNECTOR_FILE ?? join(e.DATA_DIR, 'ucs-connector.json'),
+      ucsConnectorFilePollMs: e.UCS_CONNECTOR_FILE_POLL_MS,
     }),
   };
 }

@@ -49,6 +49,8 @@ import { adminEndpoints } from './admin-api/registry.js';
 import { adminDashboardRouter } from './admin-dashboard/serve.js';
 import { describeBackends, hubUrl, signalingBaseUrl, type HubConfig } from './config.js';
 import { connectorDefinitions, createConnectorRegistry } from './connectors/registry.js';
+import { createConnectorFileWatcher } from './sync/connector-file-watcher.js';
+import { createPushPoller } from './sync/push-poller.js';
 import { createSecretBox, loadConnectorSecretKey } from './sync/secret-box.js';
 import { createSyncEngine, type SyncEngine } from './sync/sync-engine.js';
 import {
@@ -156,6 +158,27 @@ export async function startHub(
   mail?.register();
   const nodes = createNodeRegistry(config);
   if (runsOutbox) sync.registerJobs();
+  // The worker keeps the join script's connector (UCS app) in step with its file.
+  const connectorFile = runsOutbox
+    ? createConnectorFileWatcher({
+        path: config.ucsConnectorFile,
+        stateFile: join(config.dataDir, 'ucs-connector.state.json'),
+        pollMs: config.ucsConnectorFilePollMs,
+        defaultTenant: config.defaultTenant,
+        deps: { db: database.db, registry, secrets, engine: sync, defaultGuardShare: config.syncGuardShare },
+        logger: logger.child({ component: 'connector-file' }),
+      })
+    : undefined;
+  const pushPoller = runsOutbox
+    ? createPushPoller({
+        db: database.db,
+        registry,
+        secrets,
+        engine: sync,
+        logger: logger.child({ component: 'sync' }),
+        pollMs: config.syncPushPollMs,
+      })
+    : undefined;
 
   let databaseReady = false;
   let lastDatabaseError = 'connecting';
@@ -247,7 +270,13 @@ export async function startHub(
         signal: shutdown.signal,
         onFailure: (err, attempt, nextDelayMs) =>
           logger.warn({ err, attempt, nextDelayMs }, 'sync schedules not set up yet; retrying'),
-      }).catch(() => undefined);
+      })
+        .then(async () => {
+          if (shutdown.signal.aborted) return;
+          await connectorFile?.start();
+          if (!shutdown.signal.aborted) pushPoller?.start();
+        })
+        .catch(() => undefined);
     }
     logger.info({}, 'hub ready');
   });
@@ -273,6 +302,8 @@ export async function startHub(
         queue.close({ timeoutMs: config.shutdownTimeoutMs }),
       ]);
       await prepared.catch(() => undefined);
+      await connectorFile?.stop();
+      await pushPoller?.stop();
       await outbox.stop();
       await mail?.transport.close();
       await Promise.all([tickets.close(), attempts.bySource.close(), attempts.byTarget.close()]);

@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { fakeConnector, fakeDirectory } from '../../hub/src/testing/fake-directory.js';
-import { startApiHub, type ApiHub } from './support/api-hub.js';
+import { startApiHub, type ApiBackend, type ApiHub } from './support/api-hub.js';
 
 /**
  * The connector admin API end to end on a hub (embedded): tenant admins only, settings validated
  * by the connector's schema (422 naming the field), secrets never returned, runs started and
  * polled, 409 while one is active, the guard approved and rejected, the audit log, and a person
- * the directory deactivated refused by the API.
+ * the directory deactivated refused by the API. Both backends: embedded PGlite and PostgreSQL
+ * (cluster mode, a database of its own), as the engine and isolation suites run.
  */
-describe('connector admin API', () => {
+describe.each<ApiBackend>(['pglite', 'postgres'])('connector admin API (%s)', (backend) => {
   const directory = fakeDirectory('bind-pa55word');
   let api: ApiHub;
   let alice: string;
@@ -20,7 +21,7 @@ describe('connector admin API', () => {
     for (let i = 1; i <= 4; i++) directory.put({ externalId: `u${i}`, email: `u${i}@corp.test` });
     // Bob's address, vouched for by the directory: his existing account is linked, not duplicated.
     directory.put({ externalId: 'bob', email: 'bob@example.test', displayName: 'Bob Directory' });
-    api = await startApiHub({ connectors: [fakeConnector({ corp: directory })] });
+    api = await startApiHub({ backend, connectors: [fakeConnector({ corp: directory })] });
     [alice, bob] = await Promise.all([api.token('alice'), api.token('bob')]);
     expect((await api.call('/v1/users/me', { token: bob })).status).toBe(200);
   });

@@ -113,11 +113,19 @@ describe('UCS App Center package', () => {
     expect(s.ucr['vchub/ldap/binddn']).toBe('uid=sys-vchub,cn=users,dc=ucs,dc=test');
     expect(s.ucr['vchub/oidc/issuer']).toBe('https://ucs-sso-ng.ucs.test/realms/ucs');
     // The file the hub reads is valid connector settings.
-    const connector = JSON.parse(files['ucs-connector.json']!) as { settings: unknown };
+    const connector = JSON.parse(files['ucs-connector.json']!) as {
+      settings: unknown;
+      secretFiles: unknown;
+    };
     expect(ucsSettings.parse(connector.settings)).toMatchObject({
       baseDn: 'dc=ucs,dc=test',
       url: 'ldap://primary.ucs.test:7389',
+      caFile: '/etc/vchub/ucs-ca.pem',
+      listenerFolder: '/var/lib/vchub/listener',
     });
+    // The password stays in its file (relative to the description's folder); the hub seals it.
+    expect(connector.secretFiles).toEqual({ bindPassword: 'secrets/ldap.secret' });
+    expect(files['ucs-connector.json']).not.toContain(files['secrets/ldap.secret']);
     for (const call of calls().filter((c) => c[0] === 'udm' || c[0] === 'univention-keycloak')) {
       expect(call).toContain('--bindpwdfile');
     }

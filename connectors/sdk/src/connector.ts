@@ -61,6 +61,12 @@ export interface UsersCapability<TSettings> {
   /** Cheap connectivity and credentials check for the admin's "test connection" button. */
   check(ctx: ConnectorContext<TSettings>): Promise<void>;
   sync(ctx: ConnectorContext<TSettings>, request: SyncRequest): AsyncIterable<SyncBatch>;
+  /**
+   * Push path (optional): whether changes the upstream pushed (UCS: listener files) wait beyond
+   * `cursor`, the final cursor of the last completed run. The hub asks every SYNC_PUSH_POLL_MS and
+   * starts an incremental run when true, so it must be cheap and local (no upstream round trip).
+   */
+  hasPushedChanges?(ctx: ConnectorContext<TSettings>, cursor: JsonValue | null): Promise<boolean>;
 }
 
 export interface ConnectorCapabilities<TSettings> {

@@ -10,6 +10,7 @@ const cursor = (over: Partial<SyncCursor>): SyncCursor => ({
   since: null,
   startedAt: '20261126120000Z',
   maxSeen: null,
+  listenerAfter: null,
   ...over,
 });
 

@@ -12,7 +12,8 @@ const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-
 export const cursorSchema = z.object({
   v: z.literal(1),
   mode: z.enum(['full', 'incremental']),
-  phase: z.enum(['users', 'groups', 'done']),
+  /** `listener`: an incremental run applying the listener's change files, before its LDAP read. */
+  phase: z.enum(['listener', 'users', 'groups', 'done']),
   /** Last entryUUID of the phase handed out in an applied batch; null at the phase start. */
   after: uuid.nullable(),
   /** Incremental lower bound (modifyTimestamp >= since); in a `done` cursor, the next run's bound. */
@@ -21,6 +22,15 @@ export const cursorSchema = z.object({
   startedAt: generalizedTime,
   /** Largest modifyTimestamp seen so far in the run (reported in logs; not the watermark). */
   maxSeen: generalizedTime.nullable(),
+  /**
+   * Name of the last listener change file in an applied batch; carried by every later cursor, so
+   * the next run continues after it and removes the files up to it (src/listener-files.ts).
+   */
+  listenerAfter: z
+    .string()
+    .regex(/^[^/\\]{1,255}\.json$/)
+    .nullable()
+    .default(null),
 });
 export type SyncCursor = z.infer<typeof cursorSchema>;
 

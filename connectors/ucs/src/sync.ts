@@ -12,6 +12,7 @@ import type { Entry } from 'ldapts';
 
 import { nextWatermark, parseCursor, toGeneralizedTime, wholeSeconds, type SyncCursor } from './cursor.js';
 import { attributeName, filter } from './filter.js';
+import { listenerBatches, listenerFilesCovered } from './listener-phase.js';
 import type { LdapSession } from './ldap-session.js';
 import { entryUuid, first, groupRecord, mapUser, normalizeDn, userAttributes, values } from './map-entry.js';
 import type { UcsSettings } from './settings.js';
@@ -114,7 +115,11 @@ function startState(ctx: Ctx, request: SyncRequest): SyncCursor {
   if (resumable) return cursor;
   // A full run given a finished cursor starts over: re-reading is safe, skipping is not.
   const since = request.mode === 'incremental' && cursor?.phase === 'done' ? cursor.since : null;
-  return { v: 1, mode: request.mode, phase: 'users', after: null, since, startedAt, maxSeen: null };
+  // Listener files: incremental runs apply them first; every run carries the position on.
+  const phase =
+    request.mode === 'incremental' && ctx.settings.listenerFolder !== undefined ? 'listener' : 'users';
+  const listenerAfter = cursor?.listenerAfter ?? null;
+  return { v: 1, mode: request.mode, phase, after: null, since, startedAt, maxSeen: null, listenerAfter };
 }
 
 function userItem(run: Run, entry: Entry, attribute: string): Item | null {
@@ -278,6 +283,9 @@ export async function* syncDirectory(
   open: () => Promise<LdapSession>,
 ): AsyncGenerator<SyncBatch> {
   const run = new Run(startState(ctx, request));
+  const fresh = run.cursor.phase === 'users' && run.cursor.after === null && run.cursor.maxSeen === null;
+  if (run.cursor.mode === 'full' && fresh)
+    run.cursor.listenerAfter = await listenerFilesCovered(ctx.settings);
   ctx.logger.info(
     {
       mode: run.cursor.mode,
@@ -290,6 +298,13 @@ export async function* syncDirectory(
   const session = await open();
   try {
     await requireActivationAttribute(session, ctx.settings.activationAttribute);
+    if (run.cursor.phase === 'listener') {
+      for await (const { batch, cursor } of listenerBatches(ctx, run.cursor)) {
+        run.cursor = cursor;
+        yield batch;
+      }
+      run.cursor = { ...run.cursor, phase: 'users', after: null };
+    }
     if (run.cursor.phase === 'users') yield* userPhase(ctx, session, run);
     yield* groupPhase(ctx, session, run);
   } finally {

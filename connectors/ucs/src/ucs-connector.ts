@@ -1,6 +1,7 @@
 import { defineConnector } from '@vc/connector-sdk';
 
 import { openSession } from './ldap-session.js';
+import { hasListenerFiles } from './listener-phase.js';
 import { ucsSettings } from './settings.js';
 import { requireActivationAttribute, syncDirectory } from './sync.js';
 
@@ -29,6 +30,7 @@ export const ucsConnector = defineConnector({
       sync(ctx, request) {
         return syncDirectory(ctx, request, () => openSession(ctx.settings, ctx.signal));
       },
+      hasPushedChanges: hasListenerFiles,
     },
   },
 });
