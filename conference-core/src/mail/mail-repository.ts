@@ -62,6 +62,15 @@ export interface MailRepository {
    * round trip); a mail whose Message-ID the tenant has already is left as it is.
    */
   recordPlan(tenantId: string, outboxId: number, deliveries: readonly NewMailDelivery[]): Promise<void>;
+  /**
+   * `recordPlan` for several outbox messages of one tenant planned in one pass: all their mails
+   * and all their plan rows in one statement. A Message-ID that occurs twice is recorded once.
+   */
+  recordPlans(
+    tenantId: string,
+    plans: readonly { outboxId: number; messages: number }[],
+    deliveries: readonly NewMailDelivery[],
+  ): Promise<void>;
   /** Remembers that the mails of an outbox message are recorded. */
   markPlanned(tenantId: string, outboxId: number, messages: number): Promise<void>;
   isPlanned(tenantId: string, outboxId: number): Promise<boolean>;
@@ -115,30 +124,46 @@ export function createMailRepository(db: Db): MailRepository {
     raw: delivery.raw,
   });
 
-  return {
-    async recordPlan(tenantId, outboxId, deliveries) {
-      const plan = { tenant_id: tenantId, outbox_id: outboxId, messages: deliveries.length };
-      if (deliveries.length === 0) {
-        await db
-          .insertInto('mail_plans')
-          .values(plan)
-          .onConflict((conflict) => conflict.columns(['tenant_id', 'outbox_id']).doNothing())
-          .execute();
-        return;
-      }
+  const recordPlans: MailRepository['recordPlans'] = async (tenantId, plans, deliveries) => {
+    if (plans.length === 0 && deliveries.length === 0) return;
+    const planRows = [...new Map(plans.map((p) => [p.outboxId, p])).values()].map((p) => ({
+      tenant_id: tenantId,
+      outbox_id: p.outboxId,
+      messages: p.messages,
+    }));
+    const unique = [...new Map(deliveries.map((d) => [d.messageId, d])).values()];
+    if (unique.length === 0) {
       await db
-        .with('recorded', (w) =>
-          w
-            .insertInto('mail_deliveries')
-            .values(deliveries.map((delivery) => toRow(tenantId, delivery)))
-            .onConflict((conflict) => conflict.columns(['tenant_id', 'message_id']).doNothing())
-            .returning('message_id'),
-        )
         .insertInto('mail_plans')
-        .values(plan)
+        .values(planRows)
         .onConflict((conflict) => conflict.columns(['tenant_id', 'outbox_id']).doNothing())
         .execute();
+      return;
+    }
+    const recorded = db
+      .insertInto('mail_deliveries')
+      .values(unique.map((delivery) => toRow(tenantId, delivery)))
+      .onConflict((conflict) => conflict.columns(['tenant_id', 'message_id']).doNothing())
+      .returning('message_id');
+    if (planRows.length === 0) {
+      await recorded.execute();
+      return;
+    }
+    // One statement, so atomic: the plans are there exactly when their mails are.
+    await db
+      .with('recorded', () => recorded)
+      .insertInto('mail_plans')
+      .values(planRows)
+      .onConflict((conflict) => conflict.columns(['tenant_id', 'outbox_id']).doNothing())
+      .execute();
+  };
+
+  return {
+    recordPlan(tenantId, outboxId, deliveries) {
+      return recordPlans(tenantId, [{ outboxId, messages: deliveries.length }], deliveries);
     },
+
+    recordPlans,
 
     async record(tenantId, delivery) {
       const inserted = await db

@@ -9,9 +9,12 @@ import { createBatcher } from './batcher.js';
 import { createMailRepository, type MailDelivery } from './mail-repository.js';
 import type { MailSettings } from './mail-model.js';
 import { MailSendError, type MailTransport } from './mail-transport.js';
-import { mailTopics, planMails } from './plan-mails.js';
+import { mailTopics, planEventMails, planGroupKey } from './plan-mails.js';
 
-/** Turns one domain event into its mails (rendered and recorded); one job per outbox message. */
+/**
+ * Turns one domain event into its mails (rendered and recorded); one job per outbox message, but
+ * the jobs in flight for one event are planned together (see `planner`).
+ */
 export const mailPlanJob = jobType<OutboxJobPayload>('mail.plan');
 /** Sends one recorded mail. */
 export const mailDeliverJob = jobType<{ tenantId: string; messageId: string }>('mail.deliver');
@@ -35,6 +38,11 @@ export interface MailServiceOptions {
   readonly retry?: MailRetryPolicy;
   /** Deliveries in flight in this process (default 10: SMTP waits overlap with database commits). */
   readonly concurrency?: number;
+  /**
+   * Plan jobs in flight in this process (default 64): the ones waiting while a pass runs are
+   * planned together in the next, so this bounds how many outbox messages share one pass.
+   */
+  readonly planConcurrency?: number;
   readonly now?: () => Date;
 }
 
@@ -112,23 +120,74 @@ export function createMailService(options: MailServiceOptions): MailService {
     backoff: { initialDelayMs: retry.initialDelayMs },
   });
 
-  async function plan(payload: OutboxJobPayload): Promise<void> {
-    const { tenantId, messageId: outboxId } = payload;
+  /**
+   * Plans the outbox messages of one event together: one read of the event and everything around
+   * it, one statement that records all their mails with their plans, then the delivery jobs.
+   */
+  async function planTogether(payloads: readonly OutboxJobPayload[]): Promise<void> {
+    const first = payloads[0];
+    if (first === undefined) return;
+    const { tenantId } = first;
     const base = typeof options.publicUrl === 'string' ? options.publicUrl : options.publicUrl();
-    const contexts = await planMails(options.db, payload, options.settings, base.replace(/\/+$/, ''), now());
+    const perMessage = await planEventMails(
+      options.db,
+      payloads,
+      options.settings,
+      base.replace(/\/+$/, ''),
+      now(),
+    );
     const stamp = now();
-    // One render cache per plan: the recipients of one change share ICS-free body parts.
-    const messages: ComposedMessage[] = await composer.composeAll(contexts, stamp);
-    // Recorded together with the plan, in one statement: after a crash, either both are there
-    // (and the sweep sends what is pending) or neither (and the sweep plans the outbox message
+    // One render cache for the pass: the recipients of these changes share bodies and the ICS.
+    const messages: ComposedMessage[] = await composer.composeAll(perMessage.flat(), stamp);
+    // Recorded together with the plans, in one statement: after a crash, either both are there
+    // (and the sweep sends what is pending) or neither (and the sweep plans the outbox messages
     // again). A second run renders the same Message-IDs, which the records already hold.
-    await repository.recordPlan(tenantId, outboxId, messages);
+    await repository.recordPlans(
+      tenantId,
+      payloads.map((payload, i) => ({ outboxId: payload.messageId, messages: perMessage[i]?.length ?? 0 })),
+      messages,
+    );
+    const enqueued = new Set<string>();
     for (const { messageId } of messages) {
+      if (enqueued.has(messageId)) continue;
+      enqueued.add(messageId);
       await options.queue.enqueue(mailDeliverJob, { tenantId, messageId }, deliverOptions(messageId));
     }
     if (messages.length > 0) {
-      log.debug({ tenant: tenantId, topic: payload.topic, count: messages.length }, 'mails planned');
+      log.debug(
+        { tenant: tenantId, outboxMessages: payloads.length, count: messages.length },
+        'mails planned',
+      );
     }
+  }
+
+  /**
+   * The plan jobs in flight are planned in passes (group commit, like the deliveries): each pass
+   * takes every job waiting, one `planTogether` per event, and each job is acknowledged only after
+   * its own plan is recorded. A failing event fails only its own jobs, which retry.
+   */
+  const planner = createBatcher<OutboxJobPayload, Error | undefined>(async (payloads) => {
+    const groups = new Map<string, number[]>();
+    payloads.forEach((payload, i) => {
+      // A payload without an event plans alone (to nothing, but its plan row is written).
+      const key = planGroupKey(payload) ?? `alone ${i}`;
+      groups.set(key, [...(groups.get(key) ?? []), i]);
+    });
+    const results: (Error | undefined)[] = payloads.map(() => undefined);
+    for (const indexes of groups.values()) {
+      try {
+        await planTogether(indexes.flatMap((i) => payloads[i] ?? []));
+      } catch (error) {
+        const failure = error instanceof Error ? error : new Error(String(error));
+        for (const i of indexes) results[i] = failure;
+      }
+    }
+    return results;
+  });
+
+  async function plan(payload: OutboxJobPayload): Promise<void> {
+    const failure = await planner.run(payload);
+    if (failure !== undefined) throw failure;
   }
 
   async function deliver(job: { tenantId: string; messageId: string }, context: JobContext): Promise<void> {
@@ -171,7 +230,7 @@ export function createMailService(options: MailServiceOptions): MailService {
     subscription: { job: mailPlanJob, topics: mailTopics },
     transport: options.transport,
     register() {
-      options.queue.register(mailPlanJob, plan, { concurrency: 4 });
+      options.queue.register(mailPlanJob, plan, { concurrency: options.planConcurrency ?? 64 });
       options.queue.register(mailDeliverJob, deliver, { concurrency: options.concurrency ?? 10 });
     },
     async sweep() {
