@@ -1,8 +1,9 @@
+import { foldLines } from 'ical-generator';
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
 
 import { createMessageComposer } from './compose-message.js';
-import { buildIcs, buildIcsTemplate, buildIcsWhole, fillIcsTemplate } from './ics-builder.js';
+import { buildIcs, buildIcsTemplate, buildIcsWhole, fillIcsTemplate, foldIcsLines } from './ics-builder.js';
 import type { MailContext, MailOccurrence, MailRecipient, MailSettings } from './mail-model.js';
 
 const settings: MailSettings = {
@@ -146,5 +147,18 @@ describe('the ICS template shared by the recipients of one change', () => {
     const unbounded = (raw: string) => raw.replace(/--_vc-[0-9a-f]{16}-/g, '--_vc-boundary-');
     expect(messages.map((m) => unbounded(m.raw))).toEqual(alone.map((m) => unbounded(m.raw)));
     expect(new Set(messages.map((m) => m.messageId)).size).toBe(recipients.length);
+  });
+
+  it('folds lines exactly as ical-generator does, for any mix of ASCII, umlauts, CJK, emoji and lone surrogates', () => {
+    const alphabet = ['a', 'Z', ';', ' ', 'ä', 'ß', 'Ł', '中', '文', '🎉', '👩‍💻', '\ud800', '\udc00', '€'];
+    let seed = 7;
+    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    for (let n = 0; n < 500; n++) {
+      const length = Math.floor(random() * 260);
+      let line = 'ATTENDEE;CN="';
+      for (let i = 0; i < length; i++) line += alphabet[Math.floor(random() * alphabet.length)];
+      const text = n % 2 === 0 ? `${line}\r\n` : `${line}\r\nX-SECOND:${line}`;
+      expect(foldIcsLines(text)).toBe(foldLines(text));
+    }
   });
 });
