@@ -310,6 +310,8 @@ export function describeIsolationContract({ db }: SchedulingContext): void {
           expect((await mail.find(B, aMail(a.event.id, 'dead').messageId))?.status).toBe('pending');
         },
         find: async () => expect(await mail.find(B, aMail(a.event.id, 'sent').messageId)).toBeUndefined(),
+        findStatuses: async () =>
+          expect((await mail.findStatuses(B, [aMail(a.event.id, 'sent').messageId])).size).toBe(0),
         findMany: async () =>
           expect(await mail.findMany(B, [aMail(a.event.id, 'sent').messageId, pending.messageId])).toEqual([
             expect.objectContaining({ tenantId: B, messageId: pending.messageId }),
