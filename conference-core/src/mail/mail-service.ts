@@ -201,7 +201,9 @@ export function createMailService(options: MailServiceOptions): MailService {
     payloads.forEach((payload, i) => {
       // A payload without an event plans alone (to nothing, but its plan row is written).
       const key = planGroupKey(payload) ?? `alone ${i}`;
-      groups.set(key, [...(groups.get(key) ?? []), i]);
+      const group = groups.get(key);
+      if (group === undefined) groups.set(key, [i]);
+      else group.push(i);
     });
     const results: (Error | undefined)[] = payloads.map(() => undefined);
     for (const indexes of groups.values()) {
