@@ -6,11 +6,13 @@ import {
   createSmtpTransport,
   createUserRepository,
   MailSendError,
+  planEventMails,
+  planMails,
   type MailTransport,
 } from '@vc/conference-core';
 
 import { parseInvitation, startSmtpCapture, type SmtpCapture } from './support/smtp-capture.js';
-import { startMailWorld, type MailWorld } from './support/mail-world.js';
+import { mailSettings, publicUrl, startMailWorld, type MailWorld } from './support/mail-world.js';
 
 /**
  * Many invitations to one event at once: the mail service plans the outbox messages waiting for
@@ -182,5 +184,44 @@ describe('invitations planned together', () => {
     expect(delivered.sort()).toEqual([...addresses].sort());
     expect(await pendingOf()).toEqual([]);
     expect(await world.worker.mail.sweep()).toEqual({ replanned: 0, resent: 0 });
+  });
+
+  it('plans each domain event of a pass exactly as it would be planned alone', async () => {
+    const { id } = await eventWithInvitees('Mixed pass', 6);
+    const users = createUserRepository(world.database.db);
+    const leaving = await users.create(world.tenantId, {
+      email: 'mixed-leaver@example.org',
+      displayName: 'Leaver',
+    });
+    if (!leaving.ok) throw new Error(leaving.reason);
+    await world.events.invite(world.alice.actor, id, { invitee: leaving.user.id, role: 'user' }, notify);
+    await world.events.uninvite(world.alice.actor, id, leaving.user.id, notify);
+    await world.events.update(world.alice.actor, id, 'any', { title: 'Mixed pass (renamed)' }, notify);
+    await world.events.invite(
+      world.alice.actor,
+      id,
+      { email: 'Quiet.Guest@Partner.example', role: 'guest' },
+      { suppressEmailNotification: true },
+    );
+    const inputs = (
+      await world.database.db
+        .selectFrom('outbox')
+        .select(['tenant_id', 'topic', 'payload'])
+        .where('aggregate_id', '=', id)
+        .orderBy('id')
+        .execute()
+    ).map((row) => ({ tenantId: row.tenant_id, topic: row.topic, payload: row.payload }));
+    expect(inputs.map((i) => i.topic)).toEqual(
+      expect.arrayContaining(['invite.added', 'invite.removed', 'event.updated']),
+    );
+    const now = new Date();
+    // Alone first: the first plan that needs a guest link makes it, the others find it.
+    const alone = [];
+    for (const input of inputs)
+      alone.push(await planMails(world.database.db, input, mailSettings, publicUrl, now));
+    const together = await planEventMails(world.database.db, inputs, mailSettings, publicUrl, now);
+    expect(together).toEqual(alone);
+    // Six invitations, a farewell, an update to the seven invited, nothing for the quiet one.
+    expect(together.flat()).toHaveLength(6 + 1 + 7);
   });
 });
