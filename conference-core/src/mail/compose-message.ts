@@ -4,7 +4,7 @@ import { buffer } from 'node:stream/consumers';
 
 import DKIM from 'nodemailer/lib/dkim/index.js';
 
-import { buildIcs } from './ics-builder.js';
+import { buildIcsTemplate, fillIcsTemplate, icsTemplateKey, type IcsTemplate } from './ics-builder.js';
 import type { MailKind } from './mail-repository.js';
 import type { MailContext, MailSettings } from './mail-model.js';
 import { singleLine } from './mail-model.js';
@@ -40,8 +40,10 @@ export interface ComposedMessage {
 export interface MessageComposer {
   compose(context: MailContext, stamp: Date): Promise<ComposedMessage>;
   /**
-   * The messages of one change, in order. Recipients who see the same body (language, kind of
-   * recipient, time zone) share one rendering of it; the cache lives for this call only.
+   * The messages of one pass, in order. Recipients who see the same body (language, kind of
+   * recipient, time zone) share one rendering of it, and recipients of one change share one
+   * calendar template (only the ATTENDEE is filled in per recipient); the cache lives for this
+   * call only.
    */
   composeAll(contexts: readonly MailContext[], stamp: Date): Promise<ComposedMessage[]>;
 }
@@ -52,8 +54,23 @@ export interface MessageComposer {
  * that), so two recipients with the same key get the same bytes.
  */
 export function bodyCacheKey(context: MailContext): string {
+  return bodyKey(contextKey(context), context);
+}
+
+/** The context without its recipient, as text: the base of both cache keys. */
+function contextKey(context: MailContext): string {
+  return JSON.stringify({ ...context, recipient: undefined });
+}
+
+function bodyKey(withoutRecipient: string, context: MailContext): string {
   const { kind, language, timeZone } = context.recipient;
-  return JSON.stringify({ ...context, recipient: { kind, language, timeZone } });
+  return `${kind} ${language} ${timeZone} ${withoutRecipient}`;
+}
+
+/** What one `composeAll` call renders once and shares between its recipients. */
+interface RenderCache {
+  readonly bodies: Map<string, EncodedBody>;
+  readonly calendars: Map<string, IcsTemplate | undefined>;
 }
 
 /** `Name <a@b>` or `a@b` to its parts. */
@@ -95,20 +112,31 @@ export function createMessageComposer(settings: MailSettings, dkim?: DkimSetting
   const compose = async (
     context: MailContext,
     stamp: Date,
-    bodies?: Map<string, EncodedBody>,
+    cache?: RenderCache,
   ): Promise<ComposedMessage> => {
     let encoded: EncodedBody | undefined;
-    if (bodies === undefined) encoded = renderEncoded(context);
-    else {
-      const key = bodyCacheKey(context);
-      encoded = bodies.get(key);
+    let calendar: IcsTemplate | undefined;
+    if (cache === undefined) {
+      encoded = renderEncoded(context);
+      calendar = buildIcsTemplate(context, stamp);
+    } else {
+      const base = contextKey(context);
+      const key = bodyKey(base, context);
+      encoded = cache.bodies.get(key);
       if (encoded === undefined) {
         encoded = renderEncoded(context);
-        bodies.set(key, encoded);
+        cache.bodies.set(key, encoded);
+      }
+      const icsKey = icsTemplateKey(base, context.recipient);
+      if (cache.calendars.has(icsKey)) calendar = cache.calendars.get(icsKey);
+      else {
+        calendar = buildIcsTemplate(context, stamp);
+        cache.calendars.set(icsKey, calendar);
       }
     }
     const { body } = encoded;
-    const ics = buildIcs(context, stamp);
+    // One template per change (and kind of recipient); only the ATTENDEE is this recipient's.
+    const ics = calendar && fillIcsTemplate(calendar, context.recipient);
     const recipient = singleLine(context.recipient.email);
     const organizerName = singleLine(context.organizer.name ?? context.organizer.email);
     const messageId = messageIdFor(context.event.id, context.sequence, recipient, context.kind, domain);
@@ -140,9 +168,9 @@ export function createMessageComposer(settings: MailSettings, dkim?: DkimSetting
   return {
     compose: (context, stamp) => compose(context, stamp),
     async composeAll(contexts, stamp) {
-      const bodies = new Map<string, EncodedBody>();
+      const cache: RenderCache = { bodies: new Map(), calendars: new Map() };
       const messages: ComposedMessage[] = [];
-      for (const context of contexts) messages.push(await compose(context, stamp, bodies));
+      for (const context of contexts) messages.push(await compose(context, stamp, cache));
       return messages;
     },
   };

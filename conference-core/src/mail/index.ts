@@ -12,7 +12,7 @@ export { createMailRepository } from './mail-repository.js';
 export type { MailDelivery, MailKind, MailRepository, MailStatus } from './mail-repository.js';
 export { mailLanguage, mailLanguages } from './mail-model.js';
 export type { MailContext, MailLanguage, MailSettings, RecipientKind } from './mail-model.js';
-export { mailTopics, planMails } from './plan-mails.js';
+export { mailTopics, planEventMails, planMails } from './plan-mails.js';
 export { buildIcs, methodOf } from './ics-builder.js';
 export { renderBody, escapeHtml } from './render-body.js';
 export { applyImipReply, parseImipReply } from './imip-reply.js';

@@ -62,6 +62,18 @@ export interface MailRepository {
    * round trip); a mail whose Message-ID the tenant has already is left as it is.
    */
   recordPlan(tenantId: string, outboxId: number, deliveries: readonly NewMailDelivery[]): Promise<void>;
+  /**
+   * `recordPlan` for several outbox messages of one tenant planned in one pass: all their mails
+   * and all their plan rows in one statement. A Message-ID that occurs twice is recorded once.
+   * Returns the Message-IDs recorded now (the others were there before, with their own bytes).
+   */
+  recordPlans(
+    tenantId: string,
+    plans: readonly { outboxId: number; messages: number }[],
+    deliveries: readonly NewMailDelivery[],
+  ): Promise<string[]>;
+  /** The status of several deliveries (one round trip, no message bodies); missing ones are absent. */
+  findStatuses(tenantId: string, messageIds: readonly string[]): Promise<Map<string, MailStatus>>;
   /** Remembers that the mails of an outbox message are recorded. */
   markPlanned(tenantId: string, outboxId: number, messages: number): Promise<void>;
   isPlanned(tenantId: string, outboxId: number): Promise<boolean>;
@@ -115,30 +127,50 @@ export function createMailRepository(db: Db): MailRepository {
     raw: delivery.raw,
   });
 
-  return {
-    async recordPlan(tenantId, outboxId, deliveries) {
-      const plan = { tenant_id: tenantId, outbox_id: outboxId, messages: deliveries.length };
-      if (deliveries.length === 0) {
+  const recordPlans: MailRepository['recordPlans'] = async (tenantId, plans, deliveries) => {
+    const planRows = [...new Map(plans.map((p) => [p.outboxId, p])).values()].map((p) => ({
+      tenant_id: tenantId,
+      outbox_id: p.outboxId,
+      messages: p.messages,
+    }));
+    const unique = [...new Map(deliveries.map((d) => [d.messageId, d])).values()];
+    if (unique.length === 0) {
+      if (planRows.length > 0) {
         await db
           .insertInto('mail_plans')
-          .values(plan)
+          .values(planRows)
           .onConflict((conflict) => conflict.columns(['tenant_id', 'outbox_id']).doNothing())
           .execute();
-        return;
       }
-      await db
-        .with('recorded', (w) =>
-          w
-            .insertInto('mail_deliveries')
-            .values(deliveries.map((delivery) => toRow(tenantId, delivery)))
-            .onConflict((conflict) => conflict.columns(['tenant_id', 'message_id']).doNothing())
-            .returning('message_id'),
-        )
-        .insertInto('mail_plans')
-        .values(plan)
-        .onConflict((conflict) => conflict.columns(['tenant_id', 'outbox_id']).doNothing())
-        .execute();
+      return [];
+    }
+    const recorded = db
+      .insertInto('mail_deliveries')
+      .values(unique.map((delivery) => toRow(tenantId, delivery)))
+      .onConflict((conflict) => conflict.columns(['tenant_id', 'message_id']).doNothing())
+      .returning('message_id');
+    if (planRows.length === 0) return (await recorded.execute()).map((row) => row.message_id);
+    // One statement, so atomic: the plans are there exactly when their mails are.
+    const rows = await db
+      .with('recorded', () => recorded)
+      .with('planned', (w) =>
+        w
+          .insertInto('mail_plans')
+          .values(planRows)
+          .onConflict((conflict) => conflict.columns(['tenant_id', 'outbox_id']).doNothing()),
+      )
+      .selectFrom('recorded')
+      .select('message_id')
+      .execute();
+    return rows.map((row) => row.message_id);
+  };
+
+  return {
+    async recordPlan(tenantId, outboxId, deliveries) {
+      await recordPlans(tenantId, [{ outboxId, messages: deliveries.length }], deliveries);
     },
+
+    recordPlans,
 
     async record(tenantId, delivery) {
       const inserted = await db
@@ -170,6 +202,17 @@ export function createMailRepository(db: Db): MailRepository {
         .where('message_id', 'in', [...new Set(messageIds)])
         .execute();
       return rows.map(toDelivery);
+    },
+
+    async findStatuses(tenantId, messageIds) {
+      if (!allUuids(tenantId) || messageIds.length === 0) return new Map();
+      const rows = await db
+        .selectFrom('mail_deliveries')
+        .select(['message_id', 'status'])
+        .where('tenant_id', '=', tenantId)
+        .where('message_id', 'in', [...new Set(messageIds)])
+        .execute();
+      return new Map(rows.map((row) => [row.message_id, row.status] as const));
     },
 
     async markSentMany(tenantId, messageIds, transport) {

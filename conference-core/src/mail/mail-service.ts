@@ -6,12 +6,15 @@ import type { OutboxJobPayload, OutboxSubscription } from '../outbox/outbox-disp
 import type { Db } from '../storage/repository-support.js';
 import { createMessageComposer, type ComposedMessage, type DkimSettings } from './compose-message.js';
 import { createBatcher } from './batcher.js';
-import { createMailRepository, type MailDelivery } from './mail-repository.js';
+import { createMailRepository, type MailDelivery, type MailStatus } from './mail-repository.js';
 import type { MailSettings } from './mail-model.js';
-import { MailSendError, type MailTransport } from './mail-transport.js';
-import { mailTopics, planMails } from './plan-mails.js';
+import { MailSendError, type MailTransport, type OutgoingMail } from './mail-transport.js';
+import { mailTopics, planEventMails, planGroupKey } from './plan-mails.js';
 
-/** Turns one domain event into its mails (rendered and recorded); one job per outbox message. */
+/**
+ * Turns one domain event into its mails (rendered and recorded); one job per outbox message, but
+ * the jobs in flight for one event are planned together (see `planner`).
+ */
 export const mailPlanJob = jobType<OutboxJobPayload>('mail.plan');
 /** Sends one recorded mail. */
 export const mailDeliverJob = jobType<{ tenantId: string; messageId: string }>('mail.deliver');
@@ -33,8 +36,16 @@ export interface MailServiceOptions {
   readonly logger: Logger;
   readonly dkim?: DkimSettings;
   readonly retry?: MailRetryPolicy;
-  /** Deliveries in flight in this process (default 10: SMTP waits overlap with database commits). */
+  /**
+   * Deliveries in flight in this process (default 32: SMTP waits overlap with database commits,
+   * and the more wait together, the fewer `sent` updates; the SMTP pool bounds the connections).
+   */
   readonly concurrency?: number;
+  /**
+   * Plan jobs in flight in this process (default 128): the ones waiting while a pass runs are
+   * planned together in the next, so this bounds how many outbox messages share one pass.
+   */
+  readonly planConcurrency?: number;
   readonly now?: () => Date;
 }
 
@@ -54,6 +65,8 @@ export interface MailService {
 
 const SWEEP_LOOKBACK_MS = 3 * 86_400_000;
 const SWEEP_BATCH = 500;
+/** How much rendered mail (in characters, about bytes: it is 7-bit) is kept for its delivery. */
+const FRESH_LIMIT_CHARS = 32 * 1024 * 1024;
 
 /** A job id from a Message-ID: BullMQ refuses ':' in ids, and ids stay short. */
 export function deliverJobId(messageId: string): string {
@@ -95,6 +108,23 @@ export function createMailService(options: MailServiceOptions): MailService {
       undefined,
     ),
   );
+  const statusFinder = createBatcher<Key, MailStatus | undefined>(
+    perTenant((tenantId, ids) => repository.findStatuses(tenantId, ids), undefined),
+  );
+  /**
+   * Mails this process recorded itself, new, moments ago: their delivery reads only the status
+   * back, not the 7 KiB it already has. Only what this process inserted (the rows that were there
+   * before keep their first bytes), bounded, and forgotten once sent or given up; a mail that is
+   * not here is read from its record as always.
+   */
+  const fresh = new Map<string, OutgoingMail>();
+  let freshChars = 0;
+  const forget = (messageId: string) => {
+    const mail = fresh.get(messageId);
+    if (mail === undefined) return;
+    fresh.delete(messageId);
+    freshChars -= mail.raw.length;
+  };
   const sentMarker = createBatcher<Key, boolean>(
     perTenant(
       async (tenantId, ids) =>
@@ -112,37 +142,105 @@ export function createMailService(options: MailServiceOptions): MailService {
     backoff: { initialDelayMs: retry.initialDelayMs },
   });
 
-  async function plan(payload: OutboxJobPayload): Promise<void> {
-    const { tenantId, messageId: outboxId } = payload;
+  /**
+   * Plans the outbox messages of one event together: one read of the event and everything around
+   * it, one statement that records all their mails with their plans, then the delivery jobs.
+   */
+  async function planTogether(payloads: readonly OutboxJobPayload[]): Promise<void> {
+    const first = payloads[0];
+    if (first === undefined) return;
+    const { tenantId } = first;
     const base = typeof options.publicUrl === 'string' ? options.publicUrl : options.publicUrl();
-    const contexts = await planMails(options.db, payload, options.settings, base.replace(/\/+$/, ''), now());
+    const perMessage = await planEventMails(
+      options.db,
+      payloads,
+      options.settings,
+      base.replace(/\/+$/, ''),
+      now(),
+    );
     const stamp = now();
-    // One render cache per plan: the recipients of one change share ICS-free body parts.
-    const messages: ComposedMessage[] = await composer.composeAll(contexts, stamp);
-    // Recorded together with the plan, in one statement: after a crash, either both are there
-    // (and the sweep sends what is pending) or neither (and the sweep plans the outbox message
+    // One render cache for the pass: the recipients of these changes share bodies and the ICS.
+    const messages: ComposedMessage[] = await composer.composeAll(perMessage.flat(), stamp);
+    // Recorded together with the plans, in one statement: after a crash, either both are there
+    // (and the sweep sends what is pending) or neither (and the sweep plans the outbox messages
     // again). A second run renders the same Message-IDs, which the records already hold.
-    await repository.recordPlan(tenantId, outboxId, messages);
+    const recorded = new Set(
+      await repository.recordPlans(
+        tenantId,
+        payloads.map((payload, i) => ({ outboxId: payload.messageId, messages: perMessage[i]?.length ?? 0 })),
+        messages,
+      ),
+    );
+    for (const { messageId, sender, recipient, raw } of messages) {
+      if (!recorded.has(messageId) || fresh.has(messageId) || freshChars + raw.length > FRESH_LIMIT_CHARS)
+        continue;
+      fresh.set(messageId, { messageId, sender, recipient, raw });
+      freshChars += raw.length;
+    }
+    const enqueued = new Set<string>();
     for (const { messageId } of messages) {
+      if (enqueued.has(messageId)) continue;
+      enqueued.add(messageId);
       await options.queue.enqueue(mailDeliverJob, { tenantId, messageId }, deliverOptions(messageId));
     }
     if (messages.length > 0) {
-      log.debug({ tenant: tenantId, topic: payload.topic, count: messages.length }, 'mails planned');
+      log.debug(
+        { tenant: tenantId, outboxMessages: payloads.length, count: messages.length },
+        'mails planned',
+      );
     }
+  }
+
+  /**
+   * The plan jobs in flight are planned in passes (group commit, like the deliveries): each pass
+   * takes every job waiting, one `planTogether` per event, and each job is acknowledged only after
+   * its own plan is recorded. A failing event fails only its own jobs, which retry.
+   */
+  const planner = createBatcher<OutboxJobPayload, Error | undefined>(async (payloads) => {
+    const groups = new Map<string, number[]>();
+    payloads.forEach((payload, i) => {
+      // A payload without an event plans alone (to nothing, but its plan row is written).
+      const key = planGroupKey(payload) ?? `alone ${i}`;
+      const group = groups.get(key);
+      if (group === undefined) groups.set(key, [i]);
+      else group.push(i);
+    });
+    const results: (Error | undefined)[] = payloads.map(() => undefined);
+    for (const indexes of groups.values()) {
+      try {
+        await planTogether(indexes.flatMap((i) => payloads[i] ?? []));
+      } catch (error) {
+        const failure = error instanceof Error ? error : new Error(String(error));
+        for (const i of indexes) results[i] = failure;
+      }
+    }
+    return results;
+  });
+
+  async function plan(payload: OutboxJobPayload): Promise<void> {
+    const failure = await planner.run(payload);
+    if (failure !== undefined) throw failure;
   }
 
   async function deliver(job: { tenantId: string; messageId: string }, context: JobContext): Promise<void> {
     const { tenantId, messageId } = job;
-    const delivery = await finder.run({ tenantId, messageId });
-    // Sent before (a retry after a crash between send and acknowledge) or given up: nothing to do.
-    if (delivery === undefined || delivery.status !== 'pending') return;
+    let mail = fresh.get(messageId);
+    if (mail !== undefined) {
+      // The first try of a mail this process has just recorded as new needs no read: only a
+      // delivery job with this Message-ID (so this very job, by its job id) sends it. A retry
+      // reads the status, as a job of another process would.
+      if (context.attempt > 1 && (await statusFinder.run({ tenantId, messageId })) !== 'pending') {
+        forget(messageId);
+        return;
+      }
+    } else {
+      const delivery = await finder.run({ tenantId, messageId });
+      // Sent before (a retry after a crash between send and acknowledge) or given up: nothing to do.
+      if (delivery === undefined || delivery.status !== 'pending') return;
+      mail = { messageId, sender: delivery.sender, recipient: delivery.recipient, raw: delivery.raw };
+    }
     try {
-      await options.transport.send({
-        messageId,
-        sender: delivery.sender,
-        recipient: delivery.recipient,
-        raw: delivery.raw,
-      });
+      await options.transport.send(mail);
     } catch (error) {
       const failure =
         error instanceof MailSendError ? error : new MailSendError(String(error), { permanent: false });
@@ -157,6 +255,7 @@ export function createMailService(options: MailServiceOptions): MailService {
           ? failure.message
           : `gave up after ${context.attempt} tries: ${failure.message}`;
         await repository.markDead(tenantId, messageId, reason);
+        forget(messageId);
         log.warn({ ...fields, error: failure.message }, 'mail moved to the dead-letter list');
         throw new UnrecoverableJobError(reason, { cause: failure });
       }
@@ -165,14 +264,15 @@ export function createMailService(options: MailServiceOptions): MailService {
       throw failure;
     }
     await sentMarker.run({ tenantId, messageId });
+    forget(messageId);
   }
 
   return {
     subscription: { job: mailPlanJob, topics: mailTopics },
     transport: options.transport,
     register() {
-      options.queue.register(mailPlanJob, plan, { concurrency: 4 });
-      options.queue.register(mailDeliverJob, deliver, { concurrency: options.concurrency ?? 10 });
+      options.queue.register(mailPlanJob, plan, { concurrency: options.planConcurrency ?? 128 });
+      options.queue.register(mailDeliverJob, deliver, { concurrency: options.concurrency ?? 32 });
     },
     async sweep() {
       const at = now();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { base64Lines, buildMime, headerAddress, headerText } from './mime-message.js';
+import { asciiAddress, base64Lines, buildMime, headerAddress, headerText } from './mime-message.js';
 
 /** Decodes RFC 2047 B-words the way a mail reader does (adjacent words join without the fold). */
 function decodeWords(value: string): string {
@@ -29,6 +29,19 @@ describe('the MIME writer', () => {
     expect(decodeWords(headerAddress({ name: 'Jörg', address: 'j@example.org' }))).toBe(
       'Jörg <j@example.org>',
     );
+  });
+
+  it('writes an internationalised domain in its ASCII form and leaves the rest of the address alone', () => {
+    expect(asciiAddress('jörg@bücher.example')).toBe('jörg@xn--bcher-kva.example');
+    expect(asciiAddress('anna@münchen.de')).toBe('anna@xn--mnchen-3ya.de');
+    expect(asciiAddress('plain@example.org')).toBe('plain@example.org');
+    // No domain, or one IDNA refuses: kept as it is, never thrown.
+    expect(asciiAddress('no-at-sign')).toBe('no-at-sign');
+    expect(asciiAddress('x@exa mple.ü')).toBe('x@exa mple.ü');
+    expect(headerAddress({ name: 'Anna', address: 'anna@münchen.de' })).toBe(
+      '"Anna" <anna@xn--mnchen-3ya.de>',
+    );
+    expect(headerAddress({ name: '', address: 'anna@MÜNCHEN.de' })).toBe('anna@xn--mnchen-3ya.de');
   });
 
   it('writes 7-bit CRLF lines of at most 78 characters with the calendar part and its attachment', () => {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { domainToASCII } from 'node:url';
 
 /**
  * A plain-string MIME writer for the one shape invitation mail has (the same structure nodemailer's
@@ -71,8 +72,24 @@ export function headerText(value: string): string {
   return encodedWords(value);
 }
 
-/** `"Name" <a@b>`, `=?UTF-8?B?...?= <a@b>` or `a@b`. */
-export function headerAddress({ name, address }: MimeAddress): string {
+/**
+ * The address with an internationalised domain in its ASCII form (IDNA, `xn--...`), which every
+ * server and client reads; headers stay 7-bit. The local part is kept: a non-ASCII one needs
+ * SMTPUTF8, which is not offered. A domain IDNA refuses is kept too (the server refuses the mail,
+ * which then lands on the dead-letter list).
+ */
+export function asciiAddress(address: string): string {
+  const at = address.lastIndexOf('@');
+  if (at < 0) return address;
+  const domain = address.slice(at + 1);
+  if (plainAscii.test(domain)) return address;
+  const ascii = domainToASCII(domain);
+  return ascii === '' ? address : `${address.slice(0, at)}@${ascii}`;
+}
+
+/** `"Name" <a@b>`, `=?UTF-8?B?...?= <a@b>` or `a@b` (the domain in ASCII, see `asciiAddress`). */
+export function headerAddress({ name, address: given }: MimeAddress): string {
+  const address = asciiAddress(given);
   if (name === '') return address;
   if (plainAscii.test(name) && name.length <= 60 && !name.includes('=?')) {
     return `"${name.replace(/[\\"]/g, (c) => `\\${c}`)}" <${address}>`;

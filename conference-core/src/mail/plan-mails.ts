@@ -76,100 +76,165 @@ export async function planMails(
   publicUrl: string,
   now: Date,
 ): Promise<MailContext[]> {
+  return (await planEventMails(db, [input], settings, publicUrl, now))[0] ?? [];
+}
+
+/** The event a domain event is about, as `tenant event` (the key passes group by), or undefined. */
+export function planGroupKey(input: PlanInput): string | undefined {
   const payload = input.payload;
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return [];
-  const p = payload as Payload;
-  if (p['suppress_email_notification'] === true) return [];
-  const eventId = str(p, 'event_id');
-  if (eventId === null || !allUuids(input.tenantId, eventId)) return [];
-  const { tenantId } = input;
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return undefined;
+  const eventId = str(payload, 'event_id');
+  return eventId === null ? undefined : `${input.tenantId} ${eventId}`;
+}
 
-  if (input.topic === 'event.cancelled') return planCancellation(db, tenantId, eventId, p, settings);
+/**
+ * `planMails` for several domain events of one event (same tenant and `event_id`, as
+ * `planGroupKey` groups them), in one pass: the event, its exceptions, organizer, room, dial-in,
+ * the invitees and the guest link are read once for all of them. Each domain event still gets
+ * exactly the contexts `planMails` would give it alone (the result is in the order of `inputs`);
+ * inputs about another event, or with a bad payload, get none.
+ */
+export async function planEventMails(
+  db: Db,
+  inputs: readonly PlanInput[],
+  settings: MailSettings,
+  publicUrl: string,
+  now: Date,
+): Promise<MailContext[][]> {
+  const result: MailContext[][] = inputs.map(() => []);
+  const first = inputs[0];
+  const key = first === undefined ? undefined : planGroupKey(first);
+  if (first === undefined || key === undefined) return result;
+  const { tenantId } = first;
+  const eventId = key.slice(tenantId.length + 1);
+  if (!allUuids(tenantId, eventId)) return result;
+  // What each input asks for; the ones that ask for nothing (suppressed, another event, a topic
+  // without mail) stay empty.
+  const wanted: { index: number; topic: string; p: Payload }[] = [];
+  inputs.forEach((input, index) => {
+    if (input.tenantId !== tenantId || planGroupKey(input) !== key) return;
+    const p = input.payload as Payload;
+    if (p['suppress_email_notification'] === true) return;
+    if (!(mailTopics as readonly string[]).includes(input.topic)) return;
+    wanted.push({ index, topic: input.topic, p });
+  });
+  if (wanted.length === 0) return result;
 
+  for (const { index, topic, p } of wanted) {
+    if (topic === 'event.cancelled')
+      result[index] = await planCancellation(db, tenantId, eventId, p, settings);
+  }
+  const live = wanted.filter((w) => w.topic !== 'event.cancelled');
+  if (live.length === 0) return result;
   const event = await createEventRepository(db).findById(tenantId, eventId);
   // Gone already: the cancellation mail (its own outbox message) tells everyone.
-  if (event === undefined) return [];
-  let kind: MailKind;
-  let invitees: InviteeRef[];
-  let occurrence: MailOccurrence | undefined;
+  if (event === undefined) return result;
   const exceptions =
     event.recurrence.length > 0
       ? await createEventExceptionRepository(db).listForEvent(tenantId, eventId)
       : [];
-  switch (input.topic) {
-    case 'invite.added': {
-      kind = 'invite';
-      invitees = await currentInvitees(db, tenantId, eventId, {
-        userId: str(p, 'invitee_user_id'),
-        email: str(p, 'email'),
-      });
-      break;
+  // One read of the invitees for the whole pass: all of them when a change goes to everyone,
+  // else only the ones the invite messages name.
+  const everyone = live.some((w) => w.topic === 'event.updated' || w.topic === 'event.instance_changed');
+  const named = live.flatMap((w) =>
+    w.topic === 'invite.added' || w.topic === 'invite.removed'
+      ? [{ userId: str(w.p, 'invitee_user_id'), email: str(w.p, 'email') }]
+      : [],
+  );
+  const invited = await currentInvitees(db, tenantId, eventId, everyone ? undefined : named);
+  const matching = (only: { userId: string | null; email: string | null }): InviteeRef[] => {
+    const { userId, email } = only;
+    if (userId !== null && isUuid(userId)) return invited.filter((i) => i.userId === userId);
+    if (email === null) return [];
+    const lower = email.toLowerCase();
+    return invited.filter((i) => i.email !== null && i.email.toLowerCase() === lower);
+  };
+
+  const asked: { index: number; kind: MailKind; invitees: InviteeRef[]; occurrence?: MailOccurrence }[] = [];
+  for (const { index, topic, p } of live) {
+    switch (topic) {
+      case 'invite.added':
+        asked.push({
+          index,
+          kind: 'invite',
+          invitees: matching({ userId: str(p, 'invitee_user_id'), email: str(p, 'email') }),
+        });
+        break;
+      case 'invite.removed': {
+        const userId = str(p, 'invitee_user_id');
+        const email = str(p, 'email');
+        // Invited again since: no farewell.
+        if (matching({ userId, email }).length > 0) break;
+        asked.push({ index, kind: 'uninvite', invitees: [{ userId, email, role: 'user' }] });
+        break;
+      }
+      case 'event.updated':
+        asked.push({ index, kind: 'update', invitees: invited });
+        break;
+      case 'event.instance_changed': {
+        const instanceStart = date(p, 'instance_start');
+        if (instanceStart === null) break;
+        const exception = exceptions.find((x) => x.instanceStart.getTime() === instanceStart.getTime());
+        const occurrence = toOccurrence(event, exception, instanceStart);
+        asked.push({
+          index,
+          kind: occurrence.cancelled ? 'cancel' : 'update',
+          invitees: invited,
+          occurrence,
+        });
+        break;
+      }
+      default:
+        break;
     }
-    case 'invite.removed': {
-      kind = 'uninvite';
-      const userId = str(p, 'invitee_user_id');
-      const email = str(p, 'email');
-      // Invited again since: no farewell.
-      if ((await currentInvitees(db, tenantId, eventId, { userId, email })).length > 0) return [];
-      invitees = [{ userId, email, role: 'user' }];
-      break;
-    }
-    case 'event.updated':
-      kind = 'update';
-      invitees = await currentInvitees(db, tenantId, eventId);
-      break;
-    case 'event.instance_changed': {
-      const instanceStart = date(p, 'instance_start');
-      if (instanceStart === null) return [];
-      const exception = exceptions.find((x) => x.instanceStart.getTime() === instanceStart.getTime());
-      occurrence = toOccurrence(event, exception, instanceStart);
-      kind = occurrence.cancelled ? 'cancel' : 'update';
-      invitees = await currentInvitees(db, tenantId, eventId);
-      break;
-    }
-    default:
-      return [];
   }
-  if (invitees.length === 0) return [];
+  if (asked.every((a) => a.invitees.length === 0)) return result;
   const setting = await roomSetting(db, tenantId, event);
-  if (setting === undefined) return [];
+  if (setting === undefined) return result;
   const { organizer } = setting;
   // Accounts came with the invites; only a farewell (whose invite is gone) reads them apart.
   const users = await usersById(
     db,
     tenantId,
-    invitees.flatMap((i) => (i.userId === null || i.user !== undefined ? [] : [i.userId])),
+    asked.flatMap((a) =>
+      a.invitees.flatMap((i) => (i.userId === null || i.user !== undefined ? [] : [i.userId])),
+    ),
   );
-  for (const invitee of invitees) {
+  for (const invitee of invited) {
     if (invitee.userId !== null && invitee.user != null) users.set(invitee.userId, invitee.user);
   }
-  const guestUrl =
-    invitees.some((i) => i.userId === null) && kind !== 'uninvite'
-      ? await guestLink(db, tenantId, event, publicUrl, now)
-      : null;
-  const dialIn = setting.dialIn;
+  const guestUrl = asked.some((a) => a.kind !== 'uninvite' && a.invitees.some((i) => i.userId === null))
+    ? await guestLink(db, tenantId, event, publicUrl, now)
+    : null;
+  const dialIn = setting.dialIn === null ? null : { number: settings.dialInNumber, ...setting.dialIn };
   const mailEvent = fromEvent(event);
   const series = exceptions.map((x) => toOccurrence(event, x, x.instanceStart));
-  const contexts: MailContext[] = [];
-  for (const invitee of invitees) {
-    const recipient = toRecipient(invitee, users, organizer, settings, event.timeZone);
-    if (recipient === undefined) continue;
-    contexts.push({
-      tenantId,
-      kind,
-      sequence: event.revision,
-      event: mailEvent,
-      ...(occurrence !== undefined && { occurrence }),
-      exceptions: occurrence === undefined ? series : [],
-      organizer: { email: organizer.email, name: organizer.displayName },
-      recipient,
-      joinUrl: `${publicUrl}/rooms/${event.roomId}`,
-      guestUrl,
-      dialIn: dialIn === null ? null : { number: settings.dialInNumber, ...dialIn },
-      password: setting.password,
-    });
+  const organizerPerson = { email: organizer.email, name: organizer.displayName };
+  const joinUrl = `${publicUrl}/rooms/${event.roomId}`;
+  for (const { index, kind, invitees, occurrence } of asked) {
+    const contexts: MailContext[] = [];
+    for (const invitee of invitees) {
+      const recipient = toRecipient(invitee, users, organizer, settings, event.timeZone);
+      if (recipient === undefined) continue;
+      contexts.push({
+        tenantId,
+        kind,
+        sequence: event.revision,
+        event: mailEvent,
+        ...(occurrence !== undefined && { occurrence }),
+        exceptions: occurrence === undefined ? series : [],
+        organizer: organizerPerson,
+        recipient,
+        joinUrl,
+        // As when planned alone: the link only when this message goes to someone without an account.
+        guestUrl: kind !== 'uninvite' && invitees.some((i) => i.userId === null) ? guestUrl : null,
+        dialIn,
+        password: setting.password,
+      });
+    }
+    result[index] = contexts;
   }
-  return contexts;
+  return result;
 }
 
 async function planCancellation(
@@ -243,12 +308,12 @@ async function planCancellation(
   });
 }
 
-/** The event's invitees now, or the one matching `only` (by user id or address). */
+/** The event's invitees now, or the ones matching `only` (each by user id, else by address). */
 async function currentInvitees(
   db: Db,
   tenantId: string,
   eventId: string,
-  only?: { userId: string | null; email: string | null },
+  only?: readonly { userId: string | null; email: string | null }[],
 ): Promise<InviteeRef[]> {
   let query = db
     .selectFrom('event_invites')
@@ -269,10 +334,23 @@ async function currentInvitees(
     .where('event_invites.tenant_id', '=', tenantId)
     .where('event_invites.event_id', '=', eventId);
   if (only !== undefined) {
-    const { userId, email } = only;
-    if (userId !== null && isUuid(userId)) query = query.where('event_invites.invitee_user_id', '=', userId);
-    else if (email !== null) query = query.where(sql`lower(event_invites.email)`, '=', email.toLowerCase());
-    else return [];
+    const userIds = [
+      ...new Set(only.flatMap((o) => (o.userId !== null && isUuid(o.userId) ? [o.userId] : []))),
+    ];
+    const emails = [
+      ...new Set(
+        only.flatMap((o) =>
+          (o.userId === null || !isUuid(o.userId)) && o.email !== null ? [o.email.toLowerCase()] : [],
+        ),
+      ),
+    ];
+    if (userIds.length === 0 && emails.length === 0) return [];
+    query = query.where((eb) =>
+      eb.or([
+        ...(userIds.length > 0 ? [eb('event_invites.invitee_user_id', 'in', userIds)] : []),
+        ...(emails.length > 0 ? [eb(sql`lower(event_invites.email)`, 'in', emails)] : []),
+      ]),
+    );
   }
   const rows = await query.orderBy('event_invites.created_at').orderBy('event_invites.id').execute();
   return rows.map((row) => ({

@@ -305,7 +305,13 @@ export function describeIsolationContract({ db }: SchedulingContext): void {
           await mail.recordPlan(B, 1, [aMail(a.event.id, 'dead')]);
           expect((await mail.find(B, aMail(a.event.id, 'dead').messageId))?.status).toBe('pending');
         },
+        recordPlans: async () => {
+          await mail.recordPlans(B, [{ outboxId: 3, messages: 1 }], [aMail(a.event.id, 'dead')]);
+          expect((await mail.find(B, aMail(a.event.id, 'dead').messageId))?.status).toBe('pending');
+        },
         find: async () => expect(await mail.find(B, aMail(a.event.id, 'sent').messageId)).toBeUndefined(),
+        findStatuses: async () =>
+          expect((await mail.findStatuses(B, [aMail(a.event.id, 'sent').messageId])).size).toBe(0),
         findMany: async () =>
           expect(await mail.findMany(B, [aMail(a.event.id, 'sent').messageId, pending.messageId])).toEqual([
             expect.objectContaining({ tenantId: B, messageId: pending.messageId }),

@@ -56,6 +56,45 @@ export interface MailWorker {
 
 export const publicUrl = 'https://meet.example.org';
 
+/** The mail settings every mail test and the mail benchmark use. */
+export const mailSettings = {
+  from: 'vc-hub <noreply@example.org>',
+  defaultLanguage: 'en',
+  dialInNumber: '+49 30 555 0100',
+  productName: 'vc-hub',
+} as const;
+
+/**
+ * What the hub's worker role runs for mail, without HTTP: an in-process queue, the mail service
+ * (handlers registered) and the outbox dispatcher subscribed to it. Not started.
+ */
+export function createMailWorker(
+  database: DatabaseHandle,
+  transport: MailTransport,
+  options: { retryDelayMs?: number } = {},
+): MailWorker {
+  const queue = new InProcessJobQueue({ logger: silentLogger });
+  const mail = createMailService({
+    db: database.db,
+    queue,
+    transport,
+    publicUrl,
+    logger: silentLogger,
+    settings: mailSettings,
+    ...(options.retryDelayMs !== undefined && {
+      retry: { attempts: 6, initialDelayMs: options.retryDelayMs },
+    }),
+  });
+  mail.register();
+  const dispatcher = createOutboxDispatcher({
+    db: database.db,
+    queue,
+    logger: silentLogger,
+    subscriptions: [mail.subscription],
+  });
+  return { queue, mail, dispatcher };
+}
+
 export async function startMailWorld(
   smtpUrl: string,
   options: { retryDelayMs?: number } = {},
@@ -83,33 +122,12 @@ export async function startMailWorld(
   await users.markLogin(tenantId, alice.id, new Date());
 
   const makeWorker = async (transport: MailTransport, start = true): Promise<MailWorker> => {
-    const queue = new InProcessJobQueue({ logger: silentLogger });
-    const mail = createMailService({
-      db: database.db,
-      queue,
-      transport,
-      publicUrl,
-      logger: silentLogger,
-      settings: {
-        from: 'vc-hub <noreply@example.org>',
-        defaultLanguage: 'en',
-        dialInNumber: '+49 30 555 0100',
-        productName: 'vc-hub',
-      },
-      retry: { attempts: 6, initialDelayMs: options.retryDelayMs ?? 200 },
-    });
-    mail.register();
-    const dispatcher = createOutboxDispatcher({
-      db: database.db,
-      queue,
-      logger: silentLogger,
-      subscriptions: [mail.subscription],
-    });
+    const worker = createMailWorker(database, transport, { retryDelayMs: options.retryDelayMs ?? 200 });
     if (start) {
-      await queue.start();
-      await mail.sweep();
+      await worker.queue.start();
+      await worker.mail.sweep();
     }
-    return { queue, mail, dispatcher };
+    return worker;
   };
 
   const world: MailWorld = {
