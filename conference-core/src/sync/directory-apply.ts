@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely';
+import { sql, type RawBuilder, type Transaction } from 'kysely';
 import { createGroupRepository } from '../storage/group-repository.js';
 import type { DatabaseSchema } from '../storage/schema.js';
 import { createUserRepository } from '../storage/user-repository.js';
@@ -133,16 +133,14 @@ async function readBatchState(
   records: readonly DirectoryUser[],
 ): Promise<BatchState> {
   const externalIds = [...new Set(records.map((record) => record.externalId))];
-  const linkedRows = await trx
-    .selectFrom('user_identities as identity')
-    .innerJoin('users', (join) =>
-      join.onRef('users.tenant_id', '=', 'identity.tenant_id').onRef('users.id', '=', 'identity.user_id'),
-    )
-    .select(['identity.external_id', ...storedUserColumns])
-    .where('identity.tenant_id', '=', tenantId)
-    .where('identity.source', '=', source)
-    .where('identity.external_id', '=', sql<string>`any(${externalIds}::text[])`)
-    .execute();
+  const { rows: linkedRows } = await sql<StoredUserRow & { external_id: string }>`
+    select wanted.external_id, users.*
+    from unnest(${externalIds}::text[]) as wanted(external_id)
+    cross join lateral (${identityOf(tenantId, source, sql.ref('wanted.external_id'))}) as identity
+    cross join lateral (
+      select ${sql.join(storedUserColumns.map((c) => sql.ref(c)))} from users
+      where users.tenant_id = ${tenantId} and users.id = identity.user_id limit 1
+    ) as users`.execute(trx);
   const linked = new Map(linkedRows.map((row) => [row.external_id, toStoredUser(row)]));
 
   const emails = emailsToLookUp(records, linked);
@@ -190,7 +188,7 @@ const storedUserColumns = [
   'users.deactivated_by',
 ] as const;
 
-function toStoredUser(row: {
+interface StoredUserRow {
   id: string;
   email: string;
   display_name: string;
@@ -200,7 +198,21 @@ function toStoredUser(row: {
   phone: string | null;
   disabled_at: Date | null;
   deactivated_by: string | null;
-}): StoredUser {
+}
+
+/**
+ * The identity of one external id, as a lateral subquery probed once per id of the batch. A plain
+ * `external_id = any(...)` leaves the plan to the statistics: without fresh ones (a table that just
+ * grew by a full sync, or autovacuum off) PostgreSQL scans every identity of the source for each
+ * batch, which made a 100,000-user full sync quadratic. `limit 1` keeps the subquery from being
+ * flattened into a join the planner could again get wrong; the key is unique anyway.
+ */
+function identityOf(tenantId: string, source: string, externalId: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`select user_id from user_identities
+    where tenant_id = ${tenantId} and source = ${source} and external_id = ${externalId} limit 1`;
+}
+
+function toStoredUser(row: StoredUserRow): StoredUser {
   return {
     id: row.id,
     email: row.email,
@@ -230,7 +242,9 @@ async function insertIdentities(
     select users.tenant_id, users.id, ${source}, link.external_id
     from unnest(${links.map((l) => l.userId)}::uuid[], ${links.map((l) => l.externalId)}::text[])
       as link(user_id, external_id)
-    join users on users.tenant_id = ${tenantId} and users.id = link.user_id
+    cross join lateral (
+      select tenant_id, id from users where tenant_id = ${tenantId} and id = link.user_id limit 1
+    ) as users
     on conflict (tenant_id, source, external_id) do nothing
     returning external_id`.execute(trx);
   return new Set(rows.map((row) => row.external_id));
@@ -295,6 +309,7 @@ async function updateProfiles(
       ${column((r) => r.phone)}::text[]
     ) as profile(id, display_name, given_name, family_name, language, phone)
     where users.tenant_id = ${tenantId} and users.id = profile.id
+      and users.id = any(${plain.map((update) => update.userId)}::uuid[])
     returning users.id`.execute(trx);
   for (const row of rows) done.add(row.id);
   return done;
@@ -343,16 +358,12 @@ export async function applyGroups(
   if (records.length === 0) return;
   const groups = createGroupRepository(trx);
   const memberIds = [...new Set(records.flatMap((record) => record.memberExternalIds))];
-  const members =
-    memberIds.length === 0
-      ? []
-      : await trx
-          .selectFrom('user_identities')
-          .select(['external_id', 'user_id'])
-          .where('tenant_id', '=', tenantId)
-          .where('source', '=', source)
-          .where('external_id', '=', sql<string>`any(${memberIds}::text[])`)
-          .execute();
+  const { rows: members } = await sql<{ external_id: string; user_id: string }>`
+    select wanted.external_id, identity.user_id
+    from unnest(${memberIds}::text[]) as wanted(external_id)
+    cross join lateral (${identityOf(tenantId, source, sql.ref('wanted.external_id'))}) as identity`.execute(
+    trx,
+  );
   const userIdOf = new Map(members.map((m) => [m.external_id, m.user_id]));
   for (const record of records) {
     const upserted = await groups.upsert(tenantId, {
