@@ -171,7 +171,10 @@ type EngineRow = Awaited<ReturnType<typeof engineRuns>>['rows'][number];
  * the incremental run (watermark): a full reconcile reads every entry again, so it cannot be 10%
  * of a full sync that is itself close to a dump; it is reported against its own dump instead.
  */
-function printBars(rows: readonly EngineRow[], processPeak: number): void {
+function printBars(
+  rows: readonly EngineRow[],
+  peaks: { readonly process: number; readonly beforeEngine: number },
+): void {
   const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
   const full = rows.find((r) => r.bar === 'full');
   const unchanged = rows.find((r) => r.bar === 'unchanged');
@@ -193,7 +196,13 @@ function printBars(rows: readonly EngineRow[], processPeak: number): void {
       `       (information: engine ${reconcile.label} reads every entry; ${(reconcile.ms / reconcile.dumpMs).toFixed(2)}x its dump)`,
     );
   }
-  console.log(`bar 3  peak RSS < 512 MB: ${mb(processPeak)} -> ${verdict(processPeak < 512 * 1024 * 1024)}`);
+  // The engine rows sample RSS every 50 ms; if the process peak rose during them, it is theirs.
+  const sampled = Math.max(...rows.map((r) => r.peakRss));
+  const engine = peaks.process > peaks.beforeEngine ? Math.max(sampled, peaks.process) : sampled;
+  console.log(
+    `bar 3  peak RSS of the engine runs < 512 MB: ${mb(engine)} -> ${verdict(engine < 512 * 1024 * 1024)}` +
+      `  (process peak ${mb(peaks.process)}; ${mb(peaks.beforeEngine)} before the engine runs, in the connector-only reads)`,
+  );
 }
 
 export const syncLdapBenchmark: Benchmark = {
@@ -281,6 +290,9 @@ export const syncLdapBenchmark: Benchmark = {
             ),
           );
         }
+        // The connector-only reads above (4 and 16 slices among them) may set the process peak
+        // before the engine runs; kept apart so bar 3 says which phase it measures.
+        const peakBeforeEngine = process.resourceUsage().maxRSS * 1024;
         const engine = await engineRuns(slapd, backend, pageSize, {
           changeOnePercent: () => changeOnePercent(slapd, count, 2),
           dump: async () => (await timed(() => ldapsearchDump(slapd))).ms,
@@ -304,7 +316,7 @@ export const syncLdapBenchmark: Benchmark = {
         }
         const processPeak = process.resourceUsage().maxRSS * 1024;
         console.log(`process peak RSS: ${mb(processPeak)}`);
-        printBars(engine.rows, processPeak);
+        printBars(engine.rows, { process: processPeak, beforeEngine: peakBeforeEngine });
       } finally {
         await slapd.dispose();
       }
