@@ -74,6 +74,7 @@ export async function applyUsers(
     tenantId,
     source,
     plan.links.map((link) => ({ userId: link.userId, externalId: link.record.externalId })),
+    'existing',
   );
   const links = plan.links.filter((link) => {
     if (linked.has(link.record.externalId)) return true;
@@ -116,7 +117,7 @@ export async function applyUsers(
     skip(record.externalId, `email ${record.email} already belongs to another user`);
     return [];
   });
-  const freshLinks = await insertIdentities(trx, tenantId, source, fresh);
+  const freshLinks = await insertIdentities(trx, tenantId, source, fresh, 'created');
   for (const user of fresh) {
     if (!freshLinks.has(user.externalId)) {
       throw new Error(`a fresh user could not be linked: identity ${user.externalId} is taken`);
@@ -228,23 +229,30 @@ function toStoredUser(row: StoredUserRow): StoredUser {
 
 /**
  * Links identities of this source in one statement; returns the external ids that were linked.
- * Joined to the tenant's users, so a user deleted meanwhile links nothing instead of failing.
+ * Users that existed before the batch are probed first, so one deleted meanwhile links nothing
+ * instead of failing the foreign key; users this transaction just created need no probe (no other
+ * transaction can see them, let alone delete them).
  */
 async function insertIdentities(
   trx: Trx,
   tenantId: string,
   source: string,
   links: readonly { userId: string; externalId: string }[],
+  users: 'existing' | 'created',
 ): Promise<Set<string>> {
   if (links.length === 0) return new Set();
+  const wanted = sql`unnest(${links.map((l) => l.userId)}::uuid[], ${links.map((l) => l.externalId)}::text[])
+    as link(user_id, external_id)`;
+  const from =
+    users === 'created'
+      ? wanted
+      : sql`${wanted} cross join lateral (
+          select id from users where tenant_id = ${tenantId} and id = link.user_id limit 1
+        ) as existing`;
   const { rows } = await sql<{ external_id: string }>`
     insert into user_identities (tenant_id, user_id, source, external_id)
-    select users.tenant_id, users.id, ${source}, link.external_id
-    from unnest(${links.map((l) => l.userId)}::uuid[], ${links.map((l) => l.externalId)}::text[])
-      as link(user_id, external_id)
-    cross join lateral (
-      select tenant_id, id from users where tenant_id = ${tenantId} and id = link.user_id limit 1
-    ) as users
+    select ${tenantId}::uuid, link.user_id, ${source}, link.external_id
+    from ${from}
     on conflict (tenant_id, source, external_id) do nothing
     returning external_id`.execute(trx);
   return new Set(rows.map((row) => row.external_id));
