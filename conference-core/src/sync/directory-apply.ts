@@ -74,7 +74,7 @@ export async function applyUsers(
     if (linked.has(link.record.externalId)) return true;
     skip(
       link.record.externalId,
-      `could not link to the user with email ${link.record.email}: identity_taken`,
+      `could not link to the user with email ${link.record.email}: the identity was taken or the user deleted meanwhile`,
     );
     return false;
   });
