@@ -1,8 +1,10 @@
 import { sql, type Transaction } from 'kysely';
 import { createGroupRepository } from '../storage/group-repository.js';
 import type { DatabaseSchema } from '../storage/schema.js';
-import { createUserRepository, type User, type UserPatch } from '../storage/user-repository.js';
+import { createUserRepository } from '../storage/user-repository.js';
 import type { DirectoryGroup, DirectorySkip, DirectoryUser } from './directory-types.js';
+import { identityOf, readBatchState } from './directory-batch-state.js';
+import { planUsers, type PlannedLink, type PlannedUpdate } from './directory-user-plan.js';
 
 type Trx = Transaction<DatabaseSchema>;
 
@@ -39,6 +41,11 @@ function sample(list: string[], value: string): void {
  * the same address is linked instead of duplicated, but only when the directory vouches for the
  * address (else anyone who can set a mail attribute could take over an account). A user this
  * source deactivated is enabled again when it reappears; a user an admin disabled stays disabled.
+ *
+ * Set-based: two reads for the whole batch, a plan made in memory (`planUsers`, which holds the
+ * rules), then one statement per kind of write. An unchanged batch costs the one read of its
+ * linked users. Every insert is `on conflict do nothing` and what came back is compared with what
+ * was asked, so a concurrent writer turns a record into a skip, never into an aborted transaction.
  */
 export async function applyUsers(
   trx: Trx,
@@ -47,91 +54,201 @@ export async function applyUsers(
   records: readonly DirectoryUser[],
   tally: RecordTally,
 ): Promise<void> {
-  const users = createUserRepository(trx);
-  const skip = (record: DirectoryUser, reason: string) =>
-    tally.skipped.push({ type: 'user', externalId: record.externalId, reason });
+  if (records.length === 0) return;
+  const state = await readBatchState(trx, tenantId, source, records);
+  const plan = planUsers(source, records, state);
+  tally.unchanged += plan.unchanged;
+  tally.skipped.push(...plan.skipped);
+  const skip = (externalId: string, reason: string) =>
+    tally.skipped.push({ type: 'user', externalId, reason });
 
-  for (const record of records) {
-    if (record.email === null) {
-      skip(record, 'no email address: people need one to sign in and be invited');
-      continue;
-    }
-    const profile: UserPatch = {
-      email: record.email,
-      displayName: record.displayName,
-      givenName: record.firstName,
-      familyName: record.lastName,
-      language: record.language,
-      phone: record.phone,
-    };
-    const linked = await users.findByIdentity(tenantId, source, record.externalId);
-    if (linked !== undefined) {
-      const reactivated = await reactivate(trx, linked, source);
-      if (reactivated) tally.reactivated++;
-      const patch = changedFields(linked, profile);
-      if (patch === undefined) {
-        if (!reactivated) tally.unchanged++;
-        continue;
-      }
-      const updated = await users.update(tenantId, linked.id, patch);
-      if (!updated.ok) {
-        skip(record, `email ${record.email} already belongs to another user; profile not updated`);
-        continue;
-      }
+  // Links first: a link that did not happen must not change or enable the user it aimed at.
+  const linked = await insertIdentities(
+    trx,
+    tenantId,
+    source,
+    plan.links.map((link) => ({ userId: link.userId, externalId: link.record.externalId })),
+    'existing',
+  );
+  const links = plan.links.filter((link) => {
+    if (linked.has(link.record.externalId)) return true;
+    skip(
+      link.record.externalId,
+      `could not link to the user with email ${link.record.email}: the identity was taken or the user deleted meanwhile`,
+    );
+    return false;
+  });
+
+  const reactivated = await reactivateUsers(trx, tenantId, source, [
+    ...plan.reactivate,
+    ...links.filter((link) => link.reactivate).map((link) => link.userId),
+  ]);
+  // Enabling a user it links for the first time is part of the link, counted as its update.
+  tally.reactivated += plan.reactivate.filter((id) => reactivated.has(id)).length;
+
+  const linkUpdates = links.filter((link) => Object.keys(link.patch).length > 0);
+  const applied = await updateProfiles(trx, tenantId, [...plan.updates, ...linkUpdates]);
+  for (const update of plan.updates) {
+    if (applied.has(update.userId)) {
       tally.updated++;
-      sample(tally.samples.update, record.email);
-      continue;
+      sample(tally.samples.update, update.record.email);
+    } else {
+      skip(
+        update.record.externalId,
+        `email ${update.record.email} already belongs to another user; profile not updated`,
+      );
     }
-
-    const byEmail = await users.findByEmail(tenantId, record.email);
-    if (byEmail !== undefined) {
-      if (!record.emailVerified) {
-        skip(
-          record,
-          `a user with email ${record.email} exists and the directory does not vouch for the address`,
-        );
-        continue;
-      }
-      if (await hasOtherIdentityOf(trx, tenantId, byEmail.id, source)) {
-        skip(record, `email ${record.email} is already linked to another entry of this directory`);
-        continue;
-      }
-      const link = await users.linkIdentity(tenantId, byEmail.id, source, record.externalId);
-      if (!link.ok) {
-        skip(record, `could not link to the user with email ${record.email}: ${link.reason}`);
-        continue;
-      }
-      const patch = changedFields(byEmail, profile);
-      if (patch !== undefined) await users.update(tenantId, byEmail.id, patch);
-      await reactivate(trx, byEmail, source);
-      tally.updated++;
-      sample(tally.samples.update, record.email);
-      continue;
-    }
-
-    const created = await users.create(tenantId, {
-      email: record.email,
-      displayName: record.displayName,
-      givenName: record.firstName,
-      familyName: record.lastName,
-      language: record.language,
-      phone: record.phone,
-    });
-    if (!created.ok) {
-      skip(record, `email ${record.email} already belongs to another user`);
-      continue;
-    }
-    const link = await users.linkIdentity(tenantId, created.user.id, source, record.externalId);
-    if (!link.ok) throw new Error(`a fresh user could not be linked: ${link.reason}`);
-    tally.created++;
-    sample(tally.samples.create, record.email);
   }
+  for (const link of links) {
+    tally.updated++;
+    sample(tally.samples.update, link.record.email);
+  }
+
+  const created = await createUsers(trx, tenantId, plan.creates);
+  const fresh = plan.creates.flatMap((record) => {
+    const userId = created.get(record.email);
+    if (userId !== undefined) return [{ userId, externalId: record.externalId, email: record.email }];
+    skip(record.externalId, `email ${record.email} already belongs to another user`);
+    return [];
+  });
+  const freshLinks = await insertIdentities(trx, tenantId, source, fresh, 'created');
+  for (const user of fresh) {
+    if (!freshLinks.has(user.externalId)) {
+      throw new Error(`a fresh user could not be linked: identity ${user.externalId} is taken`);
+    }
+    tally.created++;
+    sample(tally.samples.create, user.email);
+  }
+}
+
+/**
+ * Links identities of this source in one statement; returns the external ids that were linked.
+ * Users that existed before the batch are probed first, so one deleted meanwhile links nothing
+ * instead of failing the foreign key; users this transaction just created need no probe (no other
+ * transaction can see them, let alone delete them).
+ */
+async function insertIdentities(
+  trx: Trx,
+  tenantId: string,
+  source: string,
+  links: readonly { userId: string; externalId: string }[],
+  users: 'existing' | 'created',
+): Promise<Set<string>> {
+  if (links.length === 0) return new Set();
+  const wanted = sql`unnest(${links.map((l) => l.userId)}::uuid[], ${links.map((l) => l.externalId)}::text[])
+    as link(user_id, external_id)`;
+  const from =
+    users === 'created'
+      ? wanted
+      : sql`${wanted} cross join lateral (
+          select id from users where tenant_id = ${tenantId} and id = link.user_id limit 1
+        ) as existing`;
+  const { rows } = await sql<{ external_id: string }>`
+    insert into user_identities (tenant_id, user_id, source, external_id)
+    select ${tenantId}::uuid, link.user_id, ${source}, link.external_id
+    from ${from}
+    on conflict (tenant_id, source, external_id) do nothing
+    returning external_id`.execute(trx);
+  return new Set(rows.map((row) => row.external_id));
+}
+
+/** Enables users this source deactivated; an admin's deactivation (another `deactivated_by`) stays. */
+async function reactivateUsers(
+  trx: Trx,
+  tenantId: string,
+  source: string,
+  userIds: readonly string[],
+): Promise<Set<string>> {
+  if (userIds.length === 0) return new Set();
+  const rows = await trx
+    .updateTable('users')
+    .set({ disabled_at: null, deactivated_by: null, updated_at: sql<Date>`now()` })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', sql<string>`any(${[...userIds]}::uuid[])`)
+    .where('disabled_at', 'is not', null)
+    .where('deactivated_by', '=', source)
+    .returning('id')
+    .execute();
+  return new Set(rows.map((row) => row.id));
+}
+
+/**
+ * Profile changes without a new address go in one statement. A change of address goes through
+ * the repository one at a time, in record order: the unique index on `lower(email)` is checked
+ * row by row, so two users trading addresses in one statement would abort the transaction.
+ * Returns the users updated.
+ */
+async function updateProfiles(
+  trx: Trx,
+  tenantId: string,
+  updates: readonly (PlannedUpdate | PlannedLink)[],
+): Promise<Set<string>> {
+  const done = new Set<string>();
+  const users = createUserRepository(trx);
+  const plain = updates.filter((update) => update.patch.email === undefined);
+  for (const update of updates) {
+    if (update.patch.email === undefined) continue;
+    const result = await users.update(tenantId, update.userId, update.patch);
+    if (result.ok) done.add(update.userId);
+  }
+  if (plain.length === 0) return done;
+  const column = (pick: (record: PlannedUpdate['record']) => string | null) =>
+    plain.map((update) => pick(update.record));
+  const { rows } = await sql<{ id: string }>`
+    update users set
+      display_name = profile.display_name,
+      given_name = profile.given_name,
+      family_name = profile.family_name,
+      language = profile.language,
+      phone = profile.phone,
+      updated_at = now()
+    from unnest(
+      ${plain.map((update) => update.userId)}::uuid[],
+      ${column((r) => r.displayName)}::text[],
+      ${column((r) => r.firstName)}::text[],
+      ${column((r) => r.lastName)}::text[],
+      ${column((r) => r.language)}::text[],
+      ${column((r) => r.phone)}::text[]
+    ) as profile(id, display_name, given_name, family_name, language, phone)
+    where users.tenant_id = ${tenantId} and users.id = profile.id
+      and users.id = any(${plain.map((update) => update.userId)}::uuid[])
+    returning users.id`.execute(trx);
+  for (const row of rows) done.add(row.id);
+  return done;
+}
+
+/**
+ * Creates users in one statement; returns their ids by address. No conflict target: the only
+ * unique key a new row can hit is the address, and the plan gave each address to one record.
+ */
+async function createUsers(
+  trx: Trx,
+  tenantId: string,
+  records: readonly (DirectoryUser & { email: string })[],
+): Promise<Map<string, string>> {
+  if (records.length === 0) return new Map();
+  const column = (pick: (record: DirectoryUser & { email: string }) => string | null) => records.map(pick);
+  const { rows } = await sql<{ id: string; email: string }>`
+    insert into users (tenant_id, email, display_name, given_name, family_name, language, phone)
+    select ${tenantId}::uuid, person.*
+    from unnest(
+      ${column((r) => r.email)}::text[],
+      ${column((r) => r.displayName)}::text[],
+      ${column((r) => r.firstName)}::text[],
+      ${column((r) => r.lastName)}::text[],
+      ${column((r) => r.language)}::text[],
+      ${column((r) => r.phone)}::text[]
+    ) as person(email, display_name, given_name, family_name, language, phone)
+    on conflict do nothing
+    returning id, email`.execute(trx);
+  return new Map(rows.map((row) => [row.email, row.id]));
 }
 
 /**
  * Applies directory groups: found by (source, external id), renamed when the name changed, and
  * their memberships replaced by the members this source has linked. Members not linked (yet) are
- * left out; connectors yield groups after the users they contain.
+ * left out; connectors yield groups after the users they contain (or in the same batch: users are
+ * applied first). The members of all groups of the batch are looked up in one query.
  */
 export async function applyGroups(
   trx: Trx,
@@ -140,7 +257,16 @@ export async function applyGroups(
   records: readonly DirectoryGroup[],
   tally: RecordTally,
 ): Promise<void> {
+  if (records.length === 0) return;
   const groups = createGroupRepository(trx);
+  const memberIds = [...new Set(records.flatMap((record) => record.memberExternalIds))];
+  const { rows: members } = await sql<{ external_id: string; user_id: string }>`
+    select wanted.external_id, identity.user_id
+    from unnest(${memberIds}::text[]) as wanted(external_id)
+    cross join lateral (${identityOf(tenantId, source, sql.ref('wanted.external_id'))}) as identity`.execute(
+    trx,
+  );
+  const userIdOf = new Map(members.map((m) => [m.external_id, m.user_id]));
   for (const record of records) {
     const upserted = await groups.upsert(tenantId, {
       name: record.name,
@@ -155,22 +281,8 @@ export async function applyGroups(
       });
       continue;
     }
-    const externalIds = [...new Set(record.memberExternalIds)];
-    const members =
-      externalIds.length === 0
-        ? []
-        : await trx
-            .selectFrom('user_identities')
-            .select('user_id')
-            .where('tenant_id', '=', tenantId)
-            .where('source', '=', source)
-            .where('external_id', '=', sql<string>`any(${externalIds}::text[])`)
-            .execute();
-    const result = await groups.setMembers(
-      tenantId,
-      upserted.group.id,
-      members.map((m) => m.user_id),
-    );
+    const userIds = record.memberExternalIds.flatMap((id) => userIdOf.get(id) ?? []);
+    const result = await groups.setMembers(tenantId, upserted.group.id, userIds);
     const changed = result.ok && result.added + result.removed > 0;
     if (upserted.created) {
       tally.created++;
@@ -180,47 +292,4 @@ export async function applyGroups(
       sample(tally.samples.update, `group ${record.name}`);
     } else tally.unchanged++;
   }
-}
-
-function changedFields(user: User, profile: UserPatch): UserPatch | undefined {
-  const current: UserPatch = {
-    email: user.email,
-    displayName: user.displayName,
-    givenName: user.givenName,
-    familyName: user.familyName,
-    language: user.language,
-    phone: user.phone,
-  };
-  const patch = Object.fromEntries(
-    Object.entries(profile).filter(([key, value]) => current[key as keyof UserPatch] !== value),
-  ) as UserPatch;
-  return Object.keys(patch).length === 0 ? undefined : patch;
-}
-
-async function reactivate(trx: Trx, user: User, source: string): Promise<boolean> {
-  if (user.disabledAt === null) return false;
-  const result = await trx
-    .updateTable('users')
-    .set({ disabled_at: null, deactivated_by: null, updated_at: sql<Date>`now()` })
-    .where('tenant_id', '=', user.tenantId)
-    .where('id', '=', user.id)
-    .where('deactivated_by', '=', source)
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
-}
-
-async function hasOtherIdentityOf(
-  trx: Trx,
-  tenantId: string,
-  userId: string,
-  source: string,
-): Promise<boolean> {
-  const row = await trx
-    .selectFrom('user_identities')
-    .select('external_id')
-    .where('tenant_id', '=', tenantId)
-    .where('user_id', '=', userId)
-    .where('source', '=', source)
-    .executeTakeFirst();
-  return row !== undefined;
 }

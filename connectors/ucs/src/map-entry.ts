@@ -46,6 +46,8 @@ export function cleanText(value: string | undefined, max: number): string | null
   const cleaned = value.normalize('NFC').replace(invisible, ' ');
   const collapsed = cleaned.replace(/\s+/g, ' ').trim();
   if (collapsed === '') return null;
+  // No string has more code points than UTF-16 units: the common short value needs no split.
+  if (collapsed.length <= max) return collapsed;
   const points = [...collapsed];
   return points.length > max ? points.slice(0, max).join('').trimEnd() : collapsed;
 }

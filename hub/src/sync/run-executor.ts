@@ -14,6 +14,7 @@ import type { ConnectorRegistry } from '../connectors/registry.js';
 import { connectorLogger, scrubMessage } from './connector-logger.js';
 import { openSettings } from './connector-settings.js';
 import type { SecretBox } from './secret-box.js';
+import { readAhead } from './read-ahead.js';
 import { sleep } from './sleep.js';
 import { validateBatch } from './validate-batch.js';
 
@@ -35,7 +36,8 @@ export interface RunExecutorOptions {
 
 /**
  * Executes one run to its end: claims its lease, pages through the connector from the run's last
- * applied cursor, applies each batch with its cursor in one transaction, retries retryable
+ * applied cursor (reading one batch ahead while the one before is applied), applies each batch
+ * with its cursor in one transaction, in order, retries retryable
  * connector errors (honouring Retry-After) by resuming from that cursor, and finishes the run
  * (deactivations or the guard). A non-retryable error (auth_failed, ...) fails the run and
  * applies nothing more; a failed or unfinished read never deactivates anyone.
@@ -88,9 +90,13 @@ export async function executeRun(
   try {
     for (;;) {
       try {
-        for await (const batch of users.sync(ctx, { mode: run.mode, cursor })) {
+        // Validated as it is read, so that work too overlaps with applying the batch before.
+        const validated = (async function* () {
+          for await (const batch of users.sync(ctx, { mode: run.mode, cursor })) yield validateBatch(batch);
+        })();
+        for await (const batch of readAhead(validated)) {
           jobSignal.throwIfAborted();
-          const applied = await directory.applyBatch(lease, validateBatch(batch));
+          const applied = await directory.applyBatch(lease, batch);
           if (!applied.ok) {
             log.warn({}, 'sync run lease lost (taken over or ended elsewhere); stopping');
             return;

@@ -1,0 +1,114 @@
+import { sql, type RawBuilder, type Transaction } from 'kysely';
+import type { DatabaseSchema } from '../storage/schema.js';
+import type { DirectoryUser } from './directory-types.js';
+import { emailsToLookUp, type BatchState, type StoredUser } from './directory-user-plan.js';
+
+type Trx = Transaction<DatabaseSchema>;
+
+/**
+ * What the database holds for one batch of directory users, in two reads: the users linked to its
+ * external ids, and the users holding the addresses it asks about (see `emailsToLookUp`).
+ */
+export async function readBatchState(
+  trx: Trx,
+  tenantId: string,
+  source: string,
+  records: readonly DirectoryUser[],
+): Promise<BatchState> {
+  const externalIds = [...new Set(records.map((record) => record.externalId))];
+  const { rows: linkedRows } = await sql<StoredUserRow & { external_id: string }>`
+    select wanted.external_id, users.*
+    from unnest(${externalIds}::text[]) as wanted(external_id)
+    cross join lateral (${identityOf(tenantId, source, sql.ref('wanted.external_id'))}) as identity
+    cross join lateral (
+      select ${sql.join(storedUserColumns.map((c) => sql.ref(c)))} from users
+      where users.tenant_id = ${tenantId} and users.id = identity.user_id limit 1
+    ) as users`.execute(trx);
+  const linked = new Map(linkedRows.map((row) => [row.external_id, toStoredUser(row)]));
+
+  const emails = emailsToLookUp(records, linked);
+  const byEmail = new Map<string, { user: StoredUser; hasSourceIdentity: boolean }>();
+  if (emails.length > 0) {
+    const rows = await trx
+      .selectFrom('users')
+      .select([
+        ...storedUserColumns,
+        sql<string>`lower(users.email)`.as('email_key'),
+        (eb) =>
+          eb
+            .exists(
+              eb
+                .selectFrom('user_identities as identity')
+                .select('identity.user_id')
+                .whereRef('identity.tenant_id', '=', 'users.tenant_id')
+                .whereRef('identity.user_id', '=', 'users.id')
+                .where('identity.source', '=', source),
+            )
+            .as('has_source_identity'),
+      ])
+      .where('users.tenant_id', '=', tenantId)
+      .where(sql`lower(users.email)`, '=', sql<string>`any(${emails}::text[])`)
+      .execute();
+    for (const row of rows) {
+      byEmail.set(row.email_key, {
+        user: toStoredUser(row),
+        hasSourceIdentity: Boolean(row.has_source_identity),
+      });
+    }
+  }
+  return { linked, byEmail };
+}
+
+const storedUserColumns = [
+  'users.id',
+  'users.email',
+  'users.display_name',
+  'users.given_name',
+  'users.family_name',
+  'users.language',
+  'users.phone',
+  'users.disabled_at',
+  'users.deactivated_by',
+] as const;
+
+interface StoredUserRow {
+  id: string;
+  email: string;
+  display_name: string;
+  given_name: string | null;
+  family_name: string | null;
+  language: string | null;
+  phone: string | null;
+  disabled_at: Date | null;
+  deactivated_by: string | null;
+}
+
+/**
+ * The identity of one external id, as a lateral subquery probed once per id of the batch. A plain
+ * `external_id = any(...)` leaves the plan to the statistics: without fresh ones (a table that just
+ * grew by a full sync, or autovacuum off) PostgreSQL scans every identity of the source for each
+ * batch, which made a 100,000-user full sync quadratic. `limit 1` keeps the subquery from being
+ * flattened into a join the planner could again get wrong; the key is unique anyway.
+ */
+export function identityOf(
+  tenantId: string,
+  source: string,
+  externalId: RawBuilder<unknown>,
+): RawBuilder<unknown> {
+  return sql`select user_id from user_identities
+    where tenant_id = ${tenantId} and source = ${source} and external_id = ${externalId} limit 1`;
+}
+
+function toStoredUser(row: StoredUserRow): StoredUser {
+  return {
+    id: row.id,
+    email: row.email,
+    displayName: row.display_name,
+    givenName: row.given_name,
+    familyName: row.family_name,
+    language: row.language,
+    phone: row.phone,
+    disabledAt: row.disabled_at,
+    deactivatedBy: row.deactivated_by,
+  };
+}
