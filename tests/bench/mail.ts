@@ -233,8 +233,9 @@ export const mailBenchmark: Benchmark = {
       if (delivered.length !== count)
         throw new Error(`expected ${count} sent mails, the database has ${delivered.length}`);
       const averageSize = delivered.reduce((sum, m) => sum + m.raw.length, 0) / delivered.length;
-      // Warm-up of the baseline's code path, then the measured run with the very same bytes.
-      await raw(delivered.slice(0, 200), server);
+      // Warm-up of the baseline's code path with every message once (ours no longer goes through
+      // nodemailer's sendMail, so nothing else warms it), then the measured run with the same bytes.
+      await raw(delivered, server);
       const rawRun = await raw(delivered, server);
       console.log(
         `mail: ${count} messages, ${(averageSize / 1024).toFixed(1)} KiB each on average, ${pool} SMTP connections`,

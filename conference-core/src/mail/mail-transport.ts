@@ -1,6 +1,6 @@
 /**
- * The mail transport contract: where a finished message goes. Two implementations: SMTP (a pooled
- * nodemailer transport, cluster mode) and a folder of `.eml` files (embedded mode). Both take the
+ * The mail transport contract: where a finished message goes. Two implementations: SMTP (a pool of
+ * nodemailer SMTP connections, cluster mode) and a folder of `.eml` files (embedded mode). Both take the
  * message exactly as rendered; neither changes a byte of it.
  */
 export interface OutgoingMail {

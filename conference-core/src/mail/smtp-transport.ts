@@ -1,8 +1,8 @@
-import nodemailer from 'nodemailer';
-import type { Transporter } from 'nodemailer';
-import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
+import { parseConnectionUrl } from 'nodemailer/lib/shared/index.js';
+import type SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
 
 import { MailSendError, type MailTransport, type OutgoingMail } from './mail-transport.js';
+import { createSmtpPool } from './smtp-pool.js';
 
 export interface SmtpTransportOptions {
   /** `smtp://user:pass@host:587` (STARTTLS when offered) or `smtps://host:465` (implicit TLS). */
@@ -13,29 +13,33 @@ export interface SmtpTransportOptions {
   readonly timeoutMs?: number;
 }
 
-/** SMTP through a pool of nodemailer connections, reused across messages. */
+/**
+ * SMTP through a pool of nodemailer connections (smtp-pool.ts), reused across messages. The URL is
+ * read by nodemailer's own parser, so the query options it documents (`?tls.rejectUnauthorized=`)
+ * keep working.
+ */
 export function createSmtpTransport(options: SmtpTransportOptions): MailTransport {
   const timeout = options.timeoutMs ?? 30_000;
-  const transporter: Transporter<SMTPPool.SentMessageInfo> = nodemailer.createTransport({
-    url: options.url,
-    pool: true,
-    maxConnections: options.maxConnections ?? 5,
-    maxMessages: Infinity,
-    connectionTimeout: timeout,
-    greetingTimeout: timeout,
-    socketTimeout: timeout,
-  } as SMTPPool.Options & { url: string });
+  // The parser puts `user:pass@` under `auth`, which the connection takes at login, not as an option.
+  const { auth, ...connection } = parseConnectionUrl(options.url) as SMTPConnection.Options & {
+    auth?: SMTPConnection.Credentials;
+  };
+  const pool = createSmtpPool(
+    { ...connection, connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout },
+    auth,
+    options.maxConnections ?? 5,
+  );
   return {
     kind: 'smtp',
     async send(mail: OutgoingMail) {
       try {
-        await transporter.sendMail({ envelope: { from: mail.sender, to: [mail.recipient] }, raw: mail.raw });
+        await pool.send({ from: mail.sender, to: [mail.recipient] }, Buffer.from(mail.raw, 'utf8'));
       } catch (error) {
         throw classify(error);
       }
     },
     close() {
-      transporter.close();
+      pool.close();
       return Promise.resolve();
     },
   };
