@@ -11,6 +11,7 @@ import { slapdSettings } from '../src/support/ucs-harness.js';
 import { userDn } from '../src/support/ucs-ldap/ucs-ldif.js';
 import type { Benchmark } from './benchmark.js';
 import { engineRuns } from './sync-ldap-engine.js';
+import { writeFloorMs } from './sync-ldap-write-floor.js';
 
 /**
  * `npm run bench -- sync-ldap [count]`: N UCS-like users in a private slapd (loaded offline with
@@ -315,6 +316,15 @@ export const syncLdapBenchmark: Benchmark = {
           );
         }
         const processPeak = process.resourceUsage().maxRSS * 1024;
+        const floorMs = await writeFloorMs(backend, count);
+        const dumpNow = (await timed(() => ldapsearchDump(slapd))).ms;
+        console.log(
+          row(
+            'write floor: the server inserts the users + identities itself',
+            floorMs,
+            `${(floorMs / dumpNow).toFixed(2)}x a dump (${(dumpNow / 1000).toFixed(2)} s)  engine full sync = ${(engineFull.ms / floorMs).toFixed(2)}x this floor`,
+          ),
+        );
         console.log(`process peak RSS: ${mb(processPeak)}`);
         printBars(engine.rows, { process: processPeak, beforeEngine: peakBeforeEngine });
       } finally {
