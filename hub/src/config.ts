@@ -101,6 +101,7 @@ const envSchema = z.object({
   ),
   MAIL_MAX_ATTEMPTS: z.preprocess((v) => (v === '' ? undefined : v), integer(1, 50).default(8)),
   MAIL_RETRY_DELAY_MS: z.preprocess((v) => (v === '' ? undefined : v), integer(0, 3_600_000).default(5000)),
+  MAIL_RETENTION_DAYS: z.preprocess((v) => (v === '' ? undefined : v), integer(0, 3650).default(90)),
   DKIM_DOMAIN: optional(z.string().regex(/^[A-Za-z0-9.-]+$/, { error: 'expected a domain name' })),
   DKIM_SELECTOR: optional(z.string().regex(/^[A-Za-z0-9._-]+$/, { error: 'expected a DNS label' })),
   DKIM_PRIVATE_KEY_FILE: optional(
@@ -264,6 +265,8 @@ export interface MailConfig {
   readonly dialInNumber: string | undefined;
   readonly maxAttempts: number;
   readonly retryDelayMs: number;
+  /** Days sent and dead mail is kept (0: for ever). */
+  readonly retentionDays: number;
   readonly dkim:
     { readonly domain: string; readonly selector: string; readonly privateKeyFile: string } | undefined;
 }
@@ -317,6 +320,7 @@ export function parseConfig(
         dialInNumber: e.MAIL_DIAL_IN_NUMBER,
         maxAttempts: e.MAIL_MAX_ATTEMPTS,
         retryDelayMs: e.MAIL_RETRY_DELAY_MS,
+        retentionDays: e.MAIL_RETENTION_DAYS,
         dkim:
           e.DKIM_DOMAIN !== undefined &&
           e.DKIM_SELECTOR !== undefined &&

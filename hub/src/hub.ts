@@ -264,12 +264,16 @@ export async function startHub(
       await mail?.sweep();
       // Schedules and the recovery sweep go through the queue backend: a Redis that is away must
       // hold up neither readiness nor shutdown, so this runs beside, retried with backoff.
-      retryWithBackoff(() => withTimeout(sync.start(), 10_000, 'the job queue did not answer'), {
+      const schedules = async () => {
+        await sync.start();
+        await mail?.scheduleHousekeeping();
+      };
+      retryWithBackoff(() => withTimeout(schedules(), 10_000, 'the job queue did not answer'), {
         initialDelayMs: 1000,
         maxDelayMs: 30_000,
         signal: shutdown.signal,
         onFailure: (err, attempt, nextDelayMs) =>
-          logger.warn({ err, attempt, nextDelayMs }, 'sync schedules not set up yet; retrying'),
+          logger.warn({ err, attempt, nextDelayMs }, 'sync and mail schedules not set up yet; retrying'),
       })
         .then(async () => {
           if (shutdown.signal.aborted) return;
@@ -392,7 +396,7 @@ function createMail(
       productName: 'vc-hub',
     },
     retry: { attempts: mail.maxAttempts, initialDelayMs: mail.retryDelayMs },
-    concurrency: mail.smtpPoolSize,
+    retentionDays: mail.retentionDays,
     ...(mail.dkim !== undefined && {
       dkim: {
         domainName: mail.dkim.domain,

@@ -83,6 +83,12 @@ export interface MailRepository {
    */
   listUnfinished(before: Date, limit: number): Promise<UnfinishedDelivery[]>;
   /**
+   * System-wide on purpose (retention runs for every tenant): deletes up to `limit` deliveries
+   * that are sent or dead and were last changed before `before`; pending ones are never touched.
+   * Returns how many went. The plan rows stay: they are small and keep planning idempotent.
+   */
+  purgeFinished(before: Date, limit: number): Promise<number>;
+  /**
    * System-wide on purpose: outbox messages with one of `topics`, handed to the queue after
    * `since` and before `before`, whose mails were never planned (the queue lost the job).
    */
@@ -246,6 +252,19 @@ export function createMailRepository(db: Db): MailRepository {
     },
 
     markSent: (tenantId, messageId, transport) => finish(tenantId, messageId, { status: 'sent', transport }),
+    async purgeFinished(before, limit) {
+      const gone = await sql<{ message_id: string }>`
+        with old as (
+          select tenant_id, message_id from mail_deliveries
+          where status in ('sent', 'dead') and updated_at < ${before}
+          limit ${limit}
+        )
+        delete from mail_deliveries d using old
+        where d.tenant_id = old.tenant_id and d.message_id = old.message_id
+        returning d.message_id`.execute(db);
+      return gone.rows.length;
+    },
+
     markDead: (tenantId, messageId, error) =>
       finish(tenantId, messageId, { status: 'dead', last_error: error }),
 

@@ -18,6 +18,10 @@ import { mailTopics, planEventMails, planGroupKey } from './plan-mails.js';
 export const mailPlanJob = jobType<OutboxJobPayload>('mail.plan');
 /** Sends one recorded mail. */
 export const mailDeliverJob = jobType<{ tenantId: string; messageId: string }>('mail.deliver');
+/** Deletes sent and dead mail older than the retention (hourly, worker role). */
+export const mailHousekeepingJob = jobType<{ at?: string }>('mail.housekeeping');
+const housekeepingScheduleId = 'mail-housekeeping';
+const PURGE_BATCH = 1000;
 
 export interface MailRetryPolicy {
   /** Tries per message including the first (default 8). */
@@ -46,6 +50,11 @@ export interface MailServiceOptions {
    * planned together in the next, so this bounds how many outbox messages share one pass.
    */
   readonly planConcurrency?: number;
+  /**
+   * Days a sent or dead mail (its delivery record with the message bytes) is kept; 0 or absent
+   * keeps them for ever. Pending mail is never deleted.
+   */
+  readonly retentionDays?: number;
   readonly now?: () => Date;
 }
 
@@ -61,6 +70,13 @@ export interface MailService {
    * still holds is not doubled. Call after the queue started.
    */
   sweep(): Promise<{ replanned: number; resent: number }>;
+  /** Deletes sent and dead mail older than `retentionDays` (nothing when it is 0 or absent). */
+  housekeeping(): Promise<{ deleted: number }>;
+  /**
+   * Worker role, after the queue started: runs `housekeeping` hourly, or removes that schedule
+   * when the retention is off.
+   */
+  scheduleHousekeeping(): Promise<void>;
 }
 
 const SWEEP_LOOKBACK_MS = 3 * 86_400_000;
@@ -267,12 +283,36 @@ export function createMailService(options: MailServiceOptions): MailService {
     forget(messageId);
   }
 
+  const retentionDays = options.retentionDays ?? 0;
+  async function housekeeping(): Promise<{ deleted: number }> {
+    if (retentionDays <= 0) return { deleted: 0 };
+    const before = new Date(now().getTime() - retentionDays * 86_400_000);
+    let deleted = 0;
+    // In slices, so that a first run over years of mail holds no long transaction.
+    for (;;) {
+      const gone = await repository.purgeFinished(before, PURGE_BATCH);
+      deleted += gone;
+      if (gone < PURGE_BATCH) break;
+    }
+    if (deleted > 0) log.info({ deleted, retentionDays }, 'old sent and dead mail deleted');
+    return { deleted };
+  }
+
   return {
     subscription: { job: mailPlanJob, topics: mailTopics },
     transport: options.transport,
     register() {
       options.queue.register(mailPlanJob, plan, { concurrency: options.planConcurrency ?? 128 });
       options.queue.register(mailDeliverJob, deliver, { concurrency: options.concurrency ?? 32 });
+      options.queue.register(mailHousekeepingJob, async () => {
+        await housekeeping();
+      });
+    },
+    housekeeping,
+    async scheduleHousekeeping() {
+      if (retentionDays > 0) {
+        await options.queue.schedule(housekeepingScheduleId, mailHousekeepingJob, { everyMs: 3_600_000 }, {});
+      } else await options.queue.unschedule(housekeepingScheduleId);
     },
     async sweep() {
       const at = now();

@@ -341,6 +341,11 @@ export function describeIsolationContract({ db }: SchedulingContext): void {
             unfinished.find((u) => u.messageId === pending.messageId && u.tenantId === a.tenantId),
           ).toBeDefined();
         },
+        // Retention is system-wide by design: only old finished mail goes, whoever's it is.
+        purgeFinished: async () => {
+          expect(await mail.purgeFinished(new Date(0), 500)).toBe(0);
+          expect((await mail.find(a.tenantId, aMail(a.event.id, 'sent').messageId))?.status).toBe('sent');
+        },
         listUnplanned: async () => {
           const unplanned = await mail.listUnplanned(
             ['event.updated'],
