@@ -50,10 +50,10 @@ async function mailAged(tenantId: string, tag: string, status: 'pending' | 'sent
   return messageId;
 }
 
-function service(retentionDays: number | undefined) {
+function service(retentionDays: number | undefined, queue = new InProcessJobQueue({ logger: silentLogger })) {
   return createMailService({
     db: database.db,
-    queue: new InProcessJobQueue({ logger: silentLogger }),
+    queue,
     transport: noTransport,
     settings: { from: 'noreply@example.org', defaultLanguage: 'en', dialInNumber: null, productName: 'vc' },
     publicUrl: 'http://localhost',
@@ -89,21 +89,7 @@ describe('mail retention', () => {
 
   it('schedules itself hourly when on and removes the schedule when off', async () => {
     const queue = new InProcessJobQueue({ logger: silentLogger });
-    const make = (retentionDays: number) =>
-      createMailService({
-        db: database.db,
-        queue,
-        transport: noTransport,
-        settings: {
-          from: 'noreply@example.org',
-          defaultLanguage: 'en',
-          dialInNumber: null,
-          productName: 'vc',
-        },
-        publicUrl: 'http://localhost',
-        logger: silentLogger,
-        retentionDays,
-      });
+    const make = (retentionDays: number) => service(retentionDays, queue);
     const on = make(30);
     on.register();
     await on.scheduleHousekeeping();

@@ -63,10 +63,8 @@ export function createDirectorySync(db: Db): DirectorySync {
     async applyBatch(lease, batch) {
       if (!allUuids(lease.tenantId, lease.runId)) return { ok: false, reason: 'lease_lost' };
       return db.transaction().execute(async (trx) => {
-        const run = await lockRun(trx, lease.tenantId, lease.runId);
-        if (run === undefined || run.state !== 'running' || run.lease_owner !== lease.owner) {
-          return { ok: false, reason: 'lease_lost' } as const;
-        }
+        const run = await lockLeasedRun(trx, lease);
+        if (run === undefined) return { ok: false, reason: 'lease_lost' } as const;
         const source = identitySource(run.connector_type, run.instance_id);
         const tally = emptyTally();
         tally.skipped.push(...batch.skipped);
@@ -135,10 +133,8 @@ export function createDirectorySync(db: Db): DirectorySync {
     async finishRun(lease, startCursor) {
       if (!allUuids(lease.tenantId, lease.runId)) return { ok: false, reason: 'lease_lost' };
       return db.transaction().execute(async (trx) => {
-        const run = await lockRun(trx, lease.tenantId, lease.runId);
-        if (run === undefined || run.state !== 'running' || run.lease_owner !== lease.owner) {
-          return { ok: false, reason: 'lease_lost' } as const;
-        }
+        const run = await lockLeasedRun(trx, lease);
+        if (run === undefined) return { ok: false, reason: 'lease_lost' } as const;
         const source = identitySource(run.connector_type, run.instance_id);
         const candidates = await deactivationCandidates(trx, run, source);
         const linked = await linkedActiveUsers(trx, run.tenant_id, source);
@@ -270,6 +266,12 @@ async function lockRun(trx: Trx, tenantId: string, runId: string): Promise<Locke
     .where('run.id', '=', runId)
     .forUpdate('run')
     .executeTakeFirst();
+}
+
+/** The run locked for this transaction, if it is still running under this worker's lease. */
+async function lockLeasedRun(trx: Trx, lease: RunLease): Promise<LockedRun | undefined> {
+  const run = await lockRun(trx, lease.tenantId, lease.runId);
+  return run !== undefined && run.state === 'running' && run.lease_owner === lease.owner ? run : undefined;
 }
 
 async function mark(
