@@ -1,5 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 
+import { unavailableDependency, type Dependency } from '../dependencies/unavailable.js';
+import type { OutageLog } from '../dependencies/outages.js';
 import type { Logger } from '../logging/logger.js';
 
 /**
@@ -21,6 +23,8 @@ export const problemCodes = [
   'precondition_required',
   'rate_limited',
   'service_unavailable',
+  'database_unavailable',
+  'redis_unavailable',
   'internal_error',
 ] as const;
 export type ProblemCode = (typeof problemCodes)[number];
@@ -87,8 +91,19 @@ export const notFound: RequestHandler = (req, res) => {
   });
 };
 
-/** The last handler: known client errors become their problem, anything else a logged 500. */
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+/** How long a client should wait before trying again after a dependency outage (seconds). */
+export const outageRetryAfterSeconds = 5;
+
+const outageTitles: Record<Dependency, string> = {
+  database: 'The database is unavailable; try again shortly',
+  redis: 'Redis is unavailable; try again shortly',
+};
+
+/**
+ * The last handler: known client errors become their problem, an outage of a dependency a 503
+ * naming it (logged once per outage through `outages`, not per request), anything else a logged 500.
+ */
+export function errorHandler(logger: Logger, options: { outages?: OutageLog } = {}): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     if (err instanceof ApiProblem) {
       sendProblem(res, err.problem, { ...err.headers });
@@ -101,6 +116,17 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     if (type === 'entity.too.large') {
       sendProblem(res, { status: 413, code: 'payload_too_large', title: 'The request body is too large' });
+      return;
+    }
+    const dependency = unavailableDependency(err);
+    if (dependency !== undefined && !res.headersSent) {
+      if (options.outages === undefined) logger.warn({ err, dependency }, 'dependency unavailable');
+      else options.outages.report(dependency, err);
+      sendProblem(
+        res,
+        { status: 503, code: `${dependency}_unavailable`, title: outageTitles[dependency] },
+        { 'retry-after': String(outageRetryAfterSeconds) },
+      );
       return;
     }
     logger.error({ err, method: req.method, path: req.path }, 'request failed');
