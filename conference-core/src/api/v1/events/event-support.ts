@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { instantSchema } from '../schemas.js';
+
 import { isValidTimeZone, parseInstanceId, type Instance } from '../../../recurrence/index.js';
 import {
   createEventService,
@@ -21,7 +23,7 @@ import { requireUser } from '../users/require-user.js';
 
 /** An instant with the IANA zone it is meant in. */
 export const zonedTimeSchema = z.object({
-  datetime: z.iso.datetime({ offset: true }),
+  datetime: instantSchema,
   timezone: z.string().refine(isValidTimeZone, 'expected an IANA time zone name like Europe/Berlin'),
 });
 
@@ -182,8 +184,8 @@ export function windowOf(
 }
 
 export const windowQuery = {
-  time_min: z.iso.datetime({ offset: true }).optional(),
-  time_max: z.iso.datetime({ offset: true }).optional(),
+  time_min: instantSchema.optional(),
+  time_max: instantSchema.optional(),
 };
 
 const codes: Record<SchedulingError['kind'], [number, ProblemCode, string]> = {
