@@ -115,6 +115,26 @@ export function ifMatchRevision(
   return match?.[1] === undefined ? Number.NaN : Number(match[1]);
 }
 
+/**
+ * The If-Match every change of an existing event needs (the event and its occurrences share the
+ * event's revision as their ETag): 428 when it is missing.
+ */
+export function requireIfMatch(
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+  what: string,
+): number | 'any' {
+  const expected = ifMatchRevision(headers);
+  if (expected === undefined) {
+    throw new ApiProblem({
+      status: 428,
+      code: 'precondition_required',
+      title: 'If-Match is required',
+      detail: `Send If-Match with the ETag of the ${what} you read, like "3".`,
+    });
+  }
+  return expected;
+}
+
 function zoned(at: Date | null, zone: string | null): z.infer<typeof zonedTimeSchema> | null {
   return at === null ? null : { datetime: at.toISOString(), timezone: zone ?? 'UTC' };
 }
