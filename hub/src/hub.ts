@@ -18,6 +18,7 @@ import {
   MemoryTicketStore,
   RedisAttemptLimiter,
   RedisTicketStore,
+  apiV1Endpoints,
   createApiV1,
   createOutboxDispatcher,
   passwordBySource,
@@ -138,7 +139,11 @@ export async function startHub(
     maxRetries: config.syncMaxRetries,
     retentionDays: config.syncRetentionDays,
   });
-  const metrics = createHttpMetrics();
+  const metrics = createHttpMetrics(
+    config.roles.includes('api')
+      ? { routes: [...apiV1Endpoints, ...adminEndpoints].map((e) => e.path), staticPrefixes: ['/admin/'] }
+      : {},
+  );
   const redisErrors = createRedisErrorReporter({ logger, registry: metrics.registry });
   const tickets = createTicketStore(config, redisErrors);
   const attempts = {
