@@ -155,13 +155,21 @@ export function buildIcsWhole(context: MailContext, stamp: Date): BuiltIcs | und
   return renderCalendar(context, stamp, true);
 }
 
+const partstat: Record<NonNullable<MailRecipient['response']>, ICalAttendeeStatus> = {
+  pending: ICalAttendeeStatus.NEEDSACTION,
+  accepted: ICalAttendeeStatus.ACCEPTED,
+  tentative: ICalAttendeeStatus.TENTATIVE,
+  declined: ICalAttendeeStatus.DECLINED,
+};
+
+/** A request asks anew (NEEDS-ACTION, RSVP); a cancellation keeps what the attendee answered. */
 function attendeeData(recipient: MailRecipient, cancelled: boolean) {
   return {
     name: cn(recipient.name ?? recipient.email),
     email: address(recipient.email),
     role: recipient.role === 'moderator' ? ICalAttendeeRole.CHAIR : ICalAttendeeRole.REQ,
     rsvp: !cancelled,
-    status: ICalAttendeeStatus.NEEDSACTION,
+    status: cancelled ? partstat[recipient.response ?? 'pending'] : ICalAttendeeStatus.NEEDSACTION,
   };
 }
 

@@ -285,7 +285,12 @@ export function createEventService({ db, outboxWritten }: EventServiceOptions) {
           ends_at: current.endsAt?.toISOString() ?? null,
           time_zone: current.timeZone,
           recurrence: [...current.recurrence],
-          invitees: invites.map((i) => ({ user_id: i.inviteeUserId, email: i.email, role: i.role })),
+          invitees: invites.map((i) => ({
+            user_id: i.inviteeUserId,
+            email: i.email,
+            role: i.role,
+            status: i.status,
+          })),
         });
       });
     },
