@@ -78,9 +78,21 @@ describe('event service', () => {
     );
     expect(sameTitle.event.revision).toBe(2);
     expect((await outboxFor(event.id)).length).toBe(rows);
+    // The same for the event itself: its own title, times and rule again change nothing.
+    const unchanged = await service.update(
+      alice,
+      event.id,
+      2,
+      { title: meeting.title, startsAt: meeting.startsAt, recurrence: ['RRULE:FREQ=WEEKLY;COUNT=3'] },
+      loud,
+    );
+    expect(unchanged.revision).toBe(2);
+    expect((await outboxFor(event.id)).length).toBe(rows);
+    expect((await service.update(alice, event.id, 2, { title: 'Renamed' }, loud)).revision).toBe(3);
+    expect((await outboxFor(event.id)).length).toBe(rows + 1);
     // A stale revision is refused even when the change would change nothing.
     await expect(
-      service.changeInstance(alice, event.id, occurrence, 1, { status: 'cancelled' }, loud),
+      service.changeInstance(alice, event.id, occurrence, 2, { status: 'cancelled' }, loud),
     ).rejects.toMatchObject({ kind: 'stale' });
   });
 

@@ -237,6 +237,17 @@ export function createEventService({ db, outboxWritten }: EventServiceOptions) {
           ...(changes.description !== undefined && { description: changes.description }),
           ...times,
         };
+        // A change that changes nothing writes nothing: no revision, no mail.
+        if (eventLeftAsItIs(current, patch)) {
+          const room =
+            changes.password !== undefined || changes.waitingRoom !== undefined
+              ? await createRoomRepository(trx).findById(actor.tenantId, current.roomId)
+              : undefined;
+          const roomUnchanged =
+            (changes.password === undefined || changes.password === room?.password) &&
+            (changes.waitingRoom === undefined || changes.waitingRoom === room?.waitingRoom);
+          if (roomUnchanged) return current;
+        }
         const result = await createEventRepository(trx).update(actor.tenantId, eventId, expected, patch);
         if (!result.ok) {
           if (result.reason === 'not_found') throw notFound();
@@ -601,6 +612,21 @@ function asRecurring(event: ScheduledEvent): RecurringEvent | undefined {
 }
 
 /** The occurrence that started at `instanceStart` by the rule, wherever its exception moved it. */
+/** Whether writing `patch` would leave every field of the event as it is. */
+function eventLeftAsItIs(event: ScheduledEvent, patch: EventPatch): boolean {
+  const time = (d: Date | null | undefined) => (d === null || d === undefined ? d : d.getTime());
+  return (
+    (patch.title === undefined || patch.title === event.title) &&
+    (patch.description === undefined || patch.description === event.description) &&
+    (patch.isTimeIndependent === undefined || patch.isTimeIndependent === event.isTimeIndependent) &&
+    (patch.isAllDay === undefined || patch.isAllDay === event.isAllDay) &&
+    (patch.startsAt === undefined || time(patch.startsAt) === time(event.startsAt)) &&
+    (patch.endsAt === undefined || time(patch.endsAt) === time(event.endsAt)) &&
+    (patch.timeZone === undefined || patch.timeZone === event.timeZone) &&
+    (patch.recurrence === undefined || patch.recurrence.join('\n') === event.recurrence.join('\n'))
+  );
+}
+
 /** Whether applying `change` to the occurrence as it is now would leave everything people see alone. */
 function leavesAsItIs(event: ScheduledEvent, now: Instance, change: InstanceChange): boolean {
   if (change.status === 'cancelled') return now.status === 'cancelled';
