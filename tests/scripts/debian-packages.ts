@@ -25,7 +25,8 @@ export const alwaysNeeded: readonly DebianPackage[] = [
 
 export const postgresPackage: DebianPackage = {
   name: 'postgresql',
-  neededFor: 'a private PostgreSQL when none answers on 127.0.0.1:5432',
+  neededFor:
+    'a private PostgreSQL when none answers on 127.0.0.1:5432, and the fault suite (initdb/pg_ctl of a server it stops with -m immediate)',
 };
 
 export function isInstalled(name: string): boolean {
