@@ -314,6 +314,18 @@ describe('the API under hostile input', () => {
       },
       { method: 'GET', path: '/v1/users/find?q=a%00b', status: 422 },
       {
+        method: 'PATCH',
+        path: '/v1/users/me',
+        body: JSON.stringify({ display_name: 'Al\u0000ice' }),
+        status: 422,
+      },
+      {
+        method: 'POST',
+        path: `/v1/rooms/${known['roomId']?.[0] ?? ''}/start`,
+        body: JSON.stringify({ password: 'se\u0000cret' }),
+        status: 422,
+      },
+      {
         method: 'POST',
         path: '/v1/events',
         body: JSON.stringify({
