@@ -23,7 +23,10 @@ export function ChatPanel({
   const { t, i18n } = useTranslation();
   const [text, setText] = useState('');
   const bottom = useRef<HTMLDivElement>(null);
-  useEffect(() => bottom.current?.scrollIntoView({ block: 'end' }), [room.chat.length]);
+  // Braces: newer browsers return a promise from scrollIntoView, and an effect may return only a cleanup.
+  useEffect(() => {
+    void bottom.current?.scrollIntoView({ block: 'end' });
+  }, [room.chat.length]);
   const name = (id: string | undefined) =>
     id === undefined ? '' : (room.people.get(id)?.displayName ?? t('room.someoneLeft'));
   const send = (e: FormEvent) => {

@@ -12,6 +12,11 @@ export function LevelMeter({ stream }: { stream: MediaStream | undefined }) {
       return;
     }
     const context = new AudioContext();
+    // Browsers start an AudioContext suspended until the page had a click or key press.
+    const resume = () => void context.resume();
+    resume();
+    document.addEventListener('pointerdown', resume);
+    document.addEventListener('keydown', resume);
     const analyser = context.createAnalyser();
     analyser.fftSize = 512;
     context.createMediaStreamSource(stream).connect(analyser);
@@ -29,6 +34,8 @@ export function LevelMeter({ stream }: { stream: MediaStream | undefined }) {
     tick();
     return () => {
       cancelAnimationFrame(frame);
+      document.removeEventListener('pointerdown', resume);
+      document.removeEventListener('keydown', resume);
       void context.close();
     };
   }, [stream]);

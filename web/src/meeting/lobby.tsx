@@ -69,7 +69,9 @@ export function Lobby(props: {
   useEffect(() => {
     if (video.current !== null) video.current.srcObject = stream ?? null;
   }, [stream]);
-  useEffect(() => setName((current) => (current === '' ? props.defaultName : current)), [props.defaultName]);
+  useEffect(() => {
+    setName((current) => (current === '' ? props.defaultName : current));
+  }, [props.defaultName]);
 
   const change = (next: Partial<MediaChoice>) => {
     const merged = { ...choice, ...next };

@@ -104,7 +104,7 @@ export function MeetingRoom(props: {
           <Reactions room={room} />
         </Box>
         <Box
-          w={340}
+          w={380}
           p="sm"
           style={{
             borderLeft: '1px solid var(--mantine-color-default-border)',
@@ -273,7 +273,7 @@ function Notices({ notices }: { notices: readonly Notice[] }) {
     <Stack
       pos="fixed"
       top={64}
-      right={360}
+      right={400}
       w={320}
       gap="xs"
       style={{ zIndex: 200 }}

@@ -23,7 +23,7 @@ export function CopyField({ label, value, testId }: { label: string; value: stri
               onClick={copy}
               aria-label={`${t('common.copy')}: ${label}`}
             >
-              {copied ? '✓' : '⧉'}
+              {copied ? <CheckIcon /> : <CopyIcon />}
             </ActionIcon>
           </Tooltip>
         )}
@@ -31,3 +31,32 @@ export function CopyField({ label, value, testId }: { label: string; value: stri
     </Group>
   );
 }
+
+const CopyIcon = () => (
+  <svg
+    width="16"
+    height="16"
+    viewBox="0 0 24 24"
+    fill="none"
+    stroke="currentColor"
+    strokeWidth="2"
+    aria-hidden
+  >
+    <rect x="9" y="9" width="12" height="12" rx="2" />
+    <path d="M5 15V5a2 2 0 0 1 2-2h10" />
+  </svg>
+);
+
+const CheckIcon = () => (
+  <svg
+    width="16"
+    height="16"
+    viewBox="0 0 24 24"
+    fill="none"
+    stroke="currentColor"
+    strokeWidth="2"
+    aria-hidden
+  >
+    <path d="M5 12l5 5L20 7" />
+  </svg>
+);

@@ -100,6 +100,8 @@ export function MeetingForm(props: {
             value={draft.end}
             onChange={(e) => set('end', e.currentTarget.value)}
           />
+        </Group>
+        <Group grow align="start">
           <Select
             label={t('meeting.timeZone')}
             searchable
