@@ -17,9 +17,14 @@ export interface AppOptions {
   readonly identityProvider?: { readonly path: string; readonly handler: RequestHandler };
   /** The admin dashboard's static files, served at `/admin/`. */
   readonly dashboard?: Router;
+  /** The conference web client, served at `/` (its pages for every path the server does not own). */
+  readonly webClient?: Router;
 }
 
-/** The express application: probes, metrics, the development issuer, the API v1 and the admin dashboard. */
+/**
+ * The express application: probes, metrics, the development issuer, the API v1, the admin
+ * dashboard and the web client.
+ */
 export function createApp(options: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -39,6 +44,7 @@ export function createApp(options: AppOptions): Express {
     });
     app.use('/admin/', options.dashboard);
   }
+  if (options.webClient !== undefined) app.use(options.webClient);
   app.use(notFound);
   app.use(errorHandler(options.logger, options.outages === undefined ? {} : { outages: options.outages }));
   return app;

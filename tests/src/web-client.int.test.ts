@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+
+import { ensureWebClientBuilt } from '../../hub/src/web-client/build.js';
+import { startApiHub, type ApiHub } from './support/api-hub.js';
+
+/** Screenshots of the main screens, kept as test artifacts. */
+const artifacts = join(import.meta.dirname, '../../reports/web-client');
+
+/**
+ * The web client in real Chromium with fake camera and microphone: alice signs in through the
+ * development issuer, schedules a meeting and makes a guest link; a guest (German browser) opens
+ * it, waits, is admitted, chats, raises a hand, is asked to mute and removed. Bad links and a wrong
+ * room password end in a clear message.
+ */
+describe('web client (Chromium)', () => {
+  let api: ApiHub;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(artifacts, { recursive: true });
+    await ensureWebClientBuilt();
+    api = await startApiHub();
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--use-fake-ui-for-media-stream',
+        '--use-fake-device-for-media-stream',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await api?.stop();
+  });
+
+  async function newPage(locale: string): Promise<Page> {
+    const context = await browser.newContext({ locale, viewport: { width: 1280, height: 800 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    const index = contexts.length;
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.stack ?? error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    // What each page showed (and threw) when a test failed, next to the other screenshots.
+    onTestFailed(async () => {
+      writeFileSync(join(artifacts, `failed-page-${index}.log`), errors.join('\n'));
+      await page.screenshot({ path: join(artifacts, `failed-page-${index}.png`) });
+    });
+    return page;
+  }
+
+  async function signIn(page: Page, user: string): Promise<void> {
+    await page.goto(`${api.url}/`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('input[name="username"]').fill(user);
+    await page.locator('input[name="password"]').fill('demo');
+    await page.locator('button[type="submit"]').click();
+    await page.getByRole('heading', { name: 'My meetings' }).waitFor();
+  }
+
+  it('takes alice from sign-in to a meeting with a guest she admits, chats with, mutes and removes', async () => {
+    const alice = await newPage('en-US');
+    await signIn(alice, 'alice');
+    await alice.screenshot({ path: join(artifacts, 'dashboard.png') });
+
+    await alice.getByRole('link', { name: 'New meeting' }).click();
+    await alice.getByLabel('Title').fill('Team sync');
+    await alice.getByRole('combobox', { name: 'Repeats' }).click();
+    await alice.getByRole('option', { name: 'Weekly' }).click();
+    await expect.poll(() => alice.getByTestId('recurrence-summary').textContent()).toBe('Every week');
+    await alice.getByRole('button', { name: 'Schedule' }).click();
+    await alice.getByRole('heading', { name: 'Meeting: Team sync' }).waitFor();
+    await alice.getByRole('button', { name: 'Create guest link' }).click();
+    const guestLink = await alice.getByTestId('guest-link').inputValue();
+    const joinLink = await alice.getByTestId('join-link').inputValue();
+    expect(guestLink).toMatch(new RegExp(`^${api.url}/invite/[0-9a-f-]{36}$`));
+    await alice.screenshot({ path: join(artifacts, 'meeting-edit.png') });
+
+    await alice.goto(joinLink);
+    // A click is what lets a page's audio start (autoplay policy), as for a person.
+    await alice.getByLabel('Your name').click();
+    await expect.poll(() => alice.getByTestId('mic-level').getAttribute('aria-valuenow')).not.toBe('0');
+    await alice.screenshot({ path: join(artifacts, 'lobby.png') });
+    await alice.getByRole('button', { name: 'Join now' }).click();
+    await alice.getByRole('heading', { name: 'Team sync' }).waitFor();
+
+    // The guest's browser speaks German: the same page from the German catalog.
+    const guest = await newPage('de-DE');
+    await guest.goto(guestLink);
+    await guest.getByLabel('Ihr Name').fill('Gustav');
+    await guest.getByRole('button', { name: 'Jetzt teilnehmen' }).click();
+    await guest.getByTestId('waiting-room').waitFor();
+
+    await alice.getByRole('tab', { name: /Moderation/ }).click();
+    await alice.getByRole('button', { name: 'Admit Gustav' }).click();
+    await guest.getByTestId('tile-Gustav').waitFor();
+    await guest.getByTestId('tile-Alice Adler').waitFor();
+    await alice.getByTestId('tile-Gustav').waitFor();
+
+    // Chat both ways; markup arrives as text.
+    await guest.getByRole('tab', { name: 'Chat' }).click();
+    await guest.getByLabel('Nachricht').fill('Hallo <b>Alice</b>');
+    await guest.getByRole('button', { name: 'Senden' }).click();
+    await alice.getByRole('tab', { name: 'Chat' }).click();
+    await expect
+      .poll(() => alice.getByTestId('chat-message').allTextContents())
+      .toEqual(['Hallo <b>Alice</b>']);
+    await alice.getByLabel('Message').fill('Welcome, Gustav');
+    await alice.keyboard.press('Enter');
+    await expect
+      .poll(() => guest.getByTestId('chat-message').allTextContents())
+      .toEqual(['Hallo <b>Alice</b>', 'Welcome, Gustav']);
+
+    await guest.getByRole('button', { name: 'Hand heben' }).click();
+    await alice.getByRole('tab', { name: /People/ }).click();
+    await alice.getByTestId('participant-Gustav').getByRole('img', { name: 'hand raised' }).waitFor();
+    await alice.screenshot({ path: join(artifacts, 'room-moderator.png') });
+    await guest.screenshot({ path: join(artifacts, 'room-guest-de.png') });
+
+    // Moderator actions: ask to mute (the guest's client mutes itself), then remove.
+    await alice.getByRole('button', { name: 'Actions for Gustav' }).click();
+    await alice.getByRole('menuitem', { name: 'Ask to mute' }).click();
+    await guest.getByRole('button', { name: 'Stumm aus' }).waitFor();
+    await expect.poll(() => guest.getByTestId('notices').textContent()).toContain('Alice Adler bittet Sie');
+    await alice.getByRole('button', { name: 'Actions for Gustav' }).click();
+    await alice.getByRole('menuitem', { name: 'Remove from meeting' }).click();
+    await guest.getByTestId('ended-kicked').waitFor();
+    expect(await guest.getByTestId('ended-kicked').textContent()).toContain('Sie wurden entfernt');
+    await expect.poll(() => alice.getByTestId('tile-Gustav').count()).toBe(0);
+  }, 80_000);
+
+  it('explains unknown invite codes and a wrong room password, and keeps server paths out of the app', async () => {
+    const token = await api.token('alice');
+    const created = await api.call('/v1/events', {
+      method: 'POST',
+      token,
+      body: {
+        title: 'Locked room',
+        starts_at: { datetime: new Date(Date.now() + 3_600_000).toISOString(), timezone: 'Europe/Berlin' },
+        ends_at: { datetime: new Date(Date.now() + 7_200_000).toISOString(), timezone: 'Europe/Berlin' },
+        password: 'sesame',
+      },
+    });
+    expect(created.status).toBe(201);
+    const { room_id: roomId } = (await created.json()) as { room_id: string };
+    expect(
+      (
+        await api.call(`/v1/rooms/${roomId}`, {
+          method: 'PATCH',
+          token,
+          body: { guest_access: 'direct_access' },
+        })
+      ).status,
+    ).toBe(200);
+    const link = (await (
+      await api.call(`/v1/rooms/${roomId}/invites`, { method: 'POST', token, body: {} })
+    ).json()) as { invite_code: string };
+
+    const page = await newPage('en-US');
+    for (const code of [randomUUID(), 'not-a-code']) {
+      await page.goto(`${api.url}/invite/${code}`);
+      await page.getByTestId('invite-invalid').waitFor();
+      expect(await page.getByTestId('invite-invalid').textContent()).toContain(
+        'This invitation link does not work',
+      );
+    }
+
+    await page.goto(`${api.url}/invite/${link.invite_code}`);
+    await page.getByLabel('Your name').fill('Petra');
+    await page.getByLabel('Room password').fill('open sesame');
+    await page.getByRole('button', { name: 'Join now' }).click();
+    await expect.poll(() => page.getByTestId('join-error').textContent()).toBe('The room password is wrong.');
+    await page.getByLabel('Room password').fill('sesame');
+    await page.getByRole('button', { name: 'Join now' }).click();
+    await page.getByTestId('tile-Petra').waitFor();
+
+    // The app answers page paths; the server's own paths stay problems.
+    const html = await fetch(`${api.url}/rooms/${roomId}`, { headers: { accept: 'text/html' } });
+    expect(html.status).toBe(200);
+    expect(await html.text()).toContain('<div id="root">');
+    for (const path of ['/v1/no-such-thing', '/assets/missing.js', '/idp/no-such-page', '/signaling']) {
+      const res = await fetch(`${api.url}${path}`, { headers: { accept: 'text/html' } });
+      expect(await res.text(), path).not.toContain('<title>vc-hub</title>');
+    }
+    const apiMiss = await fetch(`${api.url}/v1/no-such-thing`, { headers: { accept: 'text/html' } });
+    expect(apiMiss.status).toBe(404);
+    expect(apiMiss.headers.get('content-type')).toContain('application/problem+json');
+  }, 60_000);
+});
