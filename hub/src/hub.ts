@@ -142,7 +142,10 @@ export async function startHub(
   });
   const metrics = createHttpMetrics(
     config.roles.includes('api')
-      ? { routes: [...apiV1Endpoints, ...adminEndpoints].map((e) => e.path), staticPrefixes: ['/admin/'] }
+      ? {
+          routes: [...apiV1Endpoints, ...adminEndpoints].map((e) => e.path),
+          staticPrefixes: ['/admin/', '/assets/'],
+        }
       : {},
   );
   const redisErrors = createRedisErrorReporter({ logger, registry: metrics.registry });
