@@ -156,7 +156,22 @@ async function expectNothingLost(load: Load): Promise<void> {
 }
 
 describe('the hub in cluster mode under faults', () => {
+  it('survives PostgreSQL stopped with -m immediate while idle, and is ready again when it returns', async () => {
+    postgres.stopImmediately();
+    const down = await waitForStatus(`${hub.url}/readyz`, 503, 15_000);
+    const checks = ((await down.json()) as { checks: Record<string, { ok: boolean }> }).checks;
+    expect(checks['database']?.ok).toBe(false);
+    expect(checks['queue']?.ok).toBe(true);
+    postgres.start();
+    await waitForStatus(`${hub.url}/readyz`, 200, 30_000);
+    expect((await call('/v1/events', { method: 'POST', body: meeting('After an idle outage') })).status).toBe(
+      201,
+    );
+    expect(hub.child.exitCode).toBeNull();
+  });
+
   it('survives PostgreSQL stopped with -m immediate: 503 naming the database, unready, then recovers', async () => {
+    const outagesBefore = outageLogLines('database');
     const load = startLoad(4);
     await waitUntil(
       () => load.events.length >= 5,
@@ -185,11 +200,12 @@ describe('the hub in cluster mode under faults', () => {
 
     expect(hub.child.exitCode).toBeNull();
     expect(load.answers.filter((a) => a.status >= 500 && a.status !== 503)).toEqual([]);
-    expect(outageLogLines('database')).toBe(1);
+    expect(outageLogLines('database')).toBe(outagesBefore + 1);
     await expectNothingLost(load);
   });
 
   it('survives Redis killed and restarted: room starts and password checks answer 503, events go on', async () => {
+    const outagesBefore = outageLogLines('redis');
     const guarded = await call('/v1/events', {
       method: 'POST',
       body: meeting('Guarded', { password: 'right' }),
@@ -230,7 +246,7 @@ describe('the hub in cluster mode under faults', () => {
     expect(started.status).toBe(200);
     expect(hub.child.exitCode).toBeNull();
     expect(load.answers.filter((a) => a.status >= 500 && a.status !== 503)).toEqual([]);
-    expect(outageLogLines('redis')).toBe(1);
+    expect(outageLogLines('redis')).toBe(outagesBefore + 1);
     const metrics = await (await fetch(`${hub.url}/metrics`)).text();
     // The errors the Redis clients emitted while it was away: counted, and logged without a flood.
     for (const component of ['ticket-store', 'attempt-limiter', 'node-registry']) {
