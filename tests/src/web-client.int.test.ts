@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -10,6 +11,23 @@ import { startApiHub, type ApiHub } from './support/api-hub.js';
 
 /** Screenshots of the main screens, kept as test artifacts. */
 const artifacts = join(import.meta.dirname, '../../reports/web-client');
+const axeSource = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** axe-core's serious and critical findings on the page as it is now, as `rule: element` lines. */
+async function accessibilityProblems(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: axeSource });
+  const violations = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run: (options: object) => Promise<AxeResults> } }).axe;
+    return (await axe.run({ resultTypes: ['violations'] })).violations;
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .flatMap((v) => v.nodes.map((node) => `${v.id}: ${node.target.join(' ')}`));
+}
+
+interface AxeResults {
+  violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[];
+}
 
 /**
  * The web client in real Chromium with fake camera and microphone: alice signs in through the
@@ -78,6 +96,7 @@ describe('web client (Chromium)', () => {
     const alice = await newPage('en-US');
     await signIn(alice, 'alice');
     await alice.screenshot({ path: join(artifacts, 'dashboard.png') });
+    expect(await accessibilityProblems(alice)).toEqual([]);
 
     await alice.getByRole('link', { name: 'New meeting' }).click();
     await alice.getByLabel('Title').fill('Team sync');
@@ -91,12 +110,14 @@ describe('web client (Chromium)', () => {
     const joinLink = await alice.getByTestId('join-link').inputValue();
     expect(guestLink).toMatch(new RegExp(`^${api.url}/invite/[0-9a-f-]{36}$`));
     await alice.screenshot({ path: join(artifacts, 'meeting-edit.png') });
+    expect(await accessibilityProblems(alice)).toEqual([]);
 
     await alice.goto(joinLink);
     // A click is what lets a page's audio start (autoplay policy), as for a person.
     await alice.getByLabel('Your name').click();
     await expect.poll(() => alice.getByTestId('mic-level').getAttribute('aria-valuenow')).not.toBe('0');
     await alice.screenshot({ path: join(artifacts, 'lobby.png') });
+    expect(await accessibilityProblems(alice)).toEqual([]);
     await alice.getByRole('button', { name: 'Join now' }).click();
     await alice.getByRole('heading', { name: 'Team sync' }).waitFor();
 
@@ -132,6 +153,33 @@ describe('web client (Chromium)', () => {
     await alice.getByTestId('participant-Gustav').getByRole('img', { name: 'hand raised' }).waitFor();
     await alice.screenshot({ path: join(artifacts, 'room-moderator.png') });
     await guest.screenshot({ path: join(artifacts, 'room-guest-de.png') });
+    expect(await accessibilityProblems(alice)).toEqual([]);
+
+    // A live poll: the guest votes, alice sees the count and ends it.
+    await alice.getByRole('tab', { name: 'Polls' }).click();
+    await alice.getByLabel('Question').fill('Lunch?');
+    await alice.getByRole('textbox', { name: 'Answers' }).fill('Pizza\nSalad');
+    await alice.getByRole('button', { name: 'Start poll' }).click();
+    await guest.getByRole('tab', { name: /Umfragen/ }).click();
+    await guest.getByRole('radio', { name: 'Pizza' }).check();
+    await guest.getByRole('button', { name: 'Abstimmen' }).click();
+    await guest.getByText('Danke, Ihre Stimme zählt.').waitFor();
+    await alice.getByRole('progressbar', { name: 'Pizza: 1' }).waitFor();
+    await alice.getByRole('button', { name: 'End poll' }).click();
+    await expect.poll(() => guest.getByTestId('poll-result').textContent()).toContain('Ergebnis: Lunch?');
+
+    // A coffee break with a ready check covers the meeting for everyone until alice ends it.
+    await alice.getByRole('tab', { name: /Moderation/ }).click();
+    await alice.getByLabel('As a coffee break (covers the meeting)').check();
+    await alice.getByLabel('Ask everyone to say they are ready').check();
+    await alice.getByRole('button', { name: 'Start coffee break' }).click();
+    await guest.getByTestId('coffee-break').waitFor();
+    await guest.screenshot({ path: join(artifacts, 'coffee-break-de.png') });
+    await guest.getByRole('button', { name: 'Bin zurück' }).click();
+    await expect.poll(() => alice.getByTestId('coffee-break').textContent()).toContain('1 of 2 are back');
+    await alice.getByTestId('coffee-break').getByRole('button', { name: 'End the break' }).click();
+    await expect.poll(() => guest.getByTestId('coffee-break').count()).toBe(0);
+    await alice.getByRole('tab', { name: /People/ }).click();
 
     // Moderator actions: ask to mute (the guest's client mutes itself), then remove.
     await alice.getByRole('button', { name: 'Actions for Gustav' }).click();
@@ -198,6 +246,14 @@ describe('web client (Chromium)', () => {
       const res = await fetch(`${api.url}${path}`, { headers: { accept: 'text/html' } });
       expect(await res.text(), path).not.toContain('<title>vc-hub</title>');
     }
+    // Sign-out ends the issuer's session too: the next sign-in asks for the password again.
+    const bob = await newPage('en-US');
+    await signIn(bob, 'bob');
+    await bob.getByRole('button', { name: 'Sign out' }).click();
+    await bob.getByRole('button', { name: 'Sign out / Abmelden' }).click();
+    await bob.getByRole('button', { name: 'Sign in' }).click();
+    await bob.locator('input[name="password"]').waitFor();
+
     const apiMiss = await fetch(`${api.url}/v1/no-such-thing`, { headers: { accept: 'text/html' } });
     expect(apiMiss.status).toBe(404);
     expect(apiMiss.headers.get('content-type')).toContain('application/problem+json');

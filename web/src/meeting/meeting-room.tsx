@@ -183,7 +183,7 @@ export function MeetingRoom(props: {
       >
         <Button
           variant={media.micOn ? 'light' : 'filled'}
-          color={media.micOn ? 'indigo' : 'red'}
+          color={media.micOn ? 'indigo' : 'red.9'}
           onClick={() => setMedia((m) => ({ ...m, micOn: !m.micOn }))}
           aria-pressed={!media.micOn}
         >
@@ -191,7 +191,7 @@ export function MeetingRoom(props: {
         </Button>
         <Button
           variant={media.cameraOn ? 'light' : 'filled'}
-          color={media.cameraOn ? 'indigo' : 'red'}
+          color={media.cameraOn ? 'indigo' : 'red.9'}
           onClick={() => setMedia((m) => ({ ...m, cameraOn: !m.cameraOn }))}
           aria-pressed={!media.cameraOn}
         >
@@ -200,7 +200,6 @@ export function MeetingRoom(props: {
         <Tooltip label={room.raiseHandsEnabled ? '' : t('room.handsOff')} disabled={room.raiseHandsEnabled}>
           <Button
             variant={handUp ? 'filled' : 'light'}
-            color="yellow"
             disabled={!room.raiseHandsEnabled}
             aria-pressed={handUp}
             onClick={() => session.send('raise_hands', { action: handUp ? 'lower_hand' : 'raise_hand' })}
@@ -227,7 +226,7 @@ export function MeetingRoom(props: {
             </Group>
           </Menu.Dropdown>
         </Menu>
-        <Button color="red" onClick={() => session.leave()}>
+        <Button color="red.9" onClick={() => session.leave()}>
           {t('room.leave')}
         </Button>
       </Group>
@@ -285,6 +284,7 @@ function Notices({ notices }: { notices: readonly Notice[] }) {
           key={notice.seq}
           color={notice.tone === 'warning' ? 'orange' : 'indigo'}
           withCloseButton
+          closeButtonProps={{ 'aria-label': t('common.close') }}
           onClose={() => setDismissed(notice.seq)}
         >
           {t(notice.key as 'room.notice.generic', {
