@@ -32,7 +32,8 @@ interface AxeResults {
 /**
  * The web client in real Chromium with fake camera and microphone: alice signs in through the
  * development issuer, schedules a meeting and makes a guest link; a guest (German browser) opens
- * it, waits, is admitted, chats, raises a hand, is asked to mute and removed. Bad links and a wrong
+ * it, waits, is admitted, chats, raises a hand, votes, takes a coffee break and a breakout round
+ * trip, is asked to mute and removed; axe-core checks the main screens. Bad links and a wrong
  * room password end in a clear message.
  */
 describe('web client (Chromium)', () => {
@@ -92,7 +93,7 @@ describe('web client (Chromium)', () => {
     await page.getByRole('heading', { name: 'My meetings' }).waitFor();
   }
 
-  it('takes alice from sign-in to a meeting with a guest she admits, chats with, mutes and removes', async () => {
+  it('takes alice from sign-in to a meeting where she admits a guest, chats, runs a poll, a coffee break and a breakout, mutes and removes the guest', async () => {
     const alice = await newPage('en-US');
     await signIn(alice, 'alice');
     await alice.screenshot({ path: join(artifacts, 'dashboard.png') });
@@ -179,6 +180,17 @@ describe('web client (Chromium)', () => {
     await expect.poll(() => alice.getByTestId('coffee-break').textContent()).toContain('1 of 2 are back');
     await alice.getByTestId('coffee-break').getByRole('button', { name: 'End the break' }).click();
     await expect.poll(() => guest.getByTestId('coffee-break').count()).toBe(0);
+
+    // A breakout round trip: the guest goes to the one breakout room (moderators stay), and back.
+    await alice.getByLabel('Rooms').fill('1');
+    await alice.getByRole('button', { name: 'Start', exact: true }).click();
+    await guest.getByRole('combobox', { name: 'Gruppenraum' }).waitFor();
+    await expect.poll(() => alice.getByTestId('tile-Gustav').count()).toBe(0);
+    await alice.getByRole('button', { name: 'Close now' }).click();
+    await alice.getByTestId('tile-Gustav').waitFor();
+    await expect
+      .poll(() => guest.getByTestId('notices').textContent())
+      .toContain('Alle sind zurück im Hauptraum.');
     await alice.getByRole('tab', { name: /People/ }).click();
 
     // Moderator actions: ask to mute (the guest's client mutes itself), then remove.
@@ -229,10 +241,14 @@ describe('web client (Chromium)', () => {
       );
     }
 
+    // Keyboard only: type, tab to the next field, Enter submits.
     await page.goto(`${api.url}/invite/${link.invite_code}`);
-    await page.getByLabel('Your name').fill('Petra');
-    await page.getByLabel('Room password').fill('open sesame');
-    await page.getByRole('button', { name: 'Join now' }).click();
+    await page.getByLabel('Your name').focus();
+    await page.keyboard.type('Petra');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('open sesame');
+    await expect.poll(() => page.getByLabel('Room password').inputValue()).toBe('open sesame');
+    await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('join-error').textContent()).toBe('The room password is wrong.');
     await page.getByLabel('Room password').fill('sesame');
     await page.getByRole('button', { name: 'Join now' }).click();

@@ -173,4 +173,20 @@ describe('room state', () => {
     expect(after.people).toBe(before.people);
     expect(after.chat).toBe(before.chat);
   });
+
+  it('puts everyone in the breakout room the server assigned, and all back at close', () => {
+    const started = fold(
+      frame('breakout', {
+        message: 'started',
+        rooms: [{ id: 'b1', name: 'Room 1' }],
+        assignments: { me: null, bob: 'b1' },
+        my_room: null,
+      }),
+    );
+    expect(started.people.get('bob')?.breakoutRoom).toBe('b1');
+    expect(started.people.get('me')?.breakoutRoom).toBeNull();
+    const closed = reduceFrame(started, frame('breakout', { message: 'closed' }));
+    expect(closed.breakout).toBeNull();
+    expect(closed.people.get('bob')?.breakoutRoom).toBeNull();
+  });
 });
