@@ -106,6 +106,9 @@ describe('web client (Chromium)', () => {
     await expect.poll(() => alice.getByTestId('recurrence-summary').textContent()).toBe('Every week');
     await alice.getByRole('button', { name: 'Schedule' }).click();
     await alice.getByRole('heading', { name: 'Meeting: Team sync' }).waitFor();
+    await alice.getByLabel('Invite by email address').fill('gast@example.test');
+    await alice.getByRole('button', { name: 'Invite', exact: true }).click();
+    await alice.getByRole('cell', { name: 'gast@example.test' }).waitFor();
     await alice.getByRole('button', { name: 'Create guest link' }).click();
     const guestLink = await alice.getByTestId('guest-link').inputValue();
     const joinLink = await alice.getByTestId('join-link').inputValue();
@@ -205,7 +208,7 @@ describe('web client (Chromium)', () => {
     await expect.poll(() => alice.getByTestId('tile-Gustav').count()).toBe(0);
   }, 80_000);
 
-  it('explains unknown invite codes and a wrong room password, and keeps server paths out of the app', async () => {
+  it('explains bad invite codes and a wrong room password, lets bob accept an invitation and sign out, and keeps server paths out of the app', async () => {
     const token = await api.token('alice');
     const created = await api.call('/v1/events', {
       method: 'POST',
@@ -218,7 +221,7 @@ describe('web client (Chromium)', () => {
       },
     });
     expect(created.status).toBe(201);
-    const { room_id: roomId } = (await created.json()) as { room_id: string };
+    const { id: eventId, room_id: roomId } = (await created.json()) as { id: string; room_id: string };
     expect(
       (
         await api.call(`/v1/rooms/${roomId}`, {
@@ -265,6 +268,22 @@ describe('web client (Chromium)', () => {
     // Sign-out ends the issuer's session too: the next sign-in asks for the password again.
     const bob = await newPage('en-US');
     await signIn(bob, 'bob');
+
+    // Bob is invited (by alice, through the API) and accepts on his dashboard.
+    const [bobUser] = (await (await api.call('/v1/users/find?q=bob', { token })).json()) as { id: string }[];
+    expect(
+      (
+        await api.call(`/v1/events/${eventId}/invites`, {
+          method: 'POST',
+          token,
+          body: { invitee: bobUser?.id },
+        })
+      ).status,
+    ).toBe(201);
+    await bob.reload();
+    const card = bob.getByTestId('meeting-Locked room');
+    await card.getByRole('button', { name: 'Accept' }).click();
+    await expect.poll(() => card.textContent()).toContain('Accepted');
     await bob.getByRole('button', { name: 'Sign out' }).click();
     await bob.getByRole('button', { name: 'Sign out / Abmelden' }).click();
     await bob.getByRole('button', { name: 'Sign in' }).click();
