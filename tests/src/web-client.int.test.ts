@@ -208,7 +208,7 @@ describe('web client (Chromium)', () => {
     await expect.poll(() => alice.getByTestId('tile-Gustav').count()).toBe(0);
   }, 80_000);
 
-  it('explains bad invite codes and a wrong room password, lets bob accept an invitation and sign out, and keeps server paths out of the app', async () => {
+  it('explains bad invite codes, refused devices and a wrong room password, lets bob accept an invitation and sign out, and keeps server paths out of the app', async () => {
     const token = await api.token('alice');
     const created = await api.call('/v1/events', {
       method: 'POST',
@@ -242,6 +242,28 @@ describe('web client (Chromium)', () => {
       expect(await page.getByTestId('invite-invalid').textContent()).toContain(
         'This invitation link does not work',
       );
+    }
+
+    // A browser that refuses camera and microphone: the lobby says so in words.
+    const refusing = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--use-fake-device-for-media-stream',
+        '--deny-permission-prompts',
+      ],
+    });
+    try {
+      const denied = await (await refusing.newContext({ locale: 'en-US' })).newPage();
+      await denied.goto(`${api.url}/invite/${link.invite_code}`);
+      await denied
+        .getByRole('alert')
+        .filter({ hasText: 'Camera and microphone are blocked' })
+        .waitFor({ timeout: 15_000 });
+    } finally {
+      await refusing.close();
     }
 
     // Keyboard only: type, tab to the next field, Enter submits.
