@@ -24,6 +24,8 @@ import {
   secretByTarget,
   type AttemptLimiter,
   type AttemptPolicy,
+  type RedisErrorReporter,
+  createOutageLog,
   type TicketStore,
   createAuthenticator,
   createPrincipalResolver,
@@ -65,6 +67,7 @@ import { closeHttpServer } from './http/close-http-server.js';
 import { createApp } from './http/create-app.js';
 import { createHttpMetrics } from './http/metrics.js';
 import { prepareDatabase } from './prepare-database.js';
+import { createRedisErrorReporter } from './redis-error-reporter.js';
 import { retryWithBackoff } from './retry.js';
 import type { ReadinessCheck } from './readiness.js';
 
@@ -136,10 +139,12 @@ export async function startHub(
     maxRetries: config.syncMaxRetries,
     retentionDays: config.syncRetentionDays,
   });
-  const tickets = createTicketStore(config);
+  const metrics = createHttpMetrics();
+  const redisErrors = createRedisErrorReporter({ logger, registry: metrics.registry });
+  const tickets = createTicketStore(config, redisErrors);
   const attempts = {
-    bySource: createAttemptLimiter(config, passwordBySource, 'vc-attempts-source'),
-    byTarget: createAttemptLimiter(config, secretByTarget, 'vc-attempts-target'),
+    bySource: createAttemptLimiter(config, passwordBySource, 'vc-attempts-source', redisErrors),
+    byTarget: createAttemptLimiter(config, secretByTarget, 'vc-attempts-target', redisErrors),
   };
   const runsOutbox = config.roles.includes('worker');
   const mailOutboxDir = config.mail.smtpUrl === undefined ? join(config.dataDir, 'mail-outbox') : undefined;
@@ -157,7 +162,7 @@ export async function startHub(
     logger,
   });
   mail?.register();
-  const nodes = createNodeRegistry(config);
+  const nodes = createNodeRegistry(config, redisErrors);
   if (runsOutbox) sync.registerJobs();
   // The worker keeps the join script's connector (UCS app) in step with its file.
   const connectorFile = runsOutbox
@@ -194,8 +199,12 @@ export async function startHub(
     { name: 'queue', check: () => queue.ping() },
   ];
 
+  // Requests that meet an outage answer 503; this logs each outage once, and its end.
+  const outages = createOutageLog({
+    logger,
+    probes: { database: () => database.ping(), redis: () => queue.ping() },
+  });
   let draining = false;
-  const metrics = createHttpMetrics();
   // The server listens before the app exists: the development issuer's identifier contains the
   // hub's URL, which is only known once the port is (PORT=0).
   const server = await listen(config);
@@ -241,6 +250,7 @@ export async function startHub(
   const app = createApp({
     logger,
     metrics,
+    outages,
     health: { checks, isDraining: () => draining },
     ...(api === undefined ? {} : { api, dashboard: adminDashboardRouter(), webClient: webClientRouter() }),
     ...(devIdp === undefined ? {} : { identityProvider: { path: '/idp', handler: devIdp.router } }),
@@ -312,19 +322,21 @@ export async function startHub(
       await outbox.stop();
       await mail?.transport.close();
       await Promise.all([tickets.close(), attempts.bySource.close(), attempts.byTarget.close()]);
+      outages.close();
       await database.close();
       logger.info({}, 'stopped');
     },
   };
 }
 
-function createNodeRegistry(config: HubConfig): NodeRegistry {
+function createNodeRegistry(config: HubConfig, onError: RedisErrorReporter): NodeRegistry {
   return config.redisUrl === undefined
     ? new MemoryNodeRegistry()
     : new RedisNodeRegistry({
         redisUrl: config.redisUrl,
         nodeTtlMs: config.signalingNodeTtlMs,
         prefix: config.signalingRedisPrefix,
+        onError,
       });
 }
 
@@ -408,16 +420,21 @@ function createMail(
   });
 }
 
-function createTicketStore(config: HubConfig): TicketStore {
+function createTicketStore(config: HubConfig, onError: RedisErrorReporter): TicketStore {
   return config.redisUrl === undefined
     ? new MemoryTicketStore()
-    : new RedisTicketStore({ redisUrl: config.redisUrl });
+    : new RedisTicketStore({ redisUrl: config.redisUrl, onError });
 }
 
-function createAttemptLimiter(config: HubConfig, policy: AttemptPolicy, prefix: string): AttemptLimiter {
+function createAttemptLimiter(
+  config: HubConfig,
+  policy: AttemptPolicy,
+  prefix: string,
+  onError: RedisErrorReporter,
+): AttemptLimiter {
   return config.redisUrl === undefined
     ? new MemoryAttemptLimiter(policy)
-    : new RedisAttemptLimiter(policy, { redisUrl: config.redisUrl, prefix });
+    : new RedisAttemptLimiter(policy, { redisUrl: config.redisUrl, prefix, onError });
 }
 
 function listen(config: HubConfig): Promise<Server> {

@@ -232,6 +232,7 @@ describe.each<ApiBackend>(['pglite', 'postgres'])('tenant isolation of API v1 (%
         method: 'PATCH',
         token: alice,
         body: { title: 'Moved' },
+        headers: { 'if-match': '"1"' },
       }),
       200,
     );

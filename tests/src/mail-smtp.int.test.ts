@@ -201,6 +201,7 @@ describe('invitation mail over SMTP', () => {
       world.alice.actor,
       eventId,
       berlin('2031-03-17T08:00:00Z'),
+      'any',
       { startsAt: berlin('2031-03-18T12:00:00Z') },
       notify,
     );
@@ -227,6 +228,7 @@ describe('invitation mail over SMTP', () => {
       world.alice.actor,
       eventId,
       berlin('2031-03-24T08:00:00Z'),
+      'any',
       { status: 'cancelled' },
       notify,
     );

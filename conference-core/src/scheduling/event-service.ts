@@ -323,15 +323,23 @@ export function createEventService({ db, outboxWritten }: EventServiceOptions) {
       return { event, instance: found };
     },
 
+    /**
+     * Changes one occurrence under the event's revision (`If-Match`), like `update`. A change that
+     * leaves the occurrence as it is (cancelling a cancelled one, a title it already has) writes
+     * nothing: no revision, no mail.
+     */
     async changeInstance(
       actor: Actor,
       eventId: string,
       instanceStart: Date,
+      /** `'any'` for `If-Match: *`. */
+      expectedRevision: number | 'any',
       change: InstanceChange,
       options: MutationOptions,
     ): Promise<{ event: ScheduledEvent; instance: Instance }> {
       return mutate(async (trx) => {
         const event = await owned(trx, actor, eventId);
+        if (expectedRevision !== 'any' && event.revision !== expectedRevision) throw stale(event.revision);
         const recurring = asRecurring(event);
         if (recurring === undefined || !isOccurrence(recurring, instanceStart)) {
           throw new SchedulingError('not_found', 'The event has no occurrence at that instant.');
@@ -343,6 +351,21 @@ export function createEventService({ db, outboxWritten }: EventServiceOptions) {
         if (startsAt === undefined && endsAt !== undefined) startsAt = instanceStart;
         if (startsAt !== undefined && endsAt !== undefined && endsAt.getTime() <= startsAt.getTime()) {
           throw invalid('body.ends_at', 'must be after the start');
+        }
+        const current = instanceAt(
+          recurring,
+          await createEventExceptionRepository(trx).listForEvent(actor.tenantId, eventId),
+          instanceStart,
+        );
+        if (
+          current !== undefined &&
+          leavesAsItIs(event, current, {
+            ...change,
+            ...(startsAt !== undefined && { startsAt }),
+            ...(endsAt !== undefined && { endsAt }),
+          })
+        ) {
+          return { event, instance: current };
         }
         const upserted = await createEventExceptionRepository(trx).upsert(
           actor.tenantId,
@@ -573,6 +596,19 @@ function asRecurring(event: ScheduledEvent): RecurringEvent | undefined {
 }
 
 /** The occurrence that started at `instanceStart` by the rule, wherever its exception moved it. */
+/** Whether applying `change` to the occurrence as it is now would leave everything people see alone. */
+function leavesAsItIs(event: ScheduledEvent, now: Instance, change: InstanceChange): boolean {
+  if (change.status === 'cancelled') return now.status === 'cancelled';
+  if (now.status !== 'scheduled') return false;
+  const same = <T>(wanted: T | undefined, current: T): boolean => wanted === undefined || wanted === current;
+  return (
+    same(change.title, now.overrides.title ?? event.title) &&
+    same(change.description, now.overrides.description ?? event.description) &&
+    same(change.startsAt?.getTime(), now.startsAt.getTime()) &&
+    same(change.endsAt?.getTime(), now.endsAt.getTime())
+  );
+}
+
 function instanceAt(
   recurring: RecurringEvent,
   exceptions: readonly EventException[],

@@ -1,6 +1,6 @@
 import express, { type Express, type RequestHandler, type Router } from 'express';
 
-import { errorHandler, notFound, type Logger } from '@vc/conference-core';
+import { errorHandler, notFound, type Logger, type OutageLog } from '@vc/conference-core';
 
 import { healthRoutes, type HealthRoutesOptions } from './health-routes.js';
 import type { HttpMetrics } from './metrics.js';
@@ -8,6 +8,8 @@ import type { HttpMetrics } from './metrics.js';
 export interface AppOptions {
   readonly logger: Logger;
   readonly metrics: HttpMetrics;
+  /** Logs each dependency outage once while requests meet it. */
+  readonly outages?: OutageLog;
   readonly health: Omit<HealthRoutesOptions, 'metrics'>;
   /** The development issuer, mounted before the JSON body parser (it parses its own bodies). */
   /** The REST API v1 (when this process has the api role). */
@@ -44,6 +46,6 @@ export function createApp(options: AppOptions): Express {
   }
   if (options.webClient !== undefined) app.use(options.webClient);
   app.use(notFound);
-  app.use(errorHandler(options.logger));
+  app.use(errorHandler(options.logger, options.outages === undefined ? {} : { outages: options.outages }));
   return app;
 }
