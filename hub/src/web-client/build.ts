@@ -13,7 +13,8 @@ const signalingClientDir = fileURLToPath(
 );
 
 function filesBelow(path: string): string[] {
-  if (!statSync(path).isDirectory()) return [path];
+  // Unit tests sit beside the sources but are not part of the bundle.
+  if (!statSync(path).isDirectory()) return path.endsWith('.test.ts') ? [] : [path];
   return readdirSync(path)
     .sort()
     .flatMap((entry) => filesBelow(join(path, entry)));

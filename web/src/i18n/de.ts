@@ -11,6 +11,7 @@ export const de: Catalog<typeof en> = {
     languageName: { en: 'English', de: 'Deutsch' },
   },
   common: {
+    close: 'Schließen',
     loading: 'Wird geladen…',
     backHome: 'Zur Startseite',
     copy: 'Kopieren',

@@ -7,6 +7,7 @@ export const en = {
     languageName: { en: 'English', de: 'Deutsch' },
   },
   common: {
+    close: 'Close',
     loading: 'Loading…',
     backHome: 'Back to the start page',
     copy: 'Copy',

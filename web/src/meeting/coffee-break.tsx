@@ -107,7 +107,7 @@ export function CoffeeBreak({
               {t('room.timer.endBreak')}
             </Button>
           )}
-          <Button variant="subtle" color="gray" onClick={() => setPeeking(true)}>
+          <Button variant="subtle" color="gray.2" onClick={() => setPeeking(true)}>
             {t('room.break.peek')}
           </Button>
         </Stack>

@@ -1,4 +1,4 @@
-import { Progress } from '@mantine/core';
+import { Box, Progress } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
@@ -39,17 +39,17 @@ export function LevelMeter({ stream }: { stream: MediaStream | undefined }) {
       void context.close();
     };
   }, [stream]);
+  // The meter role and its name on a wrapper: Mantine's bar is a progressbar, which this is not.
   return (
-    <Progress
-      value={level}
-      size="lg"
-      transitionDuration={80}
+    <Box
       role="meter"
       aria-label={t('lobby.micLevel')}
       aria-valuemin={0}
       aria-valuemax={100}
       aria-valuenow={level}
       data-testid="mic-level"
-    />
+    >
+      <Progress value={level} size="lg" transitionDuration={80} aria-hidden />
+    </Box>
   );
 }

@@ -12,7 +12,7 @@ import {
   Title,
   Tooltip,
 } from '@mantine/core';
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { LanguageSwitch } from '../layout/language-switch.js';
@@ -183,7 +183,7 @@ export function MeetingRoom(props: {
       >
         <Button
           variant={media.micOn ? 'light' : 'filled'}
-          color={media.micOn ? 'indigo' : 'red'}
+          color={media.micOn ? 'indigo' : 'red.9'}
           onClick={() => setMedia((m) => ({ ...m, micOn: !m.micOn }))}
           aria-pressed={!media.micOn}
         >
@@ -191,7 +191,7 @@ export function MeetingRoom(props: {
         </Button>
         <Button
           variant={media.cameraOn ? 'light' : 'filled'}
-          color={media.cameraOn ? 'indigo' : 'red'}
+          color={media.cameraOn ? 'indigo' : 'red.9'}
           onClick={() => setMedia((m) => ({ ...m, cameraOn: !m.cameraOn }))}
           aria-pressed={!media.cameraOn}
         >
@@ -200,7 +200,6 @@ export function MeetingRoom(props: {
         <Tooltip label={room.raiseHandsEnabled ? '' : t('room.handsOff')} disabled={room.raiseHandsEnabled}>
           <Button
             variant={handUp ? 'filled' : 'light'}
-            color="yellow"
             disabled={!room.raiseHandsEnabled}
             aria-pressed={handUp}
             onClick={() => session.send('raise_hands', { action: handUp ? 'lower_hand' : 'raise_hand' })}
@@ -227,7 +226,7 @@ export function MeetingRoom(props: {
             </Group>
           </Menu.Dropdown>
         </Menu>
-        <Button color="red" onClick={() => session.leave()}>
+        <Button color="red.9" onClick={() => session.leave()}>
           {t('room.leave')}
         </Button>
       </Group>
@@ -259,16 +258,10 @@ function Reactions({ room }: { room: RoomState }) {
   );
 }
 
-/** What the server told me once (someone waits, a mute request, a refusal), for a few seconds. */
+/** What the server told me once (someone waits, a mute request, a refusal), each for a few seconds. */
 function Notices({ notices }: { notices: readonly Notice[] }) {
-  const { t } = useTranslation();
-  const [dismissed, setDismissed] = useState(0);
-  const latest = notices.at(-1)?.seq ?? 0;
-  useEffect(() => {
-    const timer = setTimeout(() => setDismissed(latest), 6000);
-    return () => clearTimeout(timer);
-  }, [latest]);
-  const shown = notices.filter((n) => n.seq > dismissed);
+  const [dismissed, setDismissed] = useState<ReadonlySet<number>>(new Set());
+  const dismiss = useCallback((seq: number) => setDismissed((current) => new Set(current).add(seq)), []);
   return (
     <Stack
       pos="fixed"
@@ -280,19 +273,32 @@ function Notices({ notices }: { notices: readonly Notice[] }) {
       aria-live="assertive"
       data-testid="notices"
     >
-      {shown.map((notice) => (
-        <Notification
-          key={notice.seq}
-          color={notice.tone === 'warning' ? 'orange' : 'indigo'}
-          withCloseButton
-          onClose={() => setDismissed(notice.seq)}
-        >
-          {t(notice.key as 'room.notice.generic', {
-            ...notice.values,
-            defaultValue: t('room.error.generic', { detail: notice.values['detail'] ?? '' }),
-          })}
-        </Notification>
-      ))}
+      {notices
+        .filter((notice) => !dismissed.has(notice.seq))
+        .map((notice) => (
+          <NoticeItem key={notice.seq} notice={notice} onDismiss={dismiss} />
+        ))}
     </Stack>
+  );
+}
+
+function NoticeItem({ notice, onDismiss }: { notice: Notice; onDismiss: (seq: number) => void }) {
+  const { t } = useTranslation();
+  useEffect(() => {
+    const timer = setTimeout(() => onDismiss(notice.seq), 6000);
+    return () => clearTimeout(timer);
+  }, [notice.seq, onDismiss]);
+  return (
+    <Notification
+      color={notice.tone === 'warning' ? 'orange' : 'indigo'}
+      withCloseButton
+      closeButtonProps={{ 'aria-label': t('common.close') }}
+      onClose={() => onDismiss(notice.seq)}
+    >
+      {t(notice.key as 'room.notice.generic', {
+        ...notice.values,
+        defaultValue: t('room.error.generic', { detail: notice.values['detail'] ?? '' }),
+      })}
+    </Notification>
   );
 }

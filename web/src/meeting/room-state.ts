@@ -322,20 +322,23 @@ export function reduceFrame(state: RoomState, frame: ReceivedFrame): RoomState {
           choices: state.poll?.choices ?? [],
         },
       };
-    case 'breakout.started':
-      return notify(
-        {
-          ...state,
-          breakout: { rooms: (p['rooms'] as Breakout['rooms'] | undefined) ?? [], closesAt: null },
-        },
-        'room.notice.breakoutStarted',
+    case 'breakout.started': {
+      // Everyone's room comes in `assignments` (moderators of a random start stay in the main room).
+      const assignments = (p['assignments'] ?? {}) as Record<string, string | null>;
+      const people = new Map(
+        [...state.people].map(([id, x]) => [id, { ...x, breakoutRoom: assignments[id] ?? null }]),
       );
+      const rooms = (p['rooms'] as Breakout['rooms'] | undefined) ?? [];
+      return notify({ ...state, people, breakout: { rooms, closesAt: null } }, 'room.notice.breakoutStarted');
+    }
     case 'breakout.close_notice':
       return state.breakout === null
         ? state
         : { ...state, breakout: { ...state.breakout, closesAt: str(p['closes_at']) } };
-    case 'breakout.closed':
-      return notify({ ...state, breakout: null }, 'room.notice.breakoutClosed');
+    case 'breakout.closed': {
+      const people = new Map([...state.people].map(([id, x]) => [id, { ...x, breakoutRoom: null }]));
+      return notify({ ...state, people, breakout: null }, 'room.notice.breakoutClosed');
+    }
     case 'breakout.switched_room':
       return withPerson(state, state.selfId, (x) => ({
         ...x,
