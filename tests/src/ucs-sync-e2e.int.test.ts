@@ -76,8 +76,8 @@ const flag = (base: string, uid: string, value: boolean) =>
     [
       `dn: ${userDn(base, uid)}`,
       'changetype: modify',
-      'replace: opentalkActivated',
-      `opentalkActivated: ${value ? 'TRUE' : 'FALSE'}`,
+      'replace: vchubActivated',
+      `vchubActivated: ${value ? 'TRUE' : 'FALSE'}`,
     ].join('\n'),
   );
 
