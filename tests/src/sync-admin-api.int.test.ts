@@ -12,6 +12,8 @@ import { startApiHub, type ApiBackend, type ApiHub } from './support/api-hub.js'
  */
 describe.each<ApiBackend>(['pglite', 'postgres'])('connector admin API (%s)', (backend) => {
   const directory = fakeDirectory('bind-pa55word');
+  // A directory of its own for the connector that syncs on the default schedule by itself.
+  const quiet = fakeDirectory('quiet-pa55word');
   let api: ApiHub;
   let alice: string;
   let bob: string;
@@ -21,7 +23,7 @@ describe.each<ApiBackend>(['pglite', 'postgres'])('connector admin API (%s)', (b
     for (let i = 1; i <= 4; i++) directory.put({ externalId: `u${i}`, email: `u${i}@corp.test` });
     // Bob's address, vouched for by the directory: his existing account is linked, not duplicated.
     directory.put({ externalId: 'bob', email: 'bob@example.test', displayName: 'Bob Directory' });
-    api = await startApiHub({ backend, connectors: [fakeConnector({ corp: directory })] });
+    api = await startApiHub({ backend, connectors: [fakeConnector({ corp: directory, quiet })] });
     [alice, bob] = await Promise.all([api.token('alice'), api.token('bob')]);
     expect((await api.call('/v1/users/me', { token: bob })).status).toBe(200);
   });
@@ -100,6 +102,9 @@ describe.each<ApiBackend>(['pglite', 'postgres'])('connector admin API (%s)', (b
         name: 'Corp',
         settings: { directory: 'corp', password: 'bind-pa55word' },
         guard_share: 0.3,
+        // Runs only when the test starts them (the default schedule runs one at once).
+        incremental_every_ms: null,
+        full_cron: null,
       },
     });
     const text = await created.clone().text();
@@ -140,6 +145,46 @@ describe.each<ApiBackend>(['pglite', 'postgres'])('connector admin API (%s)', (b
       body: { type: 'fake', name: 'Corp', settings: { directory: 'corp', password: 'x' } },
     });
     expect(duplicate.status).toBe(409);
+  });
+
+  it('gives a connector created without a schedule the default one, shown, and it syncs by itself', async () => {
+    quiet.put({ externalId: 'q1', email: 'q1@quiet.test' });
+    const created = await json<{ id: string; incremental_every_ms: number | null; full_cron: string | null }>(
+      await api.call('/v1/admin/connectors', {
+        method: 'POST',
+        token: alice,
+        body: { type: 'fake', name: 'Quiet', settings: { directory: 'quiet', password: 'quiet-pa55word' } },
+      }),
+      201,
+    );
+    expect(created).toMatchObject({ incremental_every_ms: 300_000, full_cron: '30 2 * * *' });
+    // An interval schedule runs once at once (as BullMQ's do), then every five minutes.
+    let scheduled: Run & { trigger: string } = {
+      id: '',
+      state: 'queued',
+      counters: {},
+      pending_deactivations: 0,
+      trigger: '',
+    };
+    for (let i = 0; i < 400 && scheduled.state !== 'completed'; i++) {
+      const runs = await json<{ items: (Run & { trigger: string })[] }>(
+        await api.call(`/v1/admin/connectors/${created.id}/runs`, { token: alice }),
+        200,
+      );
+      scheduled = runs.items.find((run) => run.trigger === 'schedule') ?? scheduled;
+      if (scheduled.state !== 'completed') await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(scheduled).toMatchObject({ state: 'completed', counters: { created: 1 } });
+
+    const off = await api.call(`/v1/admin/connectors/${created.id}`, {
+      method: 'PATCH',
+      token: alice,
+      body: { incremental_every_ms: null, full_cron: null },
+    });
+    expect(await json(off, 200)).toMatchObject({ incremental_every_ms: null, full_cron: null });
+    expect(
+      (await api.call(`/v1/admin/connectors/${created.id}`, { method: 'DELETE', token: alice })).status,
+    ).toBe(204);
   });
 
   it('reports a failing connection check with its code and no secret', async () => {
