@@ -97,10 +97,10 @@ function ldapsearchDump(slapd: Slapd): Promise<number> {
       slapd.hubPassword,
       '-b',
       slapd.base,
-      '(&(univentionObjectType=users/user)(opentalkActivated=TRUE))',
+      '(&(univentionObjectType=users/user)(vchubActivated=TRUE))',
       // The same attributes the connector asks for, so the floor reads what the sync reads.
       ...userAttributes,
-      'opentalkActivated',
+      'vchubActivated',
     ];
     const child = spawn('ldapsearch', args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let entries = 0;

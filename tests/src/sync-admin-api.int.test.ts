@@ -12,6 +12,8 @@ import { startApiHub, type ApiBackend, type ApiHub } from './support/api-hub.js'
  */
 describe.each<ApiBackend>(['pglite', 'postgres'])('connector admin API (%s)', (backend) => {
   const directory = fakeDirectory('bind-pa55word');
+  // A directory of its own for the connector that syncs on the default schedule by itself.
+  const quiet = fakeDirectory('quiet-pa55word');
   let api: ApiHub;
   let alice: string;
   let bob: string;
@@ -21,9 +23,20 @@ describe.each<ApiBackend>(['pglite', 'postgres'])('connector admin API (%s)', (b
     for (let i = 1; i <= 4; i++) directory.put({ externalId: `u${i}`, email: `u${i}@corp.test` });
     // Bob's address, vouched for by the directory: his existing account is linked, not duplicated.
     directory.put({ externalId: 'bob', email: 'bob@example.test', displayName: 'Bob Directory' });
-    api = await startApiHub({ backend, connectors: [fakeConnector({ corp: directory })] });
+    // An entry carrying the tenant administrator's address (issue 17): linked, but it must never
+    // change her account or, when it leaves, disable her.
+    directory.put({
+      externalId: 'takeover',
+      email: 'alice@example.test',
+      displayName: 'Mallory',
+      phone: null,
+    });
+    // Carol has not signed in yet: the directory creates (and owns) her account.
+    directory.put({ externalId: 'carol', email: 'carol@example.test', displayName: 'Carol Directory' });
+    api = await startApiHub({ backend, connectors: [fakeConnector({ corp: directory, quiet })] });
     [alice, bob] = await Promise.all([api.token('alice'), api.token('bob')]);
     expect((await api.call('/v1/users/me', { token: bob })).status).toBe(200);
+    expect((await api.call('/v1/users/me', { token: alice })).status).toBe(200);
   });
   afterAll(async () => {
     await api.stop();
@@ -100,6 +113,9 @@ describe.each<ApiBackend>(['pglite', 'postgres'])('connector admin API (%s)', (b
         name: 'Corp',
         settings: { directory: 'corp', password: 'bind-pa55word' },
         guard_share: 0.3,
+        // Runs only when the test starts them (the default schedule runs one at once).
+        incremental_every_ms: null,
+        full_cron: null,
       },
     });
     const text = await created.clone().text();
@@ -142,6 +158,46 @@ describe.each<ApiBackend>(['pglite', 'postgres'])('connector admin API (%s)', (b
     expect(duplicate.status).toBe(409);
   });
 
+  it('gives a connector created without a schedule the default one, shown, and it syncs by itself', async () => {
+    quiet.put({ externalId: 'q1', email: 'q1@quiet.test' });
+    const created = await json<{ id: string; incremental_every_ms: number | null; full_cron: string | null }>(
+      await api.call('/v1/admin/connectors', {
+        method: 'POST',
+        token: alice,
+        body: { type: 'fake', name: 'Quiet', settings: { directory: 'quiet', password: 'quiet-pa55word' } },
+      }),
+      201,
+    );
+    expect(created).toMatchObject({ incremental_every_ms: 300_000, full_cron: '30 2 * * *' });
+    // An interval schedule runs once at once (as BullMQ's do), then every five minutes.
+    let scheduled: Run & { trigger: string } = {
+      id: '',
+      state: 'queued',
+      counters: {},
+      pending_deactivations: 0,
+      trigger: '',
+    };
+    for (let i = 0; i < 400 && scheduled.state !== 'completed'; i++) {
+      const runs = await json<{ items: (Run & { trigger: string })[] }>(
+        await api.call(`/v1/admin/connectors/${created.id}/runs`, { token: alice }),
+        200,
+      );
+      scheduled = runs.items.find((run) => run.trigger === 'schedule') ?? scheduled;
+      if (scheduled.state !== 'completed') await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(scheduled).toMatchObject({ state: 'completed', counters: { created: 1 } });
+
+    const off = await api.call(`/v1/admin/connectors/${created.id}`, {
+      method: 'PATCH',
+      token: alice,
+      body: { incremental_every_ms: null, full_cron: null },
+    });
+    expect(await json(off, 200)).toMatchObject({ incremental_every_ms: null, full_cron: null });
+    expect(
+      (await api.call(`/v1/admin/connectors/${created.id}`, { method: 'DELETE', token: alice })).status,
+    ).toBe(204);
+  });
+
   it('reports a failing connection check with its code and no secret', async () => {
     directory.put({ externalId: 'u1' });
     const other = await json<{ id: string }>(
@@ -168,7 +224,9 @@ describe.each<ApiBackend>(['pglite', 'postgres'])('connector admin API (%s)', (b
 
   it('runs a dry run that reports the diff and changes nobody', async () => {
     const run = await runToEnd({ mode: 'full', dry_run: true });
-    expect(run).toMatchObject({ state: 'completed', counters: { created: 4, updated: 1 } });
+    expect(run).toMatchObject({ state: 'completed', counters: { created: 5, updated: 2 } });
+    // The report's lists are samples: it says how many it does not show.
+    expect(run).toMatchObject({ report: { not_shown: { create: 0, update: 0, deactivate: 0 } } });
     expect(
       (await api.call('/v1/users/find?q=u1%40corp', { token: alice }).then((r) => r.json())) as unknown[],
     ).toEqual([]);
@@ -176,7 +234,7 @@ describe.each<ApiBackend>(['pglite', 'postgres'])('connector admin API (%s)', (b
 
   it('syncs users with live counters, links an existing account by verified email, and refuses a second active run', async () => {
     const run = await runToEnd({ mode: 'full' });
-    expect(run).toMatchObject({ state: 'completed', counters: { created: 4, updated: 1, skipped: 0 } });
+    expect(run).toMatchObject({ state: 'completed', counters: { created: 5, updated: 2, skipped: 0 } });
     const found = await json<{ email: string }[]>(
       await api.call('/v1/users/find?q=Bob', { token: alice }),
       200,
@@ -210,10 +268,11 @@ describe.each<ApiBackend>(['pglite', 'postgres'])('connector admin API (%s)', (b
 
   it('holds a run above the guard for approval, and a deactivated person can no longer use the API', async () => {
     await waitIdle();
-    directory.users.delete('bob');
-    directory.users.delete('u1');
+    const carol = await api.token('carol');
+    expect((await api.call('/v1/users/me', { token: carol })).status).toBe(200);
+    for (const id of ['bob', 'u1', 'carol', 'takeover']) directory.users.delete(id);
     const guarded = await runToEnd({ mode: 'full' });
-    expect(guarded).toMatchObject({ state: 'needs_approval', pending_deactivations: 2 });
+    expect(guarded).toMatchObject({ state: 'needs_approval', pending_deactivations: 4 });
     expect((await api.call('/v1/users/me', { token: bob })).status).toBe(200);
     const reject = `/v1/admin/connectors/${connectorId}/runs/${guarded.id}/reject`;
     expect(await json(await api.call(reject, { method: 'POST', token: alice }), 200)).toMatchObject({
@@ -235,9 +294,26 @@ describe.each<ApiBackend>(['pglite', 'postgres'])('connector admin API (%s)', (b
       method: 'POST',
       token: alice,
     });
-    expect(await json(approved, 200)).toMatchObject({ state: 'completed', counters: { deactivated: 2 } });
-    const refused = await api.call('/v1/users/me', { token: bob });
+    // The accounts the directory created go; the ones it only linked (Bob, Alice) are unlinked.
+    expect(await json(approved, 200)).toMatchObject({
+      state: 'completed',
+      counters: { deactivated: 2 },
+      report: { unlinked: { count: 2 } },
+    });
+    const refused = await api.call('/v1/users/me', { token: carol });
     expect(await json(refused, 403)).toMatchObject({ code: 'forbidden', title: 'This account is disabled' });
+    expect((await api.call('/v1/users/me', { token: bob })).status).toBe(200);
+  });
+
+  it('never lets a directory entry take over or lock out the tenant administrator', async () => {
+    // The entry with her address was linked and has left (test above): her account is as she set it.
+    const me = await json<{ display_name: string; phone: string | null; language: string | null }>(
+      await api.call('/v1/users/me', { token: alice }),
+      200,
+    );
+    expect(me).toMatchObject({ display_name: 'Alice Adler', phone: '+49 30 5550101', language: 'de' });
+    const connectors = await api.call('/v1/admin/connectors', { token: alice });
+    expect(connectors.status).toBe(200);
   });
 
   it('keeps an audit log of who changed which connector when', async () => {

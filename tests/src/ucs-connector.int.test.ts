@@ -104,12 +104,12 @@ describe('UCS connector against slapd', () => {
     const id = (uid: string): string => first.users.find((u) => u.username === uid)!.externalId;
     expect(groupsOf(first).find((g) => g.name === 'odd-group')?.memberExternalIds).toHaveLength(2);
     await slapd.modify(
-      `dn: ${userDn(slapd.base, 'odd*(x)')}\nchangetype: modify\nreplace: opentalkActivated\nopentalkActivated: FALSE\n-`,
+      `dn: ${userDn(slapd.base, 'odd*(x)')}\nchangetype: modify\nreplace: vchubActivated\nvchubActivated: FALSE\n-`,
     );
     await slapd.add(userLdif(slapd.base, person('emil')));
     await slapd.modify(`dn: ${userDn(slapd.base, 'anna')}\nchangetype: modify\nreplace: sn\nsn: Neumann\n-`);
     await slapd.modify(
-      `dn: ${userDn(slapd.base, 'ben')}\nchangetype: modify\nreplace: opentalkActivated\nopentalkActivated: FALSE\n-`,
+      `dn: ${userDn(slapd.base, 'ben')}\nchangetype: modify\nreplace: vchubActivated\nvchubActivated: FALSE\n-`,
     );
     const inc = ok(await sync(slapdSettings(slapd), 'incremental', first.lastCursor));
     expect(inc.users.find((u) => u.username === 'anna')?.lastName).toBe('Neumann');
@@ -126,7 +126,7 @@ describe('UCS connector against slapd', () => {
     await slapd.remove(groupDn(slapd.base, 'odd-group'));
     await slapd.remove(userDn(slapd.base, 'odd*(x)'));
     await slapd.modify(
-      `dn: ${userDn(slapd.base, 'ben')}\nchangetype: modify\nreplace: opentalkActivated\nopentalkActivated: TRUE\n-`,
+      `dn: ${userDn(slapd.base, 'ben')}\nchangetype: modify\nreplace: vchubActivated\nvchubActivated: TRUE\n-`,
     );
   });
 
@@ -190,8 +190,10 @@ describe('UCS connector against slapd', () => {
     expect(
       ucsConnector.settings.safeParse(slapdSettings(slapd, { activationAttribute: 'x)(uid=*' })).success,
     ).toBe(false);
-    await slapd.add(userLdif(slapd.base, person('vera', { attribute: 'vchubActivated', activated: true })));
-    const result = ok(await sync(slapdSettings(slapd, { activationAttribute: 'vchubActivated' }), 'full'));
+    await slapd.add(
+      userLdif(slapd.base, person('vera', { attribute: 'opentalkActivated', activated: true })),
+    );
+    const result = ok(await sync(slapdSettings(slapd, { activationAttribute: 'opentalkActivated' }), 'full'));
     expect(result.users.map((u) => u.username)).toEqual(['vera']);
   });
 
@@ -226,10 +228,10 @@ describe('UCS connector against slapd', () => {
   });
 
   it('refuses an activation attribute the schema does not define, instead of a run that matches nobody', async () => {
-    const typo = slapdSettings(slapd, { activationAttribute: 'opentalkActivted' });
+    const typo = slapdSettings(slapd, { activationAttribute: 'vchubActivted' });
     await expect(users.check(testContext(ucsConnector.settings.parse(typo)))).rejects.toMatchObject({
       code: 'invalid_settings',
-      message: expect.stringMatching(/no attribute opentalkActivted/) as string,
+      message: expect.stringMatching(/no attribute vchubActivted/) as string,
     });
     const result = await sync(typo, 'full');
     expect(result.error).toMatchObject({ code: 'invalid_settings' });

@@ -72,7 +72,7 @@ describe('UCS listener files through the sync engine', () => {
     mailPrimaryAddress: `${uid}@ucs.test`,
     firstname: uid,
     lastname: 'Push',
-    opentalkActivated: activated,
+    vchubActivated: activated,
   });
   const files = () => readdirSync(folder).sort();
   const active = async () =>
@@ -126,8 +126,8 @@ describe('UCS listener files through the sync engine', () => {
       [
         `dn: ${userDn(slapd.base, 'ben')}`,
         'changetype: modify',
-        'replace: opentalkActivated',
-        'opentalkActivated: FALSE',
+        'replace: vchubActivated',
+        'vchubActivated: FALSE',
         '-',
       ].join('\n'),
     );
@@ -163,8 +163,8 @@ describe('UCS listener files through the sync engine', () => {
       [
         `dn: ${userDn(slapd.base, 'ben')}`,
         'changetype: modify',
-        'replace: opentalkActivated',
-        'opentalkActivated: TRUE',
+        'replace: vchubActivated',
+        'vchubActivated: TRUE',
         '-',
       ].join('\n'),
     );

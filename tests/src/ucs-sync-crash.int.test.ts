@@ -98,7 +98,7 @@ describe('a full UCS sync survives a killed hub process', () => {
           startTls: false,
           bindDn: slapd.hubDn,
           baseDn: slapd.base,
-          activationAttribute: 'opentalkActivated',
+          activationAttribute: 'vchubActivated',
           pageSize,
         },
         secretFiles: { bindPassword: 'secrets/ldap.secret' },

@@ -76,8 +76,8 @@ const flag = (base: string, uid: string, value: boolean) =>
     [
       `dn: ${userDn(base, uid)}`,
       'changetype: modify',
-      'replace: opentalkActivated',
-      `opentalkActivated: ${value ? 'TRUE' : 'FALSE'}`,
+      'replace: vchubActivated',
+      `vchubActivated: ${value ? 'TRUE' : 'FALSE'}`,
     ].join('\n'),
   );
 
@@ -345,6 +345,9 @@ describe('a hub with OIDC_ISSUER=<UCS Keycloak>/realms/ucs and a UCS connector',
         name: 'UCS',
         settings: slapdSettings(slapd, { baseDn: login }),
         guard_share: 0.5,
+        // Only the run this test starts (the default schedule would start one at once).
+        incremental_every_ms: null,
+        full_cron: null,
       }),
       201,
     );

@@ -9,6 +9,8 @@ import type { Db } from '../storage/repository-support.js';
 import { createInviteRepository } from '../storage/invite-repository.js';
 import { createTenantRepository } from '../storage/tenant-repository.js';
 import { createUserRepository, type User } from '../storage/user-repository.js';
+import { createUserRoleRepository } from '../storage/user-role-repository.js';
+import { tenantAdminRole } from './v1/users/require-tenant-admin.js';
 import { ApiProblem, type ProblemCode } from './problem.js';
 import type { Principal } from './principal.js';
 
@@ -98,12 +100,22 @@ export function createPrincipalResolver(options: PrincipalResolverOptions) {
           tenantId: tenant,
           userId: user.id,
           email: user.email,
-          roles: identity.realmRoles,
+          roles: await rolesOf(tenant, user.id, identity.realmRoles),
           groups: identity.groups,
         };
       }
     }
   };
+
+  /**
+   * The token's realm roles plus the roles an operator granted on the host (`npm run admin`), so a
+   * tenant can be administered again when no one with the token role can sign in.
+   */
+  async function rolesOf(tenant: string, userId: string, realmRoles: readonly string[]): Promise<string[]> {
+    const stored = await createUserRoleRepository(db).listForUser(tenant, userId);
+    const granted = stored.filter((role) => role.source !== 'token').map((role) => role.role);
+    return [...new Set([...realmRoles, ...granted])];
+  }
 
   async function userFor(tenant: string, identity: TokenUserIdentity): Promise<User> {
     const users = createUserRepository(db);
@@ -151,6 +163,14 @@ export function createPrincipalResolver(options: PrincipalResolverOptions) {
     if (now().getTime() - last >= profileRefreshMs) {
       const updated = await users.update(tenant, user.id, profile);
       if (updated.ok) user = updated.user;
+      // The sync must know who administers the tenant (it never disables the last one): the
+      // token's role is stored at each login and refresh, and dropped when the token lost it.
+      await createUserRoleRepository(db).setFromToken(
+        tenant,
+        user.id,
+        tenantAdminRole,
+        identity.realmRoles.includes(tenantAdminRole),
+      );
       user = (await users.markLogin(tenant, user.id, now())) ?? user;
     }
     return user;

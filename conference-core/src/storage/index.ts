@@ -35,6 +35,8 @@ export type {
   UserPatch,
   UserRepository,
 } from './user-repository.js';
+export { createUserRoleRepository } from './user-role-repository.js';
+export type { RoleSource, StoredRole, UserRoleRepository } from './user-role-repository.js';
 export { createGroupRepository } from './group-repository.js';
 export type {
   Group,

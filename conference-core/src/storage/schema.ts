@@ -27,6 +27,7 @@ export interface DatabaseSchema {
   sync_run_marks: SyncRunMarksTable;
   sync_run_skipped: SyncRunSkippedTable;
   connector_audit_log: ConnectorAuditLogTable;
+  user_roles: UserRolesTable;
 }
 
 export interface TenantsTable {
@@ -68,6 +69,16 @@ export interface UserIdentitiesTable extends TenantRow {
   /** Where the identity comes from: `oidc`, `ucs`, `microsoft365`, ... */
   source: string;
   external_id: string;
+  /** The source created the user or was handed it (0005): only then it sets the profile and disables. */
+  owns_user: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+
+/** A stored role of a user and where it came from (`token`, `operator`); migration 0005. */
+export interface UserRolesTable extends TenantRow {
+  user_id: string;
+  role: string;
+  source: string;
   created_at: Generated<Date>;
 }
 
@@ -293,6 +304,8 @@ export interface SyncRunSkippedTable extends TenantRow {
   run_id: string;
   record_type: string;
   external_id: string;
+  /** How an admin finds the entry upstream (DN or the source's human key), when known (0005). */
+  label: Generated<string | null>;
   reason: string;
   created_at: Generated<Date>;
 }

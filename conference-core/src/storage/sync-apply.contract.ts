@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createDirectorySync } from '../sync/directory-sync.js';
 import { identitySource, type DirectoryBatch, type RunLease } from '../sync/directory-types.js';
+import { createConnectorAuditRepository } from './connector-audit-repository.js';
 import { createConnectorInstanceRepository } from './connector-instance-repository.js';
 import { createGroupRepository } from './group-repository.js';
 import { newTenant, newUser, token, type SchedulingContext } from './scheduling-fixtures.js';
@@ -174,9 +175,10 @@ export function describeSyncApplyContract({ db }: SchedulingContext): void {
         givenName: 'Fre',
         language: 'de',
       });
+      // Linked, never overwritten: the account existed before the directory (decision 0026).
       expect(await users().findByIdentity(tenantId, source, 'local')).toMatchObject({
         id: local.id,
-        displayName: 'From the directory',
+        displayName: 'Local',
       });
     });
 
@@ -199,6 +201,124 @@ export function describeSyncApplyContract({ db }: SchedulingContext): void {
       expect(await users().listIdentities(tenantId, other.id)).toEqual([]);
       expect(skipped.map((s) => s.externalId)).toEqual(['b']);
       expect(reasonOf(skipped, 'b')).toMatch(/already belongs to another user/);
+    });
+
+    /** A full run listing exactly these records; it completes (guard share 1), deactivating who is missing. */
+    async function fullRun(records: ReturnType<typeof directoryUser>[]) {
+      const lease = await startRun('full');
+      const sync = createDirectorySync(db());
+      await sync.applyBatch(lease, batch({ users: records }));
+      const finished = await sync.finishRun(lease, null);
+      const run = await createSyncRunRepository(db()).findById(tenantId, lease.runId);
+      return { finished, report: run?.report };
+    }
+
+    it('settles a swap of two addresses and a cycle of three in one batch', async () => {
+      await applyOne({ users: ['a', 'b', 'c', 'd', 'e'].map((id) => directoryUser(id, mail(id))) });
+      const { applied, skipped } = await applyOne({
+        users: [
+          directoryUser('a', mail('b')),
+          directoryUser('b', mail('a')),
+          directoryUser('c', mail('d')),
+          directoryUser('d', mail('e')),
+          directoryUser('e', mail('c')),
+        ],
+      });
+      expect(skipped).toEqual([]);
+      expect(applied).toMatchObject({ ok: true, outcome: { updated: 5, skipped: 0 } });
+      for (const [id, now] of [
+        ['a', 'b'],
+        ['b', 'a'],
+        ['c', 'd'],
+        ['d', 'e'],
+        ['e', 'c'],
+      ] as const) {
+        expect(await users().findByIdentity(tenantId, source, id)).toMatchObject({ email: mail(now) });
+      }
+    });
+
+    it('never overwrites, and on leaving only unlinks, an account that existed before the directory', async () => {
+      const admin = await newUser(db(), tenantId, {
+        email: mail('admin'),
+        displayName: 'Ada Admin',
+        givenName: 'Ada',
+        language: 'de',
+        phone: '+49 30 1',
+      });
+      await applyOne({ users: [directoryUser('takeover', mail('admin'), { displayName: 'Mallory' })] });
+      expect(await users().findById(tenantId, admin.id)).toMatchObject({
+        displayName: 'Ada Admin',
+        givenName: 'Ada',
+        language: 'de',
+        phone: '+49 30 1',
+      });
+      expect(await users().listIdentities(tenantId, admin.id)).toMatchObject([{ externalId: 'takeover' }]);
+
+      const { finished, report } = await fullRun([]);
+      expect(finished).toEqual({ ok: true, state: 'completed', deactivations: 0 });
+      expect((await users().findById(tenantId, admin.id))?.disabledAt).toBeNull();
+      expect(await users().listIdentities(tenantId, admin.id)).toEqual([]);
+      expect(report).toMatchObject({ unlinked: { count: 1, sample: [mail('admin')] } });
+      const audit = await createConnectorAuditRepository(db()).list(tenantId, { instanceId, limit: 10 });
+      expect(audit.map((e) => e.action)).toContain('identity.unlinked');
+    });
+
+    it('never disables the last active tenant administrator, even one the directory created', async () => {
+      await applyOne({ users: [directoryUser('boss', mail('boss')), directoryUser('staff', mail('staff'))] });
+      const boss = (await users().findByIdentity(tenantId, source, 'boss'))!;
+      await db()
+        .insertInto('user_roles')
+        .values({ tenant_id: tenantId, user_id: boss.id, role: 'tenant-admin', source: 'token' })
+        .execute();
+      const { finished, report } = await fullRun([]);
+      expect(finished).toEqual({ ok: true, state: 'completed', deactivations: 1 });
+      expect((await users().findById(tenantId, boss.id))?.disabledAt).toBeNull();
+      expect((await users().findByIdentity(tenantId, source, 'staff'))?.disabledAt).toBeInstanceOf(Date);
+      expect(report).toMatchObject({
+        kept: { reason: 'last active tenant administrator', emails: [mail('boss')] },
+      });
+
+      // With another active administrator, the directory's own administrator goes like anyone.
+      const other = await newUser(db(), tenantId, { email: mail('other-admin') });
+      await db()
+        .insertInto('user_roles')
+        .values({ tenant_id: tenantId, user_id: other.id, role: 'tenant-admin', source: 'operator' })
+        .execute();
+      expect((await fullRun([])).finished).toEqual({ ok: true, state: 'completed', deactivations: 1 });
+      expect((await users().findById(tenantId, boss.id))?.disabledAt).toBeInstanceOf(Date);
+    });
+
+    it('releases the address of a deactivated duplicate to the entry that carries it now', async () => {
+      await applyOne({ users: [directoryUser('first', mail('dup')), directoryUser('second', mail('dup'))] });
+      // The admin fixes the duplicate by deactivating 'first': the next run gives 'second' the address.
+      await fullRun([directoryUser('second', mail('dup'))]);
+      const first = await users().findByIdentity(tenantId, source, 'first');
+      expect(first?.disabledAt).toBeInstanceOf(Date);
+      const { applied, skipped } = await applyOne({ users: [directoryUser('second', mail('dup'))] });
+      expect(skipped).toEqual([]);
+      expect(applied).toMatchObject({ ok: true, outcome: { created: 1 } });
+      expect(await users().findByIdentity(tenantId, source, 'second')).toMatchObject({ email: mail('dup') });
+      expect((await users().findById(tenantId, first!.id))?.email).toBe(`${first!.id}@released.invalid`);
+    });
+
+    it('names a deactivated holder in the reason when an address stays refused', async () => {
+      await applyOne({ users: [directoryUser('held', mail('held'))] });
+      const held = (await users().findByIdentity(tenantId, source, 'held'))!;
+      await users().setDisabled(tenantId, held.id, new Date());
+      const local = await newUser(db(), tenantId, { email: mail('local') });
+      await users().setDisabled(tenantId, local.id, new Date());
+      const { skipped } = await applyOne({
+        users: [
+          directoryUser('other', mail('held')),
+          directoryUser('local', mail('local'), { emailVerified: false }),
+        ],
+      });
+      expect(reasonOf(skipped, 'other')).toMatch(
+        /whose user is deactivated \(disabled by an administrator on/,
+      );
+      expect(reasonOf(skipped, 'local')).toMatch(
+        /belongs to a deactivated user \(disabled by an administrator on/,
+      );
     });
 
     it('gives a group the members created in the same batch', async () => {

@@ -71,6 +71,8 @@ export interface SkippedRecordRow {
   readonly id: string;
   readonly recordType: string;
   readonly externalId: string;
+  /** How an admin finds the entry upstream (a DN, else the username), when known. */
+  readonly label: string | null;
   readonly reason: string;
   readonly createdAt: Date;
 }
@@ -311,6 +313,7 @@ export function createSyncRunRepository(db: Db): SyncRunRepository {
         id: row.id,
         recordType: row.record_type,
         externalId: row.external_id,
+        label: row.label,
         reason: row.reason,
         createdAt: row.created_at,
       }));

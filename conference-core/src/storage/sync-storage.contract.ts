@@ -17,7 +17,7 @@ export const directoryUser = (
   externalId: string,
   email: string | null,
   extra: Partial<DirectoryUser> = {},
-) => ({
+): DirectoryUser => ({
   externalId,
   email,
   emailVerified: true,
@@ -27,6 +27,7 @@ export const directoryUser = (
   displayName: `Person ${externalId}`,
   language: null,
   phone: null,
+  label: `uid=${externalId},cn=users,dc=example,dc=org`,
   ...extra,
 });
 
@@ -171,7 +172,7 @@ export function describeSyncStorageContract({ db }: SchedulingContext): void {
             directoryUser('sneaky', mail('claimed'), { emailVerified: false }),
             directoryUser('nomail', null),
           ],
-          skipped: [{ type: 'user', externalId: 'cn=broken', reason: 'no uid' }],
+          skipped: [{ type: 'user', externalId: 'cn=broken', label: 'cn=broken', reason: 'no uid' }],
           cursor: { page: 1 },
         }),
       );
@@ -195,6 +196,13 @@ export function describeSyncStorageContract({ db }: SchedulingContext): void {
       const skipped = await createSyncRunRepository(db()).listSkipped(tenantId, lease.runId, 10);
       expect(skipped.map((s) => s.externalId).sort()).toEqual(['cn=broken', 'nomail', 'sneaky']);
       expect(skipped.find((s) => s.externalId === 'sneaky')?.reason).toMatch(/does not vouch/);
+      // Every skip names the entry the way an admin finds it upstream, beside its external id.
+      expect(skipped.find((s) => s.externalId === 'sneaky')?.label).toBe(
+        'uid=sneaky,cn=users,dc=example,dc=org',
+      );
+      expect(skipped.find((s) => s.externalId === 'nomail')?.label).toBe(
+        'uid=nomail,cn=users,dc=example,dc=org',
+      );
     });
 
     it('replaces the memberships of groups of this source with the linked members', async () => {

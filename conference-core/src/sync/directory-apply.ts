@@ -1,10 +1,9 @@
 import { sql, type Transaction } from 'kysely';
 import { createGroupRepository } from '../storage/group-repository.js';
 import type { DatabaseSchema } from '../storage/schema.js';
-import { createUserRepository } from '../storage/user-repository.js';
 import type { DirectoryGroup, DirectorySkip, DirectoryUser } from './directory-types.js';
 import { identityOf, readBatchState } from './directory-batch-state.js';
-import { planUsers, type PlannedLink, type PlannedUpdate } from './directory-user-plan.js';
+import { planUsers, type PlannedUpdate } from './directory-user-plan.js';
 
 type Trx = Transaction<DatabaseSchema>;
 
@@ -37,10 +36,11 @@ function sample(list: string[], value: string): void {
 }
 
 /**
- * Applies directory users: linked by (source, external id); on first sight an existing user with
- * the same address is linked instead of duplicated, but only when the directory vouches for the
- * address (else anyone who can set a mail attribute could take over an account). A user this
- * source deactivated is enabled again when it reappears; a user an admin disabled stays disabled.
+ * Applies directory users by the identity rules of decision 0026: linked by (source, external id);
+ * on first sight an existing user with the same address is linked instead of duplicated, but only
+ * when the directory vouches for the address, and then never overwritten (the source does not own
+ * it). A user this source deactivated is enabled again when it reappears; a user an admin
+ * disabled stays disabled. Address changes are written as a set, so swaps settle in one run.
  *
  * Set-based: two reads for the whole batch, a plan made in memory (`planUsers`, which holds the
  * rules), then one statement per kind of write. An unchanged batch costs the one read of its
@@ -59,10 +59,10 @@ export async function applyUsers(
   const plan = planUsers(source, records, state);
   tally.unchanged += plan.unchanged;
   tally.skipped.push(...plan.skipped);
-  const skip = (externalId: string, reason: string) =>
-    tally.skipped.push({ type: 'user', externalId, reason });
+  const skip = (record: DirectoryUser, reason: string) =>
+    tally.skipped.push({ type: 'user', externalId: record.externalId, label: record.label, reason });
 
-  // Links first: a link that did not happen must not change or enable the user it aimed at.
+  // Links first: a link that did not happen must not enable the user it aimed at.
   const linked = await insertIdentities(
     trx,
     tenantId,
@@ -73,7 +73,7 @@ export async function applyUsers(
   const links = plan.links.filter((link) => {
     if (linked.has(link.record.externalId)) return true;
     skip(
-      link.record.externalId,
+      link.record,
       `could not link to the user with email ${link.record.email}: the identity was taken or the user deleted meanwhile`,
     );
     return false;
@@ -86,17 +86,14 @@ export async function applyUsers(
   // Enabling a user it links for the first time is part of the link, counted as its update.
   tally.reactivated += plan.reactivate.filter((id) => reactivated.has(id)).length;
 
-  const linkUpdates = links.filter((link) => Object.keys(link.patch).length > 0);
-  const applied = await updateProfiles(trx, tenantId, [...plan.updates, ...linkUpdates]);
+  await releaseAddresses(trx, tenantId, source, plan.release);
+  const applied = await updateProfiles(trx, tenantId, plan.updates);
   for (const update of plan.updates) {
     if (applied.has(update.userId)) {
       tally.updated++;
       sample(tally.samples.update, update.record.email);
     } else {
-      skip(
-        update.record.externalId,
-        `email ${update.record.email} already belongs to another user; profile not updated`,
-      );
+      skip(update.record, 'the user was deleted meanwhile; profile not updated');
     }
   }
   for (const link of links) {
@@ -108,7 +105,7 @@ export async function applyUsers(
   const fresh = plan.creates.flatMap((record) => {
     const userId = created.get(record.email);
     if (userId !== undefined) return [{ userId, externalId: record.externalId, email: record.email }];
-    skip(record.externalId, `email ${record.email} already belongs to another user`);
+    skip(record, `email ${record.email} already belongs to another user (it was taken meanwhile)`);
     return [];
   });
   const freshLinks = await insertIdentities(trx, tenantId, source, fresh, 'created');
@@ -123,9 +120,9 @@ export async function applyUsers(
 
 /**
  * Links identities of this source in one statement; returns the external ids that were linked.
- * Users that existed before the batch are probed first, so one deleted meanwhile links nothing
- * instead of failing the foreign key; users this transaction just created need no probe (no other
- * transaction can see them, let alone delete them).
+ * Users this transaction created are owned by the source (decision 0026); existing users are
+ * linked without ownership, and probed first, so one deleted meanwhile links nothing instead of
+ * failing the foreign key (no other transaction can see, let alone delete, a user just created).
  */
 async function insertIdentities(
   trx: Trx,
@@ -144,12 +141,34 @@ async function insertIdentities(
           select id from users where tenant_id = ${tenantId} and id = link.user_id limit 1
         ) as existing`;
   const { rows } = await sql<{ external_id: string }>`
-    insert into user_identities (tenant_id, user_id, source, external_id)
-    select ${tenantId}::uuid, link.user_id, ${source}, link.external_id
+    insert into user_identities (tenant_id, user_id, source, external_id, owns_user)
+    select ${tenantId}::uuid, link.user_id, ${source}, link.external_id, ${users === 'created'}
     from ${from}
     on conflict (tenant_id, source, external_id) do nothing
     returning external_id`.execute(trx);
   return new Set(rows.map((row) => row.external_id));
+}
+
+/**
+ * Gives up the addresses of deactivated users this source owns, for the entries that now carry
+ * them (decision 0026). The address becomes a placeholder in the reserved `.invalid` domain,
+ * unique per user; only users still deactivated by this source are touched.
+ */
+async function releaseAddresses(
+  trx: Trx,
+  tenantId: string,
+  source: string,
+  userIds: readonly string[],
+): Promise<void> {
+  if (userIds.length === 0) return;
+  await trx
+    .updateTable('users')
+    .set({ email: sql<string>`id::text || '@released.invalid'`, updated_at: sql<Date>`now()` })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', sql<string>`any(${[...userIds]}::uuid[])`)
+    .where('disabled_at', 'is not', null)
+    .where('deactivated_by', '=', source)
+    .execute();
 }
 
 /** Enables users this source deactivated; an admin's deactivation (another `deactivated_by`) stays. */
@@ -173,29 +192,32 @@ async function reactivateUsers(
 }
 
 /**
- * Profile changes without a new address go in one statement. A change of address goes through
- * the repository one at a time, in record order: the unique index on `lower(email)` is checked
- * row by row, so two users trading addresses in one statement would abort the transaction.
+ * Profile changes in one statement, addresses included. The unique index on `lower(email)` is
+ * checked row by row, so users trading addresses (a swap, a cycle) would trip it in any order:
+ * the movers first get a placeholder address of their own, then all take their new ones at once.
  * Returns the users updated.
  */
 async function updateProfiles(
   trx: Trx,
   tenantId: string,
-  updates: readonly (PlannedUpdate | PlannedLink)[],
+  updates: readonly PlannedUpdate[],
 ): Promise<Set<string>> {
-  const done = new Set<string>();
-  const users = createUserRepository(trx);
-  const plain = updates.filter((update) => update.patch.email === undefined);
-  for (const update of updates) {
-    if (update.patch.email === undefined) continue;
-    const result = await users.update(tenantId, update.userId, update.patch);
-    if (result.ok) done.add(update.userId);
+  if (updates.length === 0) return new Set();
+  const movers = updates.filter((update) => update.moves).map((update) => update.userId);
+  if (movers.length > 0) {
+    await trx
+      .updateTable('users')
+      .set({ email: sql<string>`id::text || '@moving.invalid'` })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', sql<string>`any(${movers}::uuid[])`)
+      .execute();
   }
-  if (plain.length === 0) return done;
   const column = (pick: (record: PlannedUpdate['record']) => string | null) =>
-    plain.map((update) => pick(update.record));
+    updates.map((update) => pick(update.record));
+  const ids = updates.map((update) => update.userId);
   const { rows } = await sql<{ id: string }>`
     update users set
+      email = profile.email,
       display_name = profile.display_name,
       given_name = profile.given_name,
       family_name = profile.family_name,
@@ -203,18 +225,18 @@ async function updateProfiles(
       phone = profile.phone,
       updated_at = now()
     from unnest(
-      ${plain.map((update) => update.userId)}::uuid[],
+      ${ids}::uuid[],
+      ${column((r) => r.email)}::text[],
       ${column((r) => r.displayName)}::text[],
       ${column((r) => r.firstName)}::text[],
       ${column((r) => r.lastName)}::text[],
       ${column((r) => r.language)}::text[],
       ${column((r) => r.phone)}::text[]
-    ) as profile(id, display_name, given_name, family_name, language, phone)
+    ) as profile(id, email, display_name, given_name, family_name, language, phone)
     where users.tenant_id = ${tenantId} and users.id = profile.id
-      and users.id = any(${plain.map((update) => update.userId)}::uuid[])
+      and users.id = any(${ids}::uuid[])
     returning users.id`.execute(trx);
-  for (const row of rows) done.add(row.id);
-  return done;
+  return new Set(rows.map((row) => row.id));
 }
 
 /**
@@ -277,6 +299,7 @@ export async function applyGroups(
       tally.skipped.push({
         type: 'group',
         externalId: record.externalId,
+        label: null,
         reason: `another group of this tenant is already named ${JSON.stringify(record.name)}`,
       });
       continue;

@@ -1,7 +1,13 @@
 import { sql, type RawBuilder, type Transaction } from 'kysely';
 import type { DatabaseSchema } from '../storage/schema.js';
 import type { DirectoryUser } from './directory-types.js';
-import { emailsToLookUp, type BatchState, type StoredUser } from './directory-user-plan.js';
+import {
+  emailsToLookUp,
+  type AddressHolder,
+  type BatchState,
+  type LinkedUser,
+  type StoredUser,
+} from './directory-user-plan.js';
 
 type Trx = Transaction<DatabaseSchema>;
 
@@ -16,18 +22,20 @@ export async function readBatchState(
   records: readonly DirectoryUser[],
 ): Promise<BatchState> {
   const externalIds = [...new Set(records.map((record) => record.externalId))];
-  const { rows: linkedRows } = await sql<StoredUserRow & { external_id: string }>`
-    select wanted.external_id, users.*
+  const { rows: linkedRows } = await sql<StoredUserRow & { external_id: string; owns_user: boolean }>`
+    select wanted.external_id, identity.owns_user, users.*
     from unnest(${externalIds}::text[]) as wanted(external_id)
     cross join lateral (${identityOf(tenantId, source, sql.ref('wanted.external_id'))}) as identity
     cross join lateral (
       select ${sql.join(storedUserColumns.map((c) => sql.ref(c)))} from users
       where users.tenant_id = ${tenantId} and users.id = identity.user_id limit 1
     ) as users`.execute(trx);
-  const linked = new Map(linkedRows.map((row) => [row.external_id, toStoredUser(row)]));
+  const linked = new Map<string, LinkedUser>(
+    linkedRows.map((row) => [row.external_id, { ...toStoredUser(row), owned: Boolean(row.owns_user) }]),
+  );
 
   const emails = emailsToLookUp(records, linked);
-  const byEmail = new Map<string, { user: StoredUser; hasSourceIdentity: boolean }>();
+  const byEmail = new Map<string, AddressHolder>();
   if (emails.length > 0) {
     const rows = await trx
       .selectFrom('users')
@@ -45,6 +53,18 @@ export async function readBatchState(
                 .where('identity.source', '=', source),
             )
             .as('has_source_identity'),
+        (eb) =>
+          eb
+            .exists(
+              eb
+                .selectFrom('user_identities as identity')
+                .select('identity.user_id')
+                .whereRef('identity.tenant_id', '=', 'users.tenant_id')
+                .whereRef('identity.user_id', '=', 'users.id')
+                .where('identity.source', '=', source)
+                .where('identity.owns_user', '=', true),
+            )
+            .as('owned_by_source'),
       ])
       .where('users.tenant_id', '=', tenantId)
       .where(sql`lower(users.email)`, '=', sql<string>`any(${emails}::text[])`)
@@ -53,6 +73,7 @@ export async function readBatchState(
       byEmail.set(row.email_key, {
         user: toStoredUser(row),
         hasSourceIdentity: Boolean(row.has_source_identity),
+        ownedBySource: Boolean(row.owned_by_source),
       });
     }
   }
@@ -95,7 +116,7 @@ export function identityOf(
   source: string,
   externalId: RawBuilder<unknown>,
 ): RawBuilder<unknown> {
-  return sql`select user_id from user_identities
+  return sql`select user_id, owns_user from user_identities
     where tenant_id = ${tenantId} and source = ${source} and external_id = ${externalId} limit 1`;
 }
 

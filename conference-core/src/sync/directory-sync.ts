@@ -15,6 +15,9 @@ import {
 
 type Trx = Transaction<DatabaseSchema>;
 
+/** The stored role (table `user_roles`) of a tenant administrator; the token's realm role has the same name. */
+export const tenantAdministratorRole = 'tenant-admin';
+
 /** Skipped records stored per run (all are counted); enough to see the pattern, bounded in size. */
 export const MAX_STORED_SKIPS = 1000;
 const SAMPLE_SIZE = 20;
@@ -54,6 +57,8 @@ interface LockedRun {
   lease_owner: string | null;
   skipped: number;
   report: JsonValue;
+  created: number;
+  updated: number;
   connector_type: string;
   guard_share: number;
 }
@@ -95,6 +100,7 @@ export function createDirectorySync(db: Db): DirectorySync {
                 run_id: lease.runId,
                 record_type: s.type,
                 external_id: s.externalId.slice(0, 1000),
+                label: s.label?.slice(0, 1000) ?? null,
                 reason: s.reason.slice(0, 1000),
               })),
             )
@@ -145,9 +151,20 @@ export function createDirectorySync(db: Db): DirectorySync {
           linked_users: linked,
         };
         if (run.dry_run) {
+          const current = asObject(run.report);
+          const deactivate = await sampleEmails(
+            trx,
+            run.tenant_id,
+            candidates.map((c) => c.id),
+          );
           const report = {
-            ...asObject(run.report),
-            deactivate: await sampleEmails(trx, run.tenant_id, candidates),
+            ...current,
+            deactivate,
+            not_shown: {
+              create: Math.max(0, run.created - listLength(current['create'])),
+              update: Math.max(0, run.updated - listLength(current['update'])),
+              deactivate: candidates.length - deactivate.length,
+            },
           };
           await trx
             .updateTable('sync_runs')
@@ -171,24 +188,24 @@ export function createDirectorySync(db: Db): DirectorySync {
               ...base,
               state: 'needs_approval',
               pending_deactivations: candidates.length,
-              report: jsonb({
-                guard: {
-                  deactivations: candidates.length,
-                  linkedUsers: linked,
-                  share: Number(run.guard_share),
-                },
-                deactivate: await sampleEmails(trx, run.tenant_id, candidates),
-              }),
+              report: jsonb(await guardReport(trx, run, candidates, linked)),
             })
             .where('tenant_id', '=', run.tenant_id)
             .where('id', '=', run.id)
             .execute();
           return { ok: true, state: 'needs_approval', deactivations: candidates.length } as const;
         }
-        const deactivated = await deactivate(trx, run, source, candidates);
+        const outcome = await deactivate(trx, run, source, candidates);
+        const deactivated = outcome.deactivated;
         await trx
           .updateTable('sync_runs')
-          .set({ ...base, state: 'completed', deactivated, finished_at: sql<Date>`now()` })
+          .set({
+            ...base,
+            state: 'completed',
+            deactivated,
+            report: jsonb({ ...asObject(run.report), ...outcome.report }),
+            finished_at: sql<Date>`now()`,
+          })
           .where('tenant_id', '=', run.tenant_id)
           .where('id', '=', run.id)
           .execute();
@@ -259,6 +276,8 @@ async function lockRun(trx: Trx, tenantId: string, runId: string): Promise<Locke
       'run.lease_owner',
       'run.skipped',
       'run.report',
+      'run.created',
+      'run.updated',
       'instance.connector_type',
       'instance.guard_share',
     ])
@@ -318,11 +337,17 @@ async function dropMarks(trx: Trx, run: { tenant_id: string; id: string }): Prom
     .execute();
 }
 
+/** A user a run found gone, and whether this source owns it (then it is disabled, else unlinked). */
+interface Candidate {
+  readonly id: string;
+  readonly owned: boolean;
+}
+
 /**
  * Active users linked to this source that the run found gone: deleted explicitly, or (full runs)
  * not seen at all. Only ever called for a run that read to its end.
  */
-async function deactivationCandidates(trx: Trx, run: LockedRun, source: string): Promise<string[]> {
+async function deactivationCandidates(trx: Trx, run: LockedRun, source: string): Promise<Candidate[]> {
   // The run just wrote up to one mark per record. With statistics from before (or none, where
   // autovacuum is off or has not come round), the planner takes the marks for a handful of rows and
   // picks a nested loop that rescans them per identity: 18 s at 10,000 users, quadratic beyond.
@@ -333,14 +358,14 @@ async function deactivationCandidates(trx: Trx, run: LockedRun, source: string):
     .innerJoin('users', (join) =>
       join.onRef('users.tenant_id', '=', 'identity.tenant_id').onRef('users.id', '=', 'identity.user_id'),
     )
-    .select('users.id')
-    .distinct()
+    .select(['users.id', sql<boolean>`bool_or(identity.owns_user)`.as('owned')])
     .where('identity.tenant_id', '=', run.tenant_id)
     .where('identity.source', '=', source)
     .where('users.disabled_at', 'is', null)
     .where(goneInRun(run, 'user', sql.ref('identity.external_id')))
+    .groupBy('users.id')
     .execute();
-  return rows.map((row) => row.id);
+  return rows.map((row) => ({ id: row.id, owned: Boolean(row.owned) }));
 }
 
 /**
@@ -373,22 +398,70 @@ async function linkedActiveUsers(trx: Trx, tenantId: string, source: string): Pr
   return Number(row.n);
 }
 
+/**
+ * Applies what a run found gone, by the rules of decision 0026: users this source owns are
+ * disabled, except tenant administrators when no other active one would be left; users it merely
+ * linked are unlinked and stay as they are. Both are written to the connector's audit log.
+ */
 async function deactivate(
   trx: Trx,
   run: LockedRun,
   source: string,
-  userIds: readonly string[],
-): Promise<number> {
+  candidates: readonly Candidate[],
+): Promise<{ deactivated: number; report: Record<string, JsonValue> }> {
+  const owned = candidates.filter((c) => c.owned).map((c) => c.id);
+  const linkedOnly = candidates.filter((c) => !c.owned).map((c) => c.id);
+  const kept = await lastAdministrators(trx, run.tenant_id, owned);
+  const disable = owned.filter((id) => !kept.includes(id));
+  const report: Record<string, JsonValue> = {};
+  const audit = async (action: string, details: Record<string, JsonValue>) => {
+    await trx
+      .insertInto('connector_audit_log')
+      .values({
+        tenant_id: run.tenant_id,
+        instance_id: run.instance_id,
+        actor: `sync-run:${run.id}`,
+        action,
+        details: jsonb(details),
+      })
+      .execute();
+  };
+
   let count = 0;
-  if (userIds.length > 0) {
+  if (disable.length > 0) {
     const result = await trx
       .updateTable('users')
       .set({ disabled_at: sql<Date>`now()`, deactivated_by: source, updated_at: sql<Date>`now()` })
       .where('tenant_id', '=', run.tenant_id)
-      .where('id', '=', sql<string>`any(${[...userIds]}::uuid[])`)
+      .where('id', '=', sql<string>`any(${disable}::uuid[])`)
       .where('disabled_at', 'is', null)
       .executeTakeFirst();
     count = Number(result.numUpdatedRows);
+  }
+  if (linkedOnly.length > 0) {
+    await trx
+      .deleteFrom('user_identities')
+      .where('tenant_id', '=', run.tenant_id)
+      .where('source', '=', source)
+      .where('owns_user', '=', false)
+      .where('user_id', '=', sql<string>`any(${linkedOnly}::uuid[])`)
+      .execute();
+    const emails = await sampleEmails(trx, run.tenant_id, linkedOnly);
+    report['unlinked'] = { count: linkedOnly.length, sample: emails };
+    await audit('identity.unlinked', {
+      reason:
+        'the entry left the directory; the account existed before the directory linked it, so it stays enabled',
+      count: linkedOnly.length,
+      emails,
+    });
+  }
+  if (kept.length > 0) {
+    const emails = await sampleEmails(trx, run.tenant_id, kept);
+    report['kept'] = { reason: 'last active tenant administrator', emails };
+    await audit('deactivation.kept', {
+      reason: 'a sync never disables the last active tenant administrator',
+      emails,
+    });
   }
   // Groups that left the source go (their memberships with them): they grant nothing by themselves.
   await trx
@@ -397,7 +470,54 @@ async function deactivate(
     .where('source', '=', source)
     .where(goneInRun(run, 'group', sql.ref('groups.external_id')))
     .execute();
-  return count;
+  return { deactivated: count, report };
+}
+
+/**
+ * The tenant administrators among `userIds` that must stay enabled: all of them when no active
+ * administrator outside `userIds` is left (a sync must never lock the tenant out of its own
+ * administration), none otherwise. Administrators are the users holding the stored role, from a
+ * login's token or granted by an operator.
+ */
+async function lastAdministrators(trx: Trx, tenantId: string, userIds: readonly string[]): Promise<string[]> {
+  if (userIds.length === 0) return [];
+  const admins = await trx
+    .selectFrom('user_roles')
+    .innerJoin('users', (join) =>
+      join.onRef('users.tenant_id', '=', 'user_roles.tenant_id').onRef('users.id', '=', 'user_roles.user_id'),
+    )
+    .select('users.id')
+    .distinct()
+    .where('user_roles.tenant_id', '=', tenantId)
+    .where('user_roles.role', '=', tenantAdministratorRole)
+    .where('users.disabled_at', 'is', null)
+    .execute();
+  const leaving = new Set(userIds);
+  const affected = admins.map((a) => a.id).filter((id) => leaving.has(id));
+  const remaining = admins.length - affected.length;
+  return remaining > 0 ? [] : affected;
+}
+
+async function guardReport(
+  trx: Trx,
+  run: LockedRun,
+  candidates: readonly Candidate[],
+  linked: number,
+): Promise<JsonValue> {
+  const deactivate = await sampleEmails(
+    trx,
+    run.tenant_id,
+    candidates.map((c) => c.id),
+  );
+  return {
+    guard: { deactivations: candidates.length, linkedUsers: linked, share: Number(run.guard_share) },
+    deactivate,
+    not_shown: { deactivate: candidates.length - deactivate.length },
+  };
+}
+
+function listLength(value: JsonValue | undefined): number {
+  return Array.isArray(value) ? value.length : 0;
 }
 
 async function decide(
@@ -413,15 +533,19 @@ async function decide(
     if (run === undefined) return { ok: false, reason: 'not_found' } as const;
     if (run.state !== 'needs_approval') return { ok: false, reason: 'not_awaiting_approval' } as const;
     let deactivated = 0;
+    let report = asObject(run.report);
     if (approve) {
       const source = identitySource(run.connector_type, run.instance_id);
-      deactivated = await deactivate(trx, run, source, await deactivationCandidates(trx, run, source));
+      const outcome = await deactivate(trx, run, source, await deactivationCandidates(trx, run, source));
+      deactivated = outcome.deactivated;
+      report = { ...report, ...outcome.report };
     }
     await trx
       .updateTable('sync_runs')
       .set({
         state: approve ? 'completed' : 'rejected',
         deactivated,
+        report: jsonb(report),
         decided_by: actor,
         finished_at: sql<Date>`now()`,
       })

@@ -17,6 +17,8 @@ export interface DirectoryUser {
   readonly displayName: string;
   readonly language: string | null;
   readonly phone: string | null;
+  /** How an admin finds the entry upstream (a DN, else the username); null when neither is known. */
+  readonly label: string | null;
 }
 
 export interface DirectoryGroup {
@@ -32,6 +34,8 @@ export interface DirectoryRef {
 }
 
 export interface DirectorySkip extends DirectoryRef {
+  /** How an admin finds the entry upstream (a DN, else the username), when known. */
+  readonly label: string | null;
   readonly reason: string;
 }
 

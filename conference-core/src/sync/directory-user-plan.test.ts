@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { DirectoryUser } from './directory-types.js';
-import { emailsToLookUp, planUsers, type StoredUser } from './directory-user-plan.js';
+import { emailsToLookUp, planUsers, type LinkedUser, type StoredUser } from './directory-user-plan.js';
 
 const source = 'ucs:1';
 
-const record = (externalId: string, email: string | null, extra: Partial<DirectoryUser> = {}) => ({
+const record = (
+  externalId: string,
+  email: string | null,
+  extra: Partial<DirectoryUser> = {},
+): DirectoryUser => ({
   externalId,
   email,
   emailVerified: true,
@@ -14,6 +18,7 @@ const record = (externalId: string, email: string | null, extra: Partial<Directo
   displayName: `Person ${externalId}`,
   language: null,
   phone: null,
+  label: `uid=${externalId},cn=users,dc=x`,
   ...extra,
 });
 
@@ -30,19 +35,105 @@ const stored = (id: string, email: string, extra: Partial<StoredUser> = {}): Sto
   ...extra,
 });
 
+/** A user linked to this source; it created it (owns it) unless said otherwise. */
+const linkedUser = (id: string, email: string, extra: Partial<LinkedUser> = {}): LinkedUser => ({
+  ...stored(id, email),
+  owned: true,
+  ...extra,
+});
+
 describe('planUsers', () => {
-  it('lets two linked users trade addresses only in an order that never needs one address twice', () => {
+  it('lets linked users trade addresses in one batch, two of them or a cycle of three', () => {
     const linked = new Map([
-      ['a', stored('user-a', 'a@x.test')],
-      ['b', stored('user-b', 'b@x.test')],
+      ['a', linkedUser('user-a', 'a@x.test')],
+      ['b', linkedUser('user-b', 'b@x.test')],
+      ['c', linkedUser('user-c', 'c@x.test')],
+      ['d', linkedUser('user-d', 'd@x.test')],
+      ['e', linkedUser('user-e', 'e@x.test')],
     ]);
-    const plan = planUsers(source, [record('a', 'b@x.test'), record('b', 'a@x.test')], {
+    const plan = planUsers(
+      source,
+      [
+        record('a', 'b@x.test'),
+        record('b', 'a@x.test'),
+        record('c', 'd@x.test'),
+        record('d', 'e@x.test'),
+        record('e', 'c@x.test'),
+      ],
+      { linked, byEmail: new Map() },
+    );
+    expect(plan.skipped).toEqual([]);
+    expect(plan.updates.map((u) => [u.userId, u.patch.email, u.moves])).toEqual([
+      ['user-a', 'b@x.test', true],
+      ['user-b', 'a@x.test', true],
+      ['user-c', 'd@x.test', true],
+      ['user-d', 'e@x.test', true],
+      ['user-e', 'c@x.test', true],
+    ]);
+  });
+
+  it('refuses a move onto an address someone outside the moves keeps, and the moves that depend on it', () => {
+    const linked = new Map([
+      ['a', linkedUser('user-a', 'a@x.test')],
+      ['b', linkedUser('user-b', 'b@x.test')],
+    ]);
+    const byEmail = new Map([
+      [
+        'kept@x.test',
+        { user: stored('local', 'kept@x.test'), hasSourceIdentity: false, ownedBySource: false },
+      ],
+    ]);
+    // 'b' wants the address a local user keeps; 'a' wants the one 'b' therefore cannot give up.
+    const plan = planUsers(source, [record('a', 'b@x.test'), record('b', 'kept@x.test')], {
+      linked,
+      byEmail,
+    });
+    expect(plan.updates).toEqual([]);
+    expect(plan.skipped.map((s) => [s.externalId, s.label])).toEqual([
+      ['a', 'uid=a,cn=users,dc=x'],
+      ['b', 'uid=b,cn=users,dc=x'],
+    ]);
+    expect(plan.skipped[1]?.reason).toMatch(/kept@x.test already belongs to another user/);
+  });
+
+  it('never changes a linked user this source does not own', () => {
+    const linked = new Map([['admin', linkedUser('local-admin', 'admin@x.test', { owned: false })]]);
+    const plan = planUsers(source, [record('admin', 'admin@x.test', { displayName: 'Directory name' })], {
       linked,
       byEmail: new Map(),
     });
-    // 'a' wants the address 'b' still holds: skipped; 'b' then wants the address 'a' kept.
     expect(plan.updates).toEqual([]);
-    expect(plan.skipped.map((s) => s.externalId)).toEqual(['a', 'b']);
+    expect(plan.unchanged).toBe(1);
+  });
+
+  it('releases the address of a deactivated user this source owns to the entry that now carries it', () => {
+    const when = new Date('2026-11-30T10:00:00Z');
+    const gone = stored('gone', 'dup@x.test', { disabledAt: when, deactivatedBy: source });
+    const plan = planUsers(source, [record('fixed', 'dup@x.test')], {
+      linked: new Map(),
+      byEmail: new Map([['dup@x.test', { user: gone, hasSourceIdentity: true, ownedBySource: true }]]),
+    });
+    expect(plan.release).toEqual(['gone']);
+    expect(plan.creates.map((r) => r.externalId)).toEqual(['fixed']);
+    expect(plan.skipped).toEqual([]);
+  });
+
+  it('says when the holder of an address is deactivated, and by whom', () => {
+    const when = new Date('2026-11-30T10:00:00Z');
+    const byEmail = new Map([
+      [
+        'dup@x.test',
+        {
+          user: stored('held', 'dup@x.test', { disabledAt: when, deactivatedBy: null }),
+          hasSourceIdentity: true,
+          ownedBySource: true,
+        },
+      ],
+    ]);
+    const plan = planUsers(source, [record('other', 'dup@x.test')], { linked: new Map(), byEmail });
+    expect(plan.skipped[0]?.reason).toMatch(
+      /whose user is deactivated \(disabled by an administrator on 2026-11-30\)/,
+    );
   });
 
   it('enables again only users this source deactivated, and counts a reactivation as no unchanged', () => {
@@ -50,15 +141,23 @@ describe('planUsers', () => {
     const linked = new Map([
       [
         'mine',
-        stored('u1', 'mine@x.test', { displayName: 'Person mine', disabledAt: when, deactivatedBy: source }),
+        linkedUser('u1', 'mine@x.test', {
+          displayName: 'Person mine',
+          disabledAt: when,
+          deactivatedBy: source,
+        }),
       ],
       [
         'admin',
-        stored('u2', 'admin@x.test', { displayName: 'Person admin', disabledAt: when, deactivatedBy: null }),
+        linkedUser('u2', 'admin@x.test', {
+          displayName: 'Person admin',
+          disabledAt: when,
+          deactivatedBy: null,
+        }),
       ],
       [
         'other',
-        stored('u3', 'other@x.test', {
+        linkedUser('u3', 'other@x.test', {
           displayName: 'Person other',
           disabledAt: when,
           deactivatedBy: 'ucs:2',

@@ -14,27 +14,42 @@ export interface StoredUser {
   readonly deactivatedBy: string | null;
 }
 
+/** A user linked to an entry of the batch, and whether that entry's source owns it. */
+export interface LinkedUser extends StoredUser {
+  /** The source created the user or was handed it: only then its records set the profile. */
+  readonly owned: boolean;
+}
+
+/** A user holding an address the batch asks about, and how it stands to this source. */
+export interface AddressHolder {
+  readonly user: StoredUser;
+  /** It has an identity of this source (it is some entry's user already). */
+  readonly hasSourceIdentity: boolean;
+  /** That identity owns it (decision 0026): this source created it or was handed it. */
+  readonly ownedBySource: boolean;
+}
+
 /** What the database holds for one batch, read in two queries before anything is written. */
 export interface BatchState {
   /** Users linked to this source, by the external id of the batch they are linked by. */
-  readonly linked: ReadonlyMap<string, StoredUser>;
-  /**
-   * Users holding an address the batch asks about (by lowercased address), and whether each
-   * already has an identity of this source.
-   */
-  readonly byEmail: ReadonlyMap<string, { readonly user: StoredUser; readonly hasSourceIdentity: boolean }>;
+  readonly linked: ReadonlyMap<string, LinkedUser>;
+  /** Users holding an address the batch asks about, by lowercased address. */
+  readonly byEmail: ReadonlyMap<string, AddressHolder>;
 }
 
-/** A linked user whose profile changes. */
+/** An owned, linked user whose profile changes (the address too, when `patch.email` is set). */
 export interface PlannedUpdate {
   readonly record: DirectoryUser & { readonly email: string };
   readonly userId: string;
   readonly patch: UserPatch;
+  /** The address changes to one another user held before the batch (or it is a new one): written as a set. */
+  readonly moves: boolean;
 }
 
-/** A record claiming an existing user by its (directory-vouched) address. */
-export interface PlannedLink extends PlannedUpdate {
-  readonly patch: UserPatch;
+/** A record claiming an existing user by its (directory-vouched) address: linked, never overwritten. */
+export interface PlannedLink {
+  readonly record: DirectoryUser & { readonly email: string };
+  readonly userId: string;
   /** The user was deactivated by this source and comes back with the link. */
   readonly reactivate: boolean;
 }
@@ -42,7 +57,11 @@ export interface PlannedLink extends PlannedUpdate {
 export interface UserPlan {
   /** Linked users this source deactivated, seen again: enabled again. */
   readonly reactivate: readonly string[];
-  /** In record order; an update whose patch carries the address must run in this order. */
+  /**
+   * Deactivated users this source owns whose address an entry of the batch now carries: their
+   * address is released (set to a placeholder) before the updates and creates.
+   */
+  readonly release: readonly string[];
   readonly updates: readonly PlannedUpdate[];
   readonly links: readonly PlannedLink[];
   readonly creates: readonly (DirectoryUser & { readonly email: string })[];
@@ -50,98 +69,201 @@ export interface UserPlan {
   readonly skipped: readonly DirectorySkip[];
 }
 
+/** Who holds an address while the plan goes through the batch. */
+interface Holder {
+  /** Null: a user this batch creates. */
+  readonly userId: string | null;
+  hasSourceIdentity: boolean;
+  /** A deactivated user this source owns and the batch does not list: its address may be released. */
+  releasable: boolean;
+  readonly user: StoredUser | undefined;
+}
+
 /**
- * Decides what each record of a batch does, from what the database held before the batch, as if
- * the records were applied one after another in order: a record sees the addresses the records
- * before it took or gave up. The rules are the ones of a single record:
+ * Decides what each record of a batch does, from what the database held before the batch (rules
+ * and reasons in decision 0026):
  *
- * - linked by (source, external id): its profile is updated, and it is enabled again when this
- *   source had deactivated it; an address another user holds is not taken (the profile stays);
- * - not linked, and a user holds the address: linked to that user only when the directory vouches
- *   for the address and the user has no other identity of this source (else anyone who can set a
- *   mail attribute could take over an account, or two entries would share one user);
+ * - linked by (source, external id) and owned by this source: its profile is updated, and it is
+ *   enabled again when this source had deactivated it. Address changes are decided as a set: a
+ *   user may take an address another linked user of the batch gives up, so swaps and cycles
+ *   settle in one run; an address a user outside the moves holds is not taken (the profile stays).
+ * - linked but not owned (an account that existed before the directory linked it): never changed.
+ * - not linked, and a user holds the address: when that user is a deactivated account this source
+ *   owns (and the batch does not bring it back), its address is released and the record gets a
+ *   user of its own; otherwise it is linked to that user only when the directory vouches for the
+ *   address and the user has no other identity of this source, without changing it.
  * - otherwise a new user.
- *
- * One conservative difference to strictly sequential writes: an address a linked user gives up in
- * this batch is free for the records after it, but an address held by a user who gives it up only
- * later in the batch is not (the next run settles it).
  */
 export function planUsers(source: string, records: readonly DirectoryUser[], state: BatchState): UserPlan {
   const skipped: DirectorySkip[] = [];
   const skip = (record: DirectoryUser, reason: string) =>
-    skipped.push({ type: 'user', externalId: record.externalId, reason });
+    skipped.push({ type: 'user', externalId: record.externalId, label: record.label, reason });
   const reactivate: string[] = [];
+  const release: string[] = [];
   const updates: PlannedUpdate[] = [];
   const links: PlannedLink[] = [];
   const creates: (DirectoryUser & { email: string })[] = [];
   let unchanged = 0;
 
-  // Who holds each address as the batch goes on; `hasSourceIdentity` grows as records link users.
-  const holders = new Map<string, { userId: string | null; hasSourceIdentity: boolean }>();
+  const withEmail: (DirectoryUser & { email: string })[] = [];
+  for (const record of lastPerExternalId(records)) {
+    if (record.email === null) skip(record, 'no email address: people need one to sign in and be invited');
+    else withEmail.push({ ...record, email: record.email });
+  }
+  const linkedIds = new Set([...state.linked.values()].map((user) => user.id));
+  const holders = new Map<string, Holder>();
   for (const [key, held] of state.byEmail) {
-    holders.set(key, { userId: held.user.id, hasSourceIdentity: held.hasSourceIdentity });
+    const { user } = held;
+    holders.set(key, {
+      userId: user.id,
+      hasSourceIdentity: held.hasSourceIdentity,
+      releasable:
+        held.ownedBySource &&
+        user.disabledAt !== null &&
+        user.deactivatedBy === source &&
+        !linkedIds.has(user.id),
+      user,
+    });
   }
   for (const user of state.linked.values()) {
-    holders.set(emailKey(user.email), { userId: user.id, hasSourceIdentity: true });
+    holders.set(emailKey(user.email), { userId: user.id, hasSourceIdentity: true, releasable: false, user });
   }
 
-  for (const record of lastPerExternalId(records)) {
-    const { email } = record;
-    if (email === null) {
-      skip(record, 'no email address: people need one to sign in and be invited');
-      continue;
-    }
-    const withEmail = { ...record, email };
+  const blocked = settleMoves(source, withEmail, state.linked, holders, release);
+
+  for (const record of withEmail) {
     const linked = state.linked.get(record.externalId);
     if (linked !== undefined) {
       const reactivated = linked.disabledAt !== null && linked.deactivatedBy === source;
       if (reactivated) reactivate.push(linked.id);
-      const patch = changedFields(linked, withEmail);
+      const patch = linked.owned ? changedFields(linked, record) : undefined;
       if (patch === undefined) {
         if (!reactivated) unchanged++;
         continue;
       }
-      const from = emailKey(linked.email);
-      const to = emailKey(email);
-      if (from !== to) {
-        const holder = holders.get(to);
-        if (holder !== undefined && holder.userId !== linked.id) {
-          skip(record, `email ${email} already belongs to another user; profile not updated`);
-          continue;
-        }
-        holders.delete(from);
-        holders.set(to, { userId: linked.id, hasSourceIdentity: true });
+      const moves = emailKey(linked.email) !== emailKey(record.email);
+      const refusal = blocked.get(linked.id);
+      if (moves && refusal !== undefined) {
+        skip(record, `${refusal}; profile not updated`);
+        continue;
       }
-      updates.push({ record: withEmail, userId: linked.id, patch });
+      updates.push({ record, userId: linked.id, patch, moves });
       continue;
     }
 
-    const key = emailKey(email);
+    const key = emailKey(record.email);
     const holder = holders.get(key);
-    if (holder !== undefined) {
+    if (holder?.releasable === true && holder.userId !== null) {
+      release.push(holder.userId);
+    } else if (holder !== undefined) {
       if (!record.emailVerified) {
-        skip(record, `a user with email ${email} exists and the directory does not vouch for the address`);
+        skip(
+          record,
+          `${describeHolder(source, record.email, holder)}, and the directory does not vouch for the address`,
+        );
         continue;
       }
-      const user = holder.userId === null ? undefined : state.byEmail.get(key)?.user;
-      if (holder.hasSourceIdentity || user === undefined) {
-        skip(record, `email ${email} is already linked to another entry of this directory`);
+      if (holder.hasSourceIdentity || holder.user === undefined) {
+        skip(record, alreadyLinked(source, record.email, holder));
         continue;
       }
       holder.hasSourceIdentity = true;
       links.push({
-        record: withEmail,
-        userId: user.id,
-        patch: changedFields(user, withEmail) ?? {},
-        reactivate: user.disabledAt !== null && user.deactivatedBy === source,
+        record,
+        userId: holder.user.id,
+        reactivate: holder.user.disabledAt !== null && holder.user.deactivatedBy === source,
       });
       continue;
     }
     // A user created by this batch: later records find the address taken and linked.
-    holders.set(key, { userId: null, hasSourceIdentity: true });
-    creates.push(withEmail);
+    holders.set(key, { userId: null, hasSourceIdentity: true, releasable: false, user: undefined });
+    creates.push(record);
   }
-  return { reactivate, updates, links, creates, unchanged, skipped };
+  return { reactivate, release, updates, links, creates, unchanged, skipped };
+}
+
+/**
+ * Decides the address changes of owned, linked users as one set, so that users trading
+ * addresses (two, or a cycle of any length) all get theirs in the same run. A move may go ahead
+ * when its address is free, held by a user that itself moves away, or held by a deactivated user
+ * this source owns (released). Starting from all moves, those that cannot go ahead are dropped
+ * until none is left to drop; what remains is consistent, cycles included. Updates `holders` to
+ * the state after the moves; returns the refused movers with the reason.
+ */
+function settleMoves(
+  source: string,
+  records: readonly (DirectoryUser & { email: string })[],
+  linked: BatchState['linked'],
+  holders: Map<string, Holder>,
+  release: string[],
+): Map<string, string> {
+  const blocked = new Map<string, string>();
+  const moves = new Map<string, { from: string; to: string }>();
+  const wanted = new Set<string>();
+  for (const record of records) {
+    const user = linked.get(record.externalId);
+    if (user === undefined || !user.owned) continue;
+    const from = emailKey(user.email);
+    const to = emailKey(record.email);
+    if (from === to) continue;
+    if (wanted.has(to)) {
+      blocked.set(user.id, `another entry of this batch also asks for the email ${record.email}`);
+      continue;
+    }
+    wanted.add(to);
+    moves.set(user.id, { from, to });
+  }
+  for (let dropped = true; dropped;) {
+    dropped = false;
+    for (const [userId, move] of moves) {
+      const holder = holders.get(move.to);
+      const free =
+        holder === undefined ||
+        holder.releasable ||
+        (holder.userId !== null && (holder.userId === userId || moves.has(holder.userId)));
+      if (free) continue;
+      moves.delete(userId);
+      if (holder !== undefined) blocked.set(userId, describeHolder(source, move.to, holder));
+      dropped = true;
+    }
+  }
+  for (const move of moves.values()) {
+    const holder = holders.get(move.to);
+    if (holder?.releasable === true && holder.userId !== null) release.push(holder.userId);
+  }
+  for (const [userId, move] of moves) {
+    if (holders.get(move.from)?.userId === userId) holders.delete(move.from);
+  }
+  const byId = new Map([...linked.values()].map((user) => [user.id, user]));
+  for (const [userId, move] of moves) {
+    holders.set(move.to, { userId, hasSourceIdentity: true, releasable: false, user: byId.get(userId) });
+  }
+  return blocked;
+}
+
+/** Why an address another entry of this source holds is refused; says when that user is deactivated. */
+function alreadyLinked(source: string, email: string, holder: Holder): string {
+  const base = `email ${email} is already linked to another entry of this directory`;
+  if (holder.user?.disabledAt == null) return base;
+  return `${base}, whose user is deactivated (${deactivatedBy(source, holder.user)})`;
+}
+
+/** Who holds an address, in words an admin can act on (a deactivated holder says so, and by whom). */
+function describeHolder(source: string, email: string, holder: Holder): string {
+  const user = holder.user;
+  if (user === undefined) return `email ${email} is taken by another entry of this batch`;
+  if (user.disabledAt === null) return `email ${email} already belongs to another user`;
+  return `email ${email} already belongs to a deactivated user (${deactivatedBy(source, user)})`;
+}
+
+function deactivatedBy(source: string, user: StoredUser): string {
+  const by =
+    user.deactivatedBy === null
+      ? 'disabled by an administrator'
+      : user.deactivatedBy === source
+        ? 'deactivated by this directory'
+        : `deactivated by ${user.deactivatedBy}`;
+  return `${by} on ${user.disabledAt?.toISOString().slice(0, 10) ?? 'an unknown day'}`;
 }
 
 /** The addresses the database must be asked about: those of records not linked, and new ones. */

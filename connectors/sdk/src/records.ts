@@ -20,6 +20,11 @@ export const userRecordSchema = z.object({
   /** BCP 47 primary tag, e.g. `de` or `en`; null when unknown. */
   language: z.string().min(2).max(35).nullable(),
   phone: z.string().max(64).nullable(),
+  /**
+   * How an admin finds the entry upstream (UCS: its DN); named in skip reasons and reports. When
+   * absent the hub names the entry by `username`.
+   */
+  label: z.string().min(1).max(1000).optional(),
 });
 export type UserRecord = z.infer<typeof userRecordSchema>;
 
@@ -49,5 +54,7 @@ export interface SkippedRecord {
   readonly type: 'user' | 'group';
   /** The upstream key when there is one, else a readable locator (a DN). */
   readonly externalId: string;
+  /** How an admin finds the entry upstream (a DN), when the connector knows it. */
+  readonly label?: string;
   readonly reason: string;
 }

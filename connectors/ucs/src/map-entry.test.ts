@@ -27,15 +27,17 @@ describe('mapping UCS user entries', () => {
         displayName: 'Anna Berg',
         language: 'de',
         phone: '+49 30 1234-5',
+        label: base.dn,
       },
     });
   });
 
-  it('skips users without mail or with a broken address, naming the reason', () => {
+  it('skips users without mail or with a broken address, naming the reason and the DN', () => {
     expect(mapUser(base)).toEqual({
       skipped: {
         type: 'user',
         externalId: uuid,
+        label: base.dn,
         reason: expect.stringMatching(/no mailPrimaryAddress/) as string,
       },
     });

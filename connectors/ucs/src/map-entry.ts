@@ -74,10 +74,12 @@ export type MappedUser = { readonly record: UserRecord } | { readonly skipped: S
 /** Turns one UCS user entry into a normalized record, or a skip with the reason an admin can act on. */
 export function mapUser(entry: Entry): MappedUser {
   const id = entryUuid(entry);
-  if (id === null) return { skipped: { type: 'user', externalId: entry.dn, reason: 'no valid entryUUID' } };
+  if (id === null) {
+    return { skipped: { type: 'user', externalId: entry.dn, label: entry.dn, reason: 'no valid entryUUID' } };
+  }
   const rawMail = first(entry, 'mailPrimaryAddress') ?? first(entry, 'mail');
   if (rawMail === undefined || rawMail.trim() === '') {
-    return { skipped: { type: 'user', externalId: id, reason: `no mailPrimaryAddress (${entry.dn})` } };
+    return { skipped: { type: 'user', externalId: id, label: entry.dn, reason: 'no mailPrimaryAddress' } };
   }
   const email = rawMail.normalize('NFC').trim().toLowerCase();
   if (!emailSchema.safeParse(email).success) {
@@ -85,7 +87,8 @@ export function mapUser(entry: Entry): MappedUser {
       skipped: {
         type: 'user',
         externalId: id,
-        reason: `mailPrimaryAddress is not a valid address (${entry.dn})`,
+        label: entry.dn,
+        reason: 'mailPrimaryAddress is not a valid address',
       },
     };
   }
@@ -111,6 +114,8 @@ export function mapUser(entry: Entry): MappedUser {
       displayName,
       language: language(first(entry, 'preferredLanguage')),
       phone: phone(first(entry, 'telephoneNumber')),
+      // What an admin searches for in UMC; skip reasons and reports name the entry by it.
+      label: entry.dn,
     },
   };
 }
@@ -121,7 +126,7 @@ export function groupRecord(
   members: readonly string[],
 ): GroupRecord | SkippedRecord {
   const name = cleanText(first(entry, 'cn'), 256);
-  if (name === null) return { type: 'group', externalId: id, reason: `group without cn (${entry.dn})` };
+  if (name === null) return { type: 'group', externalId: id, label: entry.dn, reason: 'group without cn' };
   return { type: 'group', externalId: id, name, memberExternalIds: [...new Set(members)].sort() };
 }
 

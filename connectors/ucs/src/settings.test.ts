@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 import { describe, expect, it } from 'vitest';
 
 import { secretKeys } from '@vc/connector-sdk';
@@ -18,7 +20,7 @@ describe('UCS connector settings', () => {
   it('fill in the UCS defaults and describe every field', () => {
     expect(ucsSettings.parse(base)).toMatchObject({
       startTls: true,
-      activationAttribute: 'opentalkActivated',
+      activationAttribute: 'vchubActivated',
       pageSize: 500,
       partitions: 1,
     });
@@ -28,6 +30,17 @@ describe('UCS connector settings', () => {
         key,
       ).toBeTruthy();
     }
+  });
+
+  it('default the activation attribute to the one our App Center package creates and the README names', () => {
+    const read = (path: string) => readFileSync(new URL(path, import.meta.url), 'utf8');
+    const appAttribute = /^GenericUserActivationAttribute\s*=\s*(\S+)/m.exec(
+      read('../../../ucs/app/ini'),
+    )?.[1];
+    const readmeDefault = /^\| `activationAttribute`\s*\|\s*`([^`]+)`/m.exec(read('../README.md'))?.[1];
+    const { activationAttribute } = ucsSettings.parse(base);
+    expect(activationAttribute).toBe(appAttribute);
+    expect(readmeDefault).toBe(activationAttribute);
   });
 
   it('refuse URLs that are not LDAP, paths in the URL and unknown slice counts', () => {

@@ -9,6 +9,7 @@ import {
 } from '@vc/conference-core';
 
 import { prepareSettings } from '../sync/connector-settings.js';
+import { defaultSchedule } from '../sync/default-schedule.js';
 import { defineAdminEndpoint } from './deps.js';
 import { instanceFields } from './instance-input.js';
 import { instanceSchema, publicInstance } from './schemas.js';
@@ -25,8 +26,9 @@ export const postConnectors = defineAdminEndpoint({
     name: instanceFields.name,
     enabled: instanceFields.enabled.default(true),
     settings: instanceFields.settings,
-    incremental_every_ms: instanceFields.incremental_every_ms.default(null),
-    full_cron: instanceFields.full_cron.default(null),
+    // Absent: the default schedule; null: that kind of run only when someone starts it.
+    incremental_every_ms: instanceFields.incremental_every_ms.default(defaultSchedule.incrementalEveryMs),
+    full_cron: instanceFields.full_cron.default(defaultSchedule.fullCron),
     guard_share: instanceFields.guard_share.optional(),
   }),
   responses: { 201: { description: 'Created', schema: instanceSchema } },

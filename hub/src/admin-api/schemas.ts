@@ -48,7 +48,17 @@ export const runSchema = z.object({
 });
 
 export const runDetailSchema = runSchema.extend({
-  skipped_records: z.array(z.object({ type: z.string(), external_id: z.string(), reason: z.string() })),
+  skipped_records: z.array(
+    z.object({
+      type: z.string(),
+      external_id: z.string(),
+      /** How to find the entry upstream: its DN, else the username; null when unknown. */
+      label: z.string().nullable(),
+      reason: z.string(),
+    }),
+  ),
+  /** Skipped records counted but not listed (the list holds the first ones). */
+  skipped_not_shown: z.number().int(),
 });
 
 export const instanceSchema = z.object({
@@ -112,8 +122,10 @@ export function publicRunDetail(
     skipped_records: skipped.map((s) => ({
       type: s.recordType,
       external_id: s.externalId,
+      label: s.label,
       reason: s.reason,
     })),
+    skipped_not_shown: Math.max(0, run.skipped - skipped.length),
   };
 }
 

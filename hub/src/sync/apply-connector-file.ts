@@ -11,6 +11,7 @@ import {
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import type { ConnectorDescription } from './connector-file.js';
 import { openSettings, prepareSettings } from './connector-settings.js';
+import { defaultSchedule } from './default-schedule.js';
 import type { SecretBox } from './secret-box.js';
 import type { SyncEngine } from './sync-engine.js';
 
@@ -77,8 +78,8 @@ export async function applyConnectorDescription(
       enabled: true,
       settings: prepared.stored.settings,
       secrets: prepared.stored.secrets,
-      incrementalEveryMs: description.incrementalEveryMs ?? null,
-      fullCron: description.fullCron ?? null,
+      incrementalEveryMs: description.incrementalEveryMs ?? defaultSchedule.incrementalEveryMs,
+      fullCron: description.fullCron ?? defaultSchedule.fullCron,
       guardShare: description.guardShare ?? deps.defaultGuardShare,
     });
     if (!created.ok) {

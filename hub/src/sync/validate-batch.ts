@@ -22,7 +22,7 @@ export function validateBatch(batch: SyncBatch): DirectoryBatch {
     const parsed = directoryRecordSchema.safeParse(normalize(raw));
     if (!parsed.success) {
       const reasons = parsed.error.issues.map((i) => `${i.path.join('.') || 'record'}: ${i.message}`);
-      skipped.push({ ...locate(raw), reason: `invalid record (${reasons.join('; ')})` });
+      skipped.push({ ...locate(raw), label: labelOf(raw), reason: `invalid record (${reasons.join('; ')})` });
       continue;
     }
     const record = parsed.data;
@@ -38,6 +38,7 @@ export function validateBatch(batch: SyncBatch): DirectoryBatch {
         displayName: record.displayName,
         language: record.language,
         phone: record.phone,
+        label: record.label ?? record.username,
       });
     } else {
       groups.delete(record.externalId);
@@ -57,6 +58,7 @@ export function validateBatch(batch: SyncBatch): DirectoryBatch {
     } else
       skipped.push({
         ...locate(raw),
+        label: null,
         reason: 'invalid deletion (needs type user or group and an external id)',
       });
   }
@@ -64,6 +66,7 @@ export function validateBatch(batch: SyncBatch): DirectoryBatch {
     const skip = raw as Partial<DirectorySkip> | null;
     skipped.push({
       ...locate(raw),
+      label: labelOf(raw),
       reason:
         typeof skip?.reason === 'string' && skip.reason !== '' ? skip.reason : 'skipped by the connector',
     });
@@ -80,6 +83,16 @@ function locate(raw: unknown): { type: 'user' | 'group'; externalId: string } {
   const type = record['type'] === 'group' ? 'group' : 'user';
   const id = record['externalId'];
   return { type, externalId: typeof id === 'string' && id !== '' ? id.slice(0, 256) : '(no external id)' };
+}
+
+/** The record's own label (a DN), else its username: what an admin can look up upstream. */
+function labelOf(raw: unknown): string | null {
+  const record = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  for (const key of ['label', 'username']) {
+    const value = record[key];
+    if (typeof value === 'string' && value !== '') return value.slice(0, 1000);
+  }
+  return null;
 }
 
 function normalize(value: unknown): unknown {

@@ -63,8 +63,8 @@ export function ucsHarness(slapd: Slapd): ConformanceHarness<SettingsInput> {
         [
           `dn: ${userDn(slapd.base, key)}`,
           'changetype: modify',
-          'replace: opentalkActivated',
-          'opentalkActivated: FALSE',
+          'replace: vchubActivated',
+          'vchubActivated: FALSE',
           '-',
         ].join('\n'),
       );

@@ -3,6 +3,7 @@ import * as tenants from './0001-tenants.js';
 import * as scheduling from './0002-scheduling.js';
 import * as mail from './0003-mail.js';
 import * as sync from './0004-sync.js';
+import * as ownership from './0005-directory-ownership.js';
 
 export interface NamedMigration {
   /** Runs in order of these names (kysely sorts them), so they start with a zero-padded number. */
@@ -20,4 +21,5 @@ export const migrations: readonly NamedMigration[] = [
   { name: '0002-scheduling', ...scheduling },
   { name: '0003-mail', ...mail },
   { name: '0004-sync', ...sync },
+  { name: '0005-directory-ownership', ...ownership },
 ];

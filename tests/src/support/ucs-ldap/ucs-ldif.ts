@@ -11,7 +11,7 @@ export interface LdifUser {
   readonly displayName?: string;
   readonly preferredLanguage?: string;
   readonly telephoneNumber?: string;
-  /** `opentalkActivated` (or `attribute`) TRUE/FALSE; undefined leaves it out (not activated). */
+  /** `vchubActivated` (or `attribute`) TRUE/FALSE; undefined leaves it out (not activated). */
   readonly activated?: boolean;
   readonly attribute?: string;
 }
@@ -66,9 +66,9 @@ export function containersLdif(base: string): string[][] {
 let uidNumber = 2000;
 
 export function userLdif(base: string, user: LdifUser): string {
-  const attribute = user.attribute ?? 'opentalkActivated';
-  const appClass =
-    attribute === 'opentalkActivated' ? 'opentalkUser' : attribute.replace(/Activated$/, 'User');
+  const attribute = user.attribute ?? 'vchubActivated';
+  // The option object class GenericUserActivation creates beside the flag: <appid>User.
+  const appClass = attribute.replace(/Activated$/, 'User');
   const sn = user.sn ?? user.uid;
   const lines = [
     ldifLine('dn', userDn(base, user.uid)),

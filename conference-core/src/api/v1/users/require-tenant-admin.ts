@@ -1,5 +1,6 @@
 import { ApiProblem } from '../../problem.js';
 import type { Principal } from '../../principal.js';
+import { tenantAdministratorRole } from '../../../sync/directory-sync.js';
 import { requireUser } from './require-user.js';
 
 /**
@@ -7,7 +8,7 @@ import { requireUser } from './require-user.js';
  * dead letters, sync approvals). Keycloak puts it in `realm_access.roles`; the dev issuer gives it
  * to alice.
  */
-export const tenantAdminRole = 'tenant-admin';
+export const tenantAdminRole = tenantAdministratorRole;
 
 type UserPrincipal = Extract<Principal, { kind: 'user' }>;
 
