@@ -170,7 +170,8 @@ describe('UCS connector against slapd', () => {
     );
     const result = ok(await sync(slapdSettings(slapd), 'full'));
     const skipped = result.batches.flatMap((b) => b.skipped);
-    const reasons = skipped.map((s) => s.reason).join('\n');
+    // Each reason comes with the entry's DN, the name an admin can look up.
+    const reasons = skipped.map((s) => `${s.reason} (${s.label ?? s.externalId})`).join('\n');
     expect(reasons).toMatch(/no mailPrimaryAddress \(uid=nomail/);
     expect(reasons).toMatch(/not a valid address \(uid=badmail/);
     expect(reasons).toMatch(/duplicate mailPrimaryAddress shared@ucs.test/);

@@ -102,6 +102,9 @@ describe('a full UCS sync survives a killed hub process', () => {
           pageSize,
         },
         secretFiles: { bindPassword: 'secrets/ldap.secret' },
+        // No scheduled runs: the test starts the one full run it kills.
+        incrementalEveryMinutes: null,
+        fullCron: null,
       }),
     );
     dbName = `vc_crash_${randomBytes(6).toString('hex')}`;
