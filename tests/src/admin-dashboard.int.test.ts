@@ -25,7 +25,14 @@ describe('admin dashboard (Chromium)', () => {
     const created = await api.call('/v1/admin/connectors', {
       method: 'POST',
       token: alice,
-      body: { type: 'fake', name: 'Dash directory', settings: { directory: 'dash', password: 'dash-pass' } },
+      // No schedule: the test starts every run itself and watches it in the dashboard.
+      body: {
+        type: 'fake',
+        name: 'Dash directory',
+        settings: { directory: 'dash', password: 'dash-pass' },
+        incremental_every_ms: null,
+        full_cron: null,
+      },
     });
     expect(created.status).toBe(201);
     browser = await chromium.launch({
