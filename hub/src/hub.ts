@@ -213,6 +213,7 @@ export async function startHub(
     probes: { database: () => database.ping(), redis: () => queue.ping() },
   });
   let draining = false;
+  let sweeper: NodeJS.Timeout | undefined;
   // The server listens before the app exists: the development issuer's identifier contains the
   // hub's URL, which is only known once the port is (PORT=0).
   const server = await listen(config);
@@ -281,6 +282,21 @@ export async function startHub(
       await queue.start();
       outbox.start();
       await mail?.sweep();
+      // Jobs live in Redis; one that restarts without its data loses them, never the mail records.
+      // Sweeping again now and then sends what such a job would have (ids keep it single).
+      if (mail !== undefined) {
+        const service = mail;
+        sweeper = setInterval(() => {
+          service.sweep().catch((err: unknown) => {
+            // At most one line per interval, while the database or Redis is away.
+            logger.warn(
+              { error: err instanceof Error ? err.message : String(err) },
+              'mail sweep failed; trying again later',
+            );
+          });
+        }, config.mail.sweepIntervalMs);
+        sweeper.unref();
+      }
       // Schedules and the recovery sweep go through the queue backend: a Redis that is away must
       // hold up neither readiness nor shutdown, so this runs beside, retried with backoff.
       const schedules = async () => {
@@ -327,6 +343,7 @@ export async function startHub(
       await prepared.catch(() => undefined);
       await connectorFile?.stop();
       await pushPoller?.stop();
+      clearInterval(sweeper);
       await outbox.stop();
       await mail?.transport.close();
       await Promise.all([tickets.close(), attempts.bySource.close(), attempts.byTarget.close()]);

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startApiHub, type ApiHub } from './support/api-hub.js';
+import { asText, hostileAny, hostileValues, type JsonSchema } from './support/hostile-values.js';
 
 /**
  * Every operation of the OpenAPI document, walked with values an attacker or a broken client
@@ -11,22 +12,6 @@ import { startApiHub, type ApiHub } from './support/api-hub.js';
  * charset, a `Content-Encoding: gzip` that is not gzip. Whatever arrives, the answer is never
  * 5xx. Property-based (fast-check) with a fixed seed, so a failure replays the same way.
  */
-
-interface JsonSchema {
-  type?: string | string[];
-  format?: string;
-  enum?: unknown[];
-  const?: unknown;
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-  items?: JsonSchema;
-  anyOf?: JsonSchema[];
-  oneOf?: JsonSchema[];
-  allOf?: JsonSchema[];
-  $ref?: string;
-  minimum?: number;
-  maximum?: number;
-}
 
 interface Operation {
   readonly method: string;
@@ -41,7 +26,7 @@ const runsPerOperation = 12;
 let api: ApiHub;
 let token: string;
 let operations: Operation[];
-let components: Record<string, JsonSchema>;
+let values: ReturnType<typeof hostileValues>;
 /** Ids of things that exist, so the walk also reaches past the "not found" of a random id. */
 const known: Record<string, string[]> = {};
 
@@ -63,7 +48,7 @@ beforeAll(async () => {
     >;
     components?: { schemas?: Record<string, JsonSchema> };
   };
-  components = document.components?.schemas ?? {};
+  values = hostileValues(document.components?.schemas ?? {}, known);
   operations = Object.entries(document.paths).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, op]) => ({
       method: method.toUpperCase(),
@@ -104,118 +89,6 @@ afterAll(async () => {
   await api?.stop();
 });
 
-const hostileText = fc.oneof(
-  fc.constantFrom(
-    'a\u0000b',
-    '\u0000',
-    '0000-01-01T00:00:00Z',
-    '0000-12-31T23:59:59+00:00',
-    '9999-12-31T23:59:59Z',
-    '',
-    ' ',
-    'x'.repeat(5000),
-    '\uD800',
-    '😀',
-    "' OR 1=1 --",
-    '<script>alert(1)</script>',
-    '../../etc/passwd',
-    '%00',
-    'NaN',
-    '-1',
-    '1e309',
-    '00000000-0000-0000-0000-000000000000',
-    'RRULE:FREQ=SECONDLY',
-    'RRULE:FREQ=DAILY;COUNT=0',
-    'RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=31',
-    'Europe/Nowhere',
-    '00000101T000000Z',
-  ),
-  fc.string({ unit: 'binary', maxLength: 40 }),
-  fc.string({ maxLength: 20 }).map((s) => `${s}\u0000`),
-);
-
-const hostileAny: fc.Arbitrary<unknown> = fc.oneof(
-  hostileText,
-  fc.constantFrom(0, -1, 1.5, 2 ** 53, -(2 ** 63), 1e308, true, false, null, [], {}),
-  fc.dictionary(hostileText, hostileText, { maxKeys: 3 }),
-);
-
-function resolve(schema: JsonSchema): JsonSchema {
-  if (schema.$ref === undefined) return schema;
-  return components[schema.$ref.split('/').at(-1) ?? ''] ?? {};
-}
-
-/** A value for `schema`: mostly shaped like it, with hostile values at any depth. */
-function valueFor(raw: JsonSchema, name: string, depth = 0): fc.Arbitrary<unknown> {
-  const schema = resolve(raw);
-  const shaped = shapedValueFor(schema, name, depth);
-  return fc.oneof({ arbitrary: shaped, weight: 8 }, { arbitrary: hostileAny, weight: 1 });
-}
-
-function shapedValueFor(schema: JsonSchema, name: string, depth: number): fc.Arbitrary<unknown> {
-  const variants = schema.anyOf ?? schema.oneOf ?? schema.allOf;
-  if (variants !== undefined && variants.length > 0)
-    return fc.oneof(...variants.map((v) => valueFor(v, name, depth)));
-  if (schema.enum !== undefined && schema.enum.length > 0) return fc.constantFrom(...schema.enum);
-  if (schema.const !== undefined) return fc.constant(schema.const);
-  const types = Array.isArray(schema.type) ? schema.type : [schema.type ?? 'string'];
-  return fc.oneof(...types.map((type) => valueOfType(type, schema, name, depth)));
-}
-
-function valueOfType(type: string, schema: JsonSchema, name: string, depth: number): fc.Arbitrary<unknown> {
-  switch (type) {
-    case 'null':
-      return fc.constant(null);
-    case 'boolean':
-      return fc.boolean();
-    case 'integer':
-      return fc.oneof(
-        fc.integer({ min: schema.minimum ?? -5, max: schema.maximum ?? 500 }),
-        fc.constantFrom(-1, 0, 2 ** 31, 2 ** 53),
-      );
-    case 'number':
-      return fc.oneof(fc.double({ noNaN: true }), fc.constantFrom(-0, 1e308));
-    case 'array':
-      return depth > 4
-        ? fc.constant([])
-        : fc.array(valueFor(schema.items ?? {}, name, depth + 1), { maxLength: 5 });
-    case 'object': {
-      if (depth > 4) return fc.constant({});
-      const properties = schema.properties ?? {};
-      const required = new Set(schema.required ?? []);
-      const record = fc.record(
-        Object.fromEntries(Object.entries(properties).map(([key, s]) => [key, valueFor(s, key, depth + 1)])),
-        { requiredKeys: Object.keys(properties).filter((k) => required.has(k)) },
-      );
-      return fc
-        .tuple(record, fc.option(fc.tuple(hostileText, hostileAny), { freq: 4 }))
-        .map(([value, extra]) => (extra === null ? value : { ...value, [extra[0]]: extra[1] }));
-    }
-    default:
-      return stringFor(schema, name);
-  }
-}
-
-function stringFor(schema: JsonSchema, name: string): fc.Arbitrary<unknown> {
-  const ids = known[name];
-  if (ids !== undefined) return fc.oneof(fc.constantFrom(...ids), fc.uuid(), hostileText);
-  switch (schema.format ?? '') {
-    case 'uuid':
-      return fc.oneof(fc.uuid(), hostileText);
-    case 'date-time':
-      return fc.oneof(
-        fc
-          .date({ min: new Date('1900-01-01'), max: new Date('2100-01-01'), noInvalidDate: true })
-          .map((d) => d.toISOString()),
-        fc.constantFrom('0000-01-01T00:00:00Z', '0001-01-01T00:00:00Z', '9999-12-31T23:59:59Z'),
-      );
-    case 'email':
-      return fc.oneof(fc.emailAddress(), hostileText);
-    default:
-      return fc.oneof(fc.string({ maxLength: 30 }), hostileText);
-  }
-}
-
 /** How the body travels: plain JSON, with a charset the server does not read, or falsely gzip. */
 const framings = ['json', 'latin1', 'fake-gzip', 'real-gzip', 'text', 'unauthenticated'] as const;
 type Framing = (typeof framings)[number];
@@ -225,32 +98,28 @@ function requestFor(op: Operation) {
   const query = op.parameters.filter((p) => p.in === 'query');
   return fc.record({
     path: fc
-      .tuple(...params.map((p) => valueFor(p.schema, p.name)))
+      .tuple(...params.map((p) => values.valueFor(p.schema, p.name)))
       .map((values) =>
         params.reduce(
           (path, p, i) => path.replace(`{${p.name}}`, encodeURIComponent(asText(values[i]))),
           op.path,
         ),
       ),
-    query: fc.tuple(...query.map((p) => fc.option(valueFor(p.schema, p.name), { freq: 3 }))).map((values) => {
-      const search = new URLSearchParams();
-      query.forEach((p, i) => {
-        if (values[i] !== null) search.append(p.name, asText(values[i]));
-      });
-      return search.toString();
-    }),
-    body: op.body === undefined ? fc.option(hostileAny) : valueFor(op.body, 'body'),
+    query: fc
+      .tuple(...query.map((p) => fc.option(values.valueFor(p.schema, p.name), { freq: 3 })))
+      .map((values) => {
+        const search = new URLSearchParams();
+        query.forEach((p, i) => {
+          if (values[i] !== null) search.append(p.name, asText(values[i]));
+        });
+        return search.toString();
+      }),
+    body: op.body === undefined ? fc.option(hostileAny) : values.valueFor(op.body, 'body'),
     framing: fc.oneof(
       { arbitrary: fc.constant<Framing>('json'), weight: 6 },
       { arbitrary: fc.constantFrom(...framings), weight: 2 },
     ),
   });
-}
-
-/** Text for a URL: lone surrogates (which cannot be percent-encoded) become U+FFFD, as a client would send. */
-function asText(value: unknown): string {
-  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
-  return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }
 
 async function send(
