@@ -9,10 +9,14 @@ export function ParticipantsPanel({
   room,
   session,
   onPrivateChat,
+  pinned,
+  onPin,
 }: {
   room: RoomState;
   session: MeetingSession;
   onPrivateChat: (id: string) => void;
+  pinned: string | undefined;
+  onPin: (id: string | undefined) => void;
 }) {
   const { t } = useTranslation();
   // Raised hands first (in the order raised), then by name.
@@ -72,7 +76,14 @@ export function ParticipantsPanel({
             )}
           </Group>
           {person.id !== room.selfId && (
-            <PersonMenu person={person} room={room} session={session} onPrivateChat={onPrivateChat} />
+            <PersonMenu
+              person={person}
+              room={room}
+              session={session}
+              onPrivateChat={onPrivateChat}
+              pinned={pinned === person.id}
+              onPin={onPin}
+            />
           )}
         </Group>
       ))}
@@ -85,11 +96,15 @@ function PersonMenu({
   room,
   session,
   onPrivateChat,
+  pinned,
+  onPin,
 }: {
   person: Person;
   room: RoomState;
   session: MeetingSession;
   onPrivateChat: (id: string) => void;
+  pinned: boolean;
+  onPin: (id: string | undefined) => void;
 }) {
   const { t } = useTranslation();
   const moderator = room.role === 'moderator';
@@ -101,6 +116,9 @@ function PersonMenu({
         </ActionIcon>
       </Menu.Target>
       <Menu.Dropdown>
+        <Menu.Item onClick={() => onPin(pinned ? undefined : person.id)}>
+          {pinned ? t('room.unpin') : t('room.pin')}
+        </Menu.Item>
         <Menu.Item onClick={() => onPrivateChat(person.id)}>{t('room.privateMessage')}</Menu.Item>
         {moderator && (
           <>
