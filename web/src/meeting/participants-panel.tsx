@@ -1,6 +1,7 @@
 import { ActionIcon, Badge, Group, Menu, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 
+import { HandIcon } from './hand-icon.js';
 import type { MeetingSession } from './meeting-session.js';
 import type { Person, RoomState } from './room-state.js';
 
@@ -48,11 +49,7 @@ export function ParticipantsPanel({
           data-testid={`participant-${person.displayName}`}
         >
           <Group gap={6} wrap="nowrap">
-            {person.handUp && (
-              <span role="img" aria-label={t('room.handRaised')}>
-                ✋
-              </span>
-            )}
+            {person.handUp && <HandIcon label={t('room.handRaised')} />}
             <Text size="sm" truncate>
               {person.displayName}
               {person.id === room.selfId ? ` (${t('room.you')})` : ''}

@@ -1,6 +1,7 @@
 import { Avatar, Badge, Box, Group, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 
+import { HandIcon } from './hand-icon.js';
 import type { MediaChoice } from './media-choice.js';
 import type { Person } from './room-state.js';
 
@@ -120,9 +121,9 @@ function Tile({
         )}
       </Group>
       {person.handUp && (
-        <Text pos="absolute" top={6} right={10} fz={24} aria-label={t('room.handRaised')} role="img">
-          ✋
-        </Text>
+        <Box pos="absolute" top={8} right={10}>
+          <HandIcon label={t('room.handRaised')} size={28} />
+        </Box>
       )}
     </Box>
   );
