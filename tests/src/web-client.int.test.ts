@@ -313,6 +313,11 @@ describe('web client (Chromium)', () => {
     const card = bob.getByTestId('meeting-Locked room');
     await card.getByRole('button', { name: 'Accept' }).click();
     await expect.poll(() => card.textContent()).toContain('Accepted');
+    await bob.getByRole('button', { name: 'Calendar subscription' }).click();
+    await bob.getByRole('button', { name: 'Create subscription link' }).click();
+    const feedUrl = await bob.getByRole('textbox', { name: 'Subscription address (ICS)' }).inputValue();
+    expect((await fetch(feedUrl)).headers.get('content-type')).toContain('text/calendar');
+    await bob.keyboard.press('Escape');
     await bob.getByRole('button', { name: 'Sign out' }).click();
     await bob.getByRole('button', { name: 'Sign out / Abmelden' }).click();
     await bob.getByRole('button', { name: 'Sign in' }).click();
