@@ -159,6 +159,13 @@ describe('web client (Chromium)', () => {
     await guest.screenshot({ path: join(artifacts, 'room-guest-de.png') });
     expect(await accessibilityProblems(alice)).toEqual([]);
 
+    // Speaker view: alice shows Gustav large, then goes back to the grid.
+    await alice.getByRole('button', { name: 'Actions for Gustav' }).click();
+    await alice.getByRole('menuitem', { name: 'Show large' }).click();
+    await alice.getByTestId('tile-Gustav').waitFor();
+    await alice.screenshot({ path: join(artifacts, 'room-speaker.png') });
+    await alice.getByText('Grid', { exact: true }).click();
+
     // A live poll: the guest votes, alice sees the count and ends it.
     await alice.getByRole('tab', { name: 'Polls' }).click();
     await alice.getByLabel('Question').fill('Lunch?');
@@ -306,6 +313,11 @@ describe('web client (Chromium)', () => {
     const card = bob.getByTestId('meeting-Locked room');
     await card.getByRole('button', { name: 'Accept' }).click();
     await expect.poll(() => card.textContent()).toContain('Accepted');
+    await bob.getByRole('button', { name: 'Calendar subscription' }).click();
+    await bob.getByRole('button', { name: 'Create subscription link' }).click();
+    const feedUrl = await bob.getByRole('textbox', { name: 'Subscription address (ICS)' }).inputValue();
+    expect((await fetch(feedUrl)).headers.get('content-type')).toContain('text/calendar');
+    await bob.keyboard.press('Escape');
     await bob.getByRole('button', { name: 'Sign out' }).click();
     await bob.getByRole('button', { name: 'Sign out / Abmelden' }).click();
     await bob.getByRole('button', { name: 'Sign in' }).click();

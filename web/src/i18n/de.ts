@@ -192,6 +192,11 @@ export const de: Catalog<typeof en> = {
     },
   },
   room: {
+    layout: 'Ansicht',
+    grid: 'Raster',
+    speaker: 'Sprecher',
+    pin: 'Groß anzeigen',
+    unpin: 'Nicht mehr groß anzeigen',
     connecting: 'Verbindung wird aufgebaut…',
     reconnecting: 'Verbindung unterbrochen, verbinde neu…',
     waitingTitle: 'Bitte warten',

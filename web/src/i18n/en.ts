@@ -181,6 +181,11 @@ export const en = {
     },
   },
   room: {
+    layout: 'Layout',
+    grid: 'Grid',
+    speaker: 'Speaker',
+    pin: 'Show large',
+    unpin: 'Stop showing large',
     connecting: 'Connecting…',
     reconnecting: 'Connection lost, reconnecting…',
     waitingTitle: 'Please wait',

@@ -5,6 +5,7 @@ import {
   Group,
   Menu,
   Notification,
+  SegmentedControl,
   Select,
   Stack,
   Tabs,
@@ -24,7 +25,7 @@ import { ModerationPanel } from './moderation-panel.js';
 import { ParticipantsPanel } from './participants-panel.js';
 import { PollsPanel } from './polls-panel.js';
 import type { Notice, RoomState } from './room-state.js';
-import { VideoStage } from './video-stage.js';
+import { VideoStage, type StageLayout } from './video-stage.js';
 
 const reactionEmojis = ['👍', '👏', '😂', '🎉', '❤️', '🤔'];
 
@@ -41,6 +42,8 @@ export function MeetingRoom(props: {
   const [panel, setPanel] = useState<string | null>('people');
   const [chatTarget, setChatTarget] = useState('global');
   const [media, setMedia] = useState(props.media);
+  const [layout, setLayout] = useState<StageLayout>('grid');
+  const [pinned, setPinned] = useState<string>();
   const self = room.people.get(room.selfId);
   const myRoom = self?.breakoutRoom ?? null;
   const onStage = [...room.people.values()].filter((p) => p.breakoutRoom === myRoom);
@@ -48,6 +51,10 @@ export function MeetingRoom(props: {
   useEffect(() => {
     if (room.muteRequested > 0) setMedia((m) => ({ ...m, micOn: false }));
   }, [room.muteRequested]);
+  const pin = (id: string | undefined) => {
+    setPinned(id);
+    if (id !== undefined) setLayout('speaker');
+  };
   const openPrivateChat = (id: string) => {
     setChatTarget(id);
     setPanel('chat');
@@ -95,12 +102,22 @@ export function MeetingRoom(props: {
               }
             />
           )}
+          <SegmentedControl
+            size="xs"
+            aria-label={t('room.layout')}
+            value={layout}
+            onChange={(value) => setLayout(value)}
+            data={[
+              { value: 'grid', label: t('room.grid') },
+              { value: 'speaker', label: t('room.speaker') },
+            ]}
+          />
           <LanguageSwitch />
         </Group>
       </Group>
       <Box style={{ flex: 1, display: 'flex', minHeight: 0 }}>
         <Box style={{ flex: 1, display: 'flex', flexDirection: 'column', minWidth: 0 }} pos="relative">
-          <VideoStage people={onStage} selfId={room.selfId} media={media} />
+          <VideoStage people={onStage} selfId={room.selfId} media={media} layout={layout} focusId={pinned} />
           <Reactions room={room} />
         </Box>
         <Box
@@ -152,7 +169,13 @@ export function MeetingRoom(props: {
               )}
             </Tabs.List>
             <Tabs.Panel value="people" pt="sm">
-              <ParticipantsPanel room={room} session={session} onPrivateChat={openPrivateChat} />
+              <ParticipantsPanel
+                room={room}
+                session={session}
+                onPrivateChat={openPrivateChat}
+                pinned={pinned}
+                onPin={pin}
+              />
             </Tabs.Panel>
             <Tabs.Panel value="chat" pt="sm" style={{ flex: 1, minHeight: 0 }}>
               <ChatPanel

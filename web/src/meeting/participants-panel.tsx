@@ -1,6 +1,7 @@
 import { ActionIcon, Badge, Group, Menu, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 
+import { HandIcon } from './hand-icon.js';
 import type { MeetingSession } from './meeting-session.js';
 import type { Person, RoomState } from './room-state.js';
 
@@ -9,10 +10,14 @@ export function ParticipantsPanel({
   room,
   session,
   onPrivateChat,
+  pinned,
+  onPin,
 }: {
   room: RoomState;
   session: MeetingSession;
   onPrivateChat: (id: string) => void;
+  pinned: string | undefined;
+  onPin: (id: string | undefined) => void;
 }) {
   const { t } = useTranslation();
   // Raised hands first (in the order raised), then by name.
@@ -44,11 +49,7 @@ export function ParticipantsPanel({
           data-testid={`participant-${person.displayName}`}
         >
           <Group gap={6} wrap="nowrap">
-            {person.handUp && (
-              <span role="img" aria-label={t('room.handRaised')}>
-                ✋
-              </span>
-            )}
+            {person.handUp && <HandIcon label={t('room.handRaised')} />}
             <Text size="sm" truncate>
               {person.displayName}
               {person.id === room.selfId ? ` (${t('room.you')})` : ''}
@@ -72,7 +73,14 @@ export function ParticipantsPanel({
             )}
           </Group>
           {person.id !== room.selfId && (
-            <PersonMenu person={person} room={room} session={session} onPrivateChat={onPrivateChat} />
+            <PersonMenu
+              person={person}
+              room={room}
+              session={session}
+              onPrivateChat={onPrivateChat}
+              pinned={pinned === person.id}
+              onPin={onPin}
+            />
           )}
         </Group>
       ))}
@@ -85,11 +93,15 @@ function PersonMenu({
   room,
   session,
   onPrivateChat,
+  pinned,
+  onPin,
 }: {
   person: Person;
   room: RoomState;
   session: MeetingSession;
   onPrivateChat: (id: string) => void;
+  pinned: boolean;
+  onPin: (id: string | undefined) => void;
 }) {
   const { t } = useTranslation();
   const moderator = room.role === 'moderator';
@@ -101,6 +113,9 @@ function PersonMenu({
         </ActionIcon>
       </Menu.Target>
       <Menu.Dropdown>
+        <Menu.Item onClick={() => onPin(pinned ? undefined : person.id)}>
+          {pinned ? t('room.unpin') : t('room.pin')}
+        </Menu.Item>
         <Menu.Item onClick={() => onPrivateChat(person.id)}>{t('room.privateMessage')}</Menu.Item>
         {moderator && (
           <>

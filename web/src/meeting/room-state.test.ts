@@ -93,7 +93,7 @@ describe('room state', () => {
       frame('moderation', { message: 'left_waiting_room', id: 'w' }),
     );
     expect(state.waiting).toEqual([{ id: 'v', displayName: 'Vera', kind: 'phone' }]);
-    expect(state.notices.map((n) => n.key)).toEqual(['room.notice.someoneWaits', 'room.notice.someoneWaits']);
+    expect(state.notices.map((n) => n.values['name'])).toEqual(['Vera']);
   });
 
   it('runs a poll from start to result, and a timer from start to stop', () => {

@@ -67,6 +67,8 @@ export interface Notice {
   readonly key: string;
   readonly values: Readonly<Record<string, string>>;
   readonly tone: 'info' | 'warning';
+  /** The participant it is about, when it stops being news once they are gone (a waiting guest). */
+  readonly about?: string;
 }
 
 export interface RoomState {
@@ -215,9 +217,11 @@ function notify(
   key: string,
   values: Record<string, string> = {},
   tone: Notice['tone'] = 'info',
+  about?: string,
 ): RoomState {
   const seq = state.seq + 1;
-  return { ...state, seq, notices: [...state.notices.slice(-4), { seq, key, values, tone }] };
+  const notice: Notice = { seq, key, values, tone, ...(about === undefined ? {} : { about }) };
+  return { ...state, seq, notices: [...state.notices.slice(-4), notice] };
 }
 
 const nameOf = (state: RoomState, id: unknown): string => state.people.get(str(id))?.displayName ?? '?';
@@ -271,10 +275,18 @@ export function reduceFrame(state: RoomState, frame: ReceivedFrame): RoomState {
         { ...state, waiting: [...state.waiting.filter((w) => w.id !== waiting.id), waiting] },
         'room.notice.someoneWaits',
         { name: waiting.displayName },
+        'info',
+        waiting.id,
       );
     }
-    case 'moderation.left_waiting_room':
-      return { ...state, waiting: state.waiting.filter((w) => w.id !== str(p['id'])) };
+    case 'moderation.left_waiting_room': {
+      const id = str(p['id']);
+      return {
+        ...state,
+        waiting: state.waiting.filter((w) => w.id !== id),
+        notices: state.notices.filter((n) => n.about !== id),
+      };
+    }
     case 'moderation.waiting_room_enabled':
       return { ...state, waitingRoomEnabled: true };
     case 'moderation.waiting_room_disabled':
