@@ -43,8 +43,10 @@ export interface RtpEndpoint {
 
 /** The media of one meeting (a room, or one breakout room of it): one AudioBridge + one VideoRoom. */
 export interface MeetingMedia {
-  /** WebRTC audio: the browser's offer in, Janus's answer out. Replaces an earlier audio leg. */
+  /** WebRTC audio: the browser's offer in, Janus's answer out. A second offer renegotiates (ICE restart). */
   joinAudio(participantId: string, offer: Jsep, muted: boolean): Promise<Jsep>;
+  /** Leaves the audio bridge (the participant neither speaks nor hears). */
+  leaveAudio(participantId: string): Promise<void>;
   /** Plain-RTP audio (phones): where the relay sends RTP to. */
   joinPhone(participantId: string, rtp: RtpEndpoint, muted: boolean): Promise<RtpEndpoint>;
   /** Mutes or unmutes in the bridge: the mix drops the participant whatever its client does. */

@@ -11,6 +11,7 @@ export function createUnavailableMediaService(reason: MediaUnavailableReason): M
     Promise.reject(new MediaError('media_unavailable', `media is unavailable (${reason})`));
   const meeting: MeetingMedia = {
     joinAudio: refuse,
+    leaveAudio: () => Promise.resolve(),
     joinPhone: refuse,
     setMuted: () => Promise.resolve(),
     publish: refuse,

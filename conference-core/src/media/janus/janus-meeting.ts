@@ -29,8 +29,15 @@ interface Publication {
   readonly upSignal: Promise<void>;
 }
 
+interface AudioLeg {
+  readonly handle: AudioBridgeHandle;
+  feed: number | undefined;
+  /** WebRTC (a browser) or plain RTP (a phone). */
+  readonly webrtc: boolean;
+}
+
 interface PeerMedia {
-  audio: { handle: AudioBridgeHandle | undefined; feed: number | undefined } | undefined;
+  audio: AudioLeg | undefined;
   muted: boolean;
   readonly publications: Map<VideoKind, Publication>;
   /** Keyed `<source>:<kind>`. */
@@ -90,9 +97,19 @@ export class JanusMeeting implements MeetingMedia {
   async joinAudio(participantId: string, offer: Jsep, muted: boolean): Promise<Jsep> {
     const place = await this.place();
     const peer = this.peer(participantId);
+    const previous = peer.audio;
+    if (previous?.handle !== undefined && previous.feed !== undefined && previous.webrtc) {
+      try {
+        const answer = await previous.handle.configure({ jsep: offer });
+        if (answer === undefined) throw new JanusError('AudioBridge answered without an SDP');
+        return answer;
+      } catch (err) {
+        throw failed('renegotiating the audio failed', err);
+      }
+    }
     await this.dropAudio(peer);
     const handle = await place.link.session.attachAudioBridge();
-    const audio = { handle, feed: undefined as number | undefined };
+    const audio: AudioLeg = { handle, feed: undefined, webrtc: true };
     peer.audio = audio;
     peer.muted = muted;
     this.wire(handle, participantId, 'audio', () => peer.audio === audio);
@@ -119,7 +136,7 @@ export class JanusMeeting implements MeetingMedia {
     const peer = this.peer(participantId);
     await this.dropAudio(peer);
     const handle = await place.link.session.attachAudioBridge();
-    const audio = { handle, feed: undefined as number | undefined };
+    const audio: AudioLeg = { handle, feed: undefined, webrtc: false };
     peer.audio = audio;
     peer.muted = muted;
     this.wire(handle, participantId, 'audio', () => peer.audio === audio);
@@ -142,6 +159,11 @@ export class JanusMeeting implements MeetingMedia {
       await handle.detach();
       throw failed('joining the audio bridge failed', err);
     }
+  }
+
+  async leaveAudio(participantId: string): Promise<void> {
+    const peer = this.peers.get(participantId);
+    if (peer !== undefined) await this.dropAudio(peer);
   }
 
   async setMuted(participantId: string, muted: boolean): Promise<void> {
@@ -432,7 +454,7 @@ export class JanusMeeting implements MeetingMedia {
   private async dropAudio(peer: PeerMedia): Promise<void> {
     const audio = peer.audio;
     peer.audio = undefined;
-    await audio?.handle?.detach();
+    await audio?.handle.detach();
   }
 
   private async dropSubscriptionsTo(source: string, kind: VideoKind): Promise<void> {
