@@ -79,15 +79,20 @@ async function join(signalingUrl: string, name: string): Promise<string> {
   });
   const [audio, video] = [camera.getAudioTracks()[0], camera.getVideoTracks()[0]];
   if (audio === undefined || video === undefined) throw new Error('no fake camera or microphone');
-  await state.media.startAudio(audio);
-  await state.media.publish('camera', video);
+  // Both connections negotiate at once, as a client joining a meeting would.
+  await Promise.all([state.media.startAudio(audio), state.media.publish('camera', video)]);
   return me.id;
 }
 
 /** Waits until the source publishes that kind, then receives it. */
 async function subscribe(source: string, kind: 'camera' | 'screen'): Promise<void> {
-  const m = current();
   const deadline = Date.now() + 20_000;
+  // May be called while `join` still runs (a client subscribes while its own streams negotiate).
+  while (meeting === undefined) {
+    if (Date.now() > deadline) throw new Error('never joined');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const m = current();
   while (!m.published.has(`${source}:${kind}`)) {
     if (Date.now() > deadline) throw new Error(`${source} never published a ${kind}`);
     await new Promise((r) => setTimeout(r, 50));
@@ -155,7 +160,37 @@ async function eventArrived(message: string, error?: string): Promise<void> {
   }
 }
 
+let floor: RTCPeerConnection | undefined;
+
+/** The benchmark's floor: a bare RTCPeerConnection answering a Janus subscriber offer. */
+async function floorAnswer(offerSdp: string): Promise<string> {
+  floor?.close();
+  const pc = new RTCPeerConnection();
+  floor = pc;
+  await pc.setRemoteDescription({ type: 'offer', sdp: offerSdp });
+  await pc.setLocalDescription(await pc.createAnswer());
+  if (pc.iceGatheringState !== 'complete') {
+    await new Promise<void>((resolve) => {
+      pc.addEventListener('icegatheringstatechange', () => {
+        if (pc.iceGatheringState === 'complete') resolve();
+      });
+      setTimeout(resolve, 2000);
+    });
+  }
+  return pc.localDescription?.sdp ?? '';
+}
+
+async function floorFrames(): Promise<number> {
+  let frames = 0;
+  (await floor?.getStats())?.forEach((s: { type: string; kind?: string; framesDecoded?: number }) => {
+    if (s.type === 'inbound-rtp' && s.kind === 'video') frames += s.framesDecoded ?? 0;
+  });
+  return frames;
+}
+
 const api: MeetingPageApi = {
+  floorAnswer,
+  floorFrames,
   join,
   subscribe,
   shareScreen,

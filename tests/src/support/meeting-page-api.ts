@@ -18,6 +18,10 @@ export interface MeetingPageApi {
   /** Resolves once a `media` event `message` (with `error`, for errors) has arrived. */
   eventArrived(message: string, error?: string): Promise<void>;
   setMuted(muted: boolean): void;
+  /** Benchmark floor: answers a Janus subscriber offer with a bare RTCPeerConnection. */
+  floorAnswer(offerSdp: string): Promise<string>;
+  /** Frames the floor connection decoded so far. */
+  floorFrames(): Promise<number>;
   /** Sends a raw `media` command (moderation in the tests). */
   send(payload: { action: string; [field: string]: unknown }): void;
 }

@@ -388,6 +388,16 @@ export class VideoRoomHandle extends PluginHandle<JanodeVideoRoomHandle> {
     return (result.jsep as Jsep | undefined) ?? undefined;
   }
 
+  /** Room ids on this Janus (the admin key lists private rooms too). */
+  async rooms(adminKey?: string): Promise<number[]> {
+    const result = await this.request({
+      request: 'list',
+      ...(adminKey === undefined ? {} : { admin_key: adminKey }),
+    });
+    const list = (result['plugindata'] as { data?: { list?: { room: number }[] } } | undefined)?.data?.list;
+    return (list ?? []).map((r) => r.room);
+  }
+
   async participants(room: number): Promise<{ feed: number; display: string; publisher: boolean }[]> {
     const { participants } = await call(() => this.raw.listParticipants({ room }));
     return participants.map((p) => ({
