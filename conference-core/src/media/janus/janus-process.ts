@@ -143,9 +143,21 @@ export async function startJanusProcess(options: JanusProcessOptions): Promise<J
   }
   const logFile = join(options.workDir, 'janus.log');
   const args = ['-F', options.workDir, '-C', join(options.workDir, 'janus.jcfg'), '-o', '-L', logFile];
-  const [command, ...rest] = [...(options.wrapper ?? []), options.binary, ...args];
+  // setpriv's parent-death signal takes Janus down even when this process is SIGKILLed.
+  const guard = existsSync('/usr/bin/setpriv') ? ['/usr/bin/setpriv', '--pdeathsig', 'SIGKILL', '--'] : [];
+  const [command, ...rest] = [...(options.wrapper ?? []), ...guard, options.binary, ...args];
   const child = spawn(command as string, rest, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // Janus must not outlive the process that started it, whichever way that process exits.
+  const killOnExit = (): void => {
+    child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      process.off('exit', killOnExit);
+      resolve();
+    }),
+  );
   await waitForListening(child, options.startTimeoutMs ?? 20_000);
   return {
     url: `ws://${options.bindIp ?? '127.0.0.1'}:${options.wsPort}`,
