@@ -23,3 +23,4 @@ export type {
   NewInviteInput,
 } from './scheduling/event-service.js';
 export * from './signaling/index.js';
+export * from './media/index.js';

@@ -41,6 +41,9 @@ import {
   RedisNodeRegistry,
   createRoomDirectory,
   createSignalingServer,
+  createSignalingModules,
+  createMediaService,
+  type MediaService,
   type NodeRegistry,
   type SignalingServer,
 } from '@vc/conference-core';
@@ -265,9 +268,24 @@ export async function startHub(
     ...(devIdp === undefined ? {} : { identityProvider: { path: '/idp', handler: devIdp.router } }),
   });
   server.on('request', app);
-  const signaling = config.roles.includes('signaling')
-    ? startSignaling(config, { server, url, tickets, nodes, database, logger })
+  // Embedded mode starts a private Janus here (well under a second); without one media is unavailable.
+  const media = config.roles.includes('signaling')
+    ? await createMediaService({
+        ...config.media,
+        workDir: config.dataDir,
+        ice: {
+          stunUrls: config.media.stunUrls,
+          turnUrls: config.media.turnUrls,
+          turnSecret: config.media.turnSecret,
+          turnTtlSeconds: config.media.turnTtlSeconds,
+        },
+        logger: logger.child({ component: 'media' }),
+      })
     : undefined;
+  const signaling =
+    media === undefined
+      ? undefined
+      : startSignaling(config, { server, url, tickets, nodes, database, logger, media });
   if (signaling === undefined) server.on('upgrade', (_req, socket) => socket.destroy());
   if (devIdp !== undefined) logDevIdp(devIdp, config, logger);
 
@@ -335,6 +353,7 @@ export async function startHub(
       shutdown.abort(new Error('hub is shutting down'));
       // Live rooms end first (clients reconnect to another node via a new start), then the node leaves.
       await signaling?.close();
+      await media?.close();
       await nodes.close();
       await Promise.all([
         closeHttpServer(server, config.shutdownTimeoutMs),
@@ -375,9 +394,11 @@ function startSignaling(
     nodes: NodeRegistry;
     database: DatabaseHandle;
     logger: Logger;
+    media: MediaService;
   },
 ): SignalingServer & { register(): Promise<void> } {
   const signaling = createSignalingServer({
+    modules: createSignalingModules({ media: parts.media }),
     tickets: parts.tickets,
     directory: createRoomDirectory(parts.database.db),
     registry: parts.nodes,

@@ -2,6 +2,7 @@ import { apiBenchmark } from './api.js';
 import type { Benchmark } from './benchmark.js';
 import { jobsBenchmark } from './jobs.js';
 import { mailBenchmark } from './mail.js';
+import { mediaBenchmark } from './media.js';
 import { signalingBenchmark } from './signaling.js';
 import { syncLdapBenchmark } from './sync-ldap.js';
 import { webBenchmark } from './web.js';
@@ -11,6 +12,7 @@ export const benchmarks: readonly Benchmark[] = [
   apiBenchmark,
   jobsBenchmark,
   mailBenchmark,
+  mediaBenchmark,
   signalingBenchmark,
   syncLdapBenchmark,
   webBenchmark,

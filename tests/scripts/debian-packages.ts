@@ -16,7 +16,12 @@ export const alwaysNeeded: readonly DebianPackage[] = [
   { name: 'radicale', neededFor: 'the CalDAV server that must accept every generated invitation' },
   {
     name: 'chromium',
-    neededFor: 'browser end-to-end tests (admin dashboard, web client) through playwright-core',
+    neededFor: 'browser end-to-end tests (admin dashboard, web client, media) through playwright-core',
+  },
+  { name: 'janus', neededFor: 'the media tests (a private Janus with AudioBridge and VideoRoom)' },
+  {
+    name: 'iproute2',
+    neededFor: 'the WebRTC tests run hub, Janus and Chromium in their own network namespace',
   },
   { name: 'shellcheck', neededFor: 'checking the UCS App Center join and unjoin scripts' },
   {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Version of the wire protocol described in PROTOCOL.md; sent in `join_success`. */
-export const protocolVersion = '1.0';
+export const protocolVersion = '1.1';
 
 /**
  * The outer shape of every client frame. Only the envelope is checked here; the payload is then
@@ -60,6 +60,11 @@ export const signalingErrorCodes = [
   'breakout_running',
   'no_breakout',
   'no_such_breakout_room',
+  // media
+  'media_unavailable',
+  'media_failed',
+  'not_published',
+  'force_muted',
 ] as const;
 export type SignalingErrorCode = (typeof signalingErrorCodes)[number];
 

@@ -1,0 +1,127 @@
+import { chromium } from 'playwright-core';
+
+import { JanusConnection } from '@vc/conference-core';
+
+import { startApiHub } from '../src/support/api-hub.js';
+import { startTestJanus } from '../src/support/janus.js';
+import { mediaBrowserArgs, openMeetingPage, type MeetingPage } from '../src/support/media-page.js';
+import { createTestNetns } from '../src/support/netns.js';
+import { createRoom, startRoom } from '../src/support/signaling.js';
+import { percentile, type Benchmark } from './benchmark.js';
+
+/**
+ * Join to first decoded remote frame: a new participant starts (POST /start), joins signaling,
+ * publishes microphone and camera, subscribes to the presenter's camera, and decodes a frame.
+ * Floor in the same run: a bare RTCPeerConnection subscribing to the same camera on the same Janus
+ * straight through janode (ICE + DTLS + first keyframe, no API, no signaling, no publishing).
+ * Bar: p50 under 3 s and under 2x the floor. Runs in a private network namespace (needs root).
+ */
+const joins = Number(process.env['BENCH_JOINS'] ?? 10);
+
+async function untilFrame(page: MeetingPage, read: () => Promise<number>): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while ((await read()) === 0) {
+    if (Date.now() > deadline) throw new Error('no frame decoded within 30 s');
+    await page.page.waitForTimeout(20);
+  }
+}
+
+export const mediaBenchmark: Benchmark = {
+  name: 'media',
+  description:
+    'join to first decoded remote frame through hub + Janus, against a bare PeerConnection to Janus',
+  async run() {
+    const netns = createTestNetns();
+    const janus = await startTestJanus({
+      wrapper: netns.wrapper,
+      bindIp: netns.innerIp,
+      iceInterfaces: [netns.innerInterface],
+    });
+    const api = await startApiHub({
+      HOST: netns.hostIp,
+      MEDIA: 'auto',
+      JANUS_URLS: janus.url,
+      JANUS_API_SECRET: janus.apiSecret,
+      JANUS_ADMIN_KEY: janus.adminKey,
+    });
+    const browser = await chromium.launch({
+      executablePath: netns.chromium,
+      headless: true,
+      args: mediaBrowserArgs,
+    });
+    const janode = await JanusConnection.open({ url: janus.url, apiSecret: janus.apiSecret });
+    try {
+      const alice = await api.token('alice');
+      const roomId = await createRoom(api, alice);
+      const presenter = await openMeetingPage(
+        browser,
+        (await startRoom(api, roomId, { token: alice })).signaling_url,
+        'presenter',
+      );
+      // Find the presenter's camera feed in Janus for the floor (the hub never tells clients).
+      const session = await janode.createSession();
+      const admin = await session.attachVideoRoom();
+      let feed: { room: number; feed: number } | undefined;
+      const deadline = Date.now() + 20_000;
+      while (feed === undefined && Date.now() < deadline) {
+        for (const room of await admin.rooms(janus.adminKey)) {
+          const found = (await admin.participants(room)).find((p) => p.display === `${presenter.id}:camera`);
+          if (found !== undefined) feed = { room, feed: found.feed };
+        }
+        if (feed === undefined) await presenter.page.waitForTimeout(100);
+      }
+      if (feed === undefined) throw new Error('the presenter camera never appeared in Janus');
+
+      const floor: number[] = [];
+      const ours: number[] = [];
+      const floorPage = await openMeetingPage(browser, undefined, 'floor');
+      for (let i = 0; i < joins; i++) {
+        // Floor: Janus offer -> bare PeerConnection answer -> first frame.
+        const started = performance.now();
+        const subscriber = await session.attachVideoRoom();
+        const offer = await subscriber.subscribe(feed);
+        const answer = await floorPage.call('floorAnswer', offer.sdp);
+        await subscriber.start({ type: 'answer', sdp: answer });
+        await untilFrame(floorPage, () => floorPage.call('floorFrames'));
+        floor.push(performance.now() - started);
+        await subscriber.detach();
+
+        // Ours: start -> signaling join -> publish mic + camera -> subscribe -> first frame.
+        // The page is loaded before the clock starts: page creation is the harness, not the join.
+        const viewer = await openMeetingPage(browser, undefined, `viewer${i}`);
+        const token = await api.token('bob');
+        const joinStarted = performance.now();
+        const url = (await startRoom(api, roomId, { token })).signaling_url;
+        // Receiving starts while the viewer's own microphone and camera still negotiate.
+        await Promise.all([
+          viewer.call('join', url, `viewer${i}`),
+          viewer.call('subscribe', presenter.id, 'camera'),
+        ]);
+        const key = `${presenter.id}:camera`;
+        await untilFrame(viewer, async () => (await viewer.call('stats'))[key]?.frames ?? 0);
+        ours.push(performance.now() - joinStarted);
+        await viewer.page.close();
+      }
+      const sortedFloor = [...floor].sort((a, b) => a - b);
+      const sortedOurs = [...ours].sort((a, b) => a - b);
+      const f50 = percentile(sortedFloor, 50);
+      const o50 = percentile(sortedOurs, 50);
+      console.log(`media: ${joins} joins to first decoded remote frame`);
+      console.log(
+        `  floor (bare PeerConnection to Janus): p50 ${f50.toFixed(0)} ms, p95 ${percentile(sortedFloor, 95).toFixed(0)} ms`,
+      );
+      console.log(
+        `  ours (start + signaling + publish + subscribe): p50 ${o50.toFixed(0)} ms, p95 ${percentile(sortedOurs, 95).toFixed(0)} ms`,
+      );
+      console.log(`  ratio p50 ours/floor: ${(o50 / f50).toFixed(2)}x (bar: p50 < 3000 ms and < 2x)`);
+      console.log(`  bar ${o50 < 3000 && o50 / f50 < 2 ? 'met' : 'NOT met'}`);
+      await session.destroy();
+    } finally {
+      await janode.close();
+      await browser.close();
+      await api.stop();
+      await janus.dispose();
+      netns.remove();
+    }
+  },
+};
