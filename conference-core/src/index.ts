@@ -22,3 +22,4 @@ export type {
   NewInviteInput,
 } from './scheduling/event-service.js';
 export * from './signaling/index.js';
+export * from './sip/index.js';

@@ -1,3 +1,4 @@
+import type { SignalingClient } from '../signaling/client/signaling-client.js';
 import type { G711 } from './sdp.js';
 
 /** A UDP address RTP is sent to. */
@@ -21,6 +22,8 @@ export interface PhoneInMeeting {
   readonly participantId: string;
   readonly displayName: string;
   readonly codec: G711;
+  /** The phone's signaling connection (media negotiation runs in its `media` namespace). */
+  readonly signaling: SignalingClient;
 }
 
 /**

@@ -38,8 +38,27 @@ describe('RTP, telephone-events and G.711', () => {
       decoder.decode(2000, event(1, false)),
       decoder.decode(3000, event(11, true)),
       decoder.decode(4000, Buffer.from([1])),
+      // sipp's recorded presses: the same timestamp for every press of a key.
+      decoder.decode(5000, event(2, false)),
+      decoder.decode(5000, event(2, true)),
+      decoder.decode(5000, event(2, true)),
+      decoder.decode(5000, event(2, false)),
+      decoder.decode(5000, event(3, false)),
     ];
-    expect(digits).toEqual(['1', undefined, undefined, undefined, '1', '#', undefined]);
+    expect(digits).toEqual([
+      '1',
+      undefined,
+      undefined,
+      undefined,
+      '1',
+      '#',
+      undefined,
+      '2',
+      undefined,
+      undefined,
+      '2',
+      '3',
+    ]);
   });
 
   it('reads digits from SIP INFO bodies', () => {
