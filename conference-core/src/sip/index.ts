@@ -1,5 +1,5 @@
 export { startSipGateway } from './sip-gateway.js';
-export type { SipGateway, SipGatewayOptions } from './sip-gateway.js';
+export type { FinishedCall, SipGateway, SipGatewayOptions } from './sip-gateway.js';
 export { createCallInApi, CallInApiError } from './call-in-api.js';
 export type { CallInApi, CallInApiOptions, CallInResult } from './call-in-api.js';
 export { ConferenceAudioUnavailable, unavailableConferenceAudio } from './conference-audio.js';

@@ -10,7 +10,7 @@ export interface MeetingEvents {
   /** Waiting for a moderator (waiting room or dial-in lobby). */
   waiting(): void;
   /** In the meeting: seen by everyone, may join the audio. */
-  entered(me: JoinSuccess): void;
+  entered(me: JoinSuccess, client: SignalingClient): void;
   /** A moderator asked everyone (or this phone) to mute. */
   muteRequested(): void;
   /** Removed (kicked, meeting ended) or the connection was lost. */
@@ -42,7 +42,7 @@ export async function joinMeeting(
     if (frame.namespace === 'moderation' && message === 'accepted' && sawJoin) {
       client
         .enterRoom()
-        .then((me) => events.entered(me))
+        .then((me) => events.entered(me, client))
         .catch(() => undefined);
     } else if (frame.namespace === 'moderation' && message === 'mute_requested') {
       events.muteRequested();
@@ -61,11 +61,11 @@ export async function joinMeeting(
   const answer = await client.join({ display_name: displayName.slice(0, 100) });
   sawJoin = true;
   const message = answer.payload.message;
-  if (message === 'join_success') events.entered(answer.payload as unknown as JoinSuccess);
+  if (message === 'join_success') events.entered(answer.payload as unknown as JoinSuccess, client);
   else if (message === 'in_waiting_room') events.waiting();
   else if (message === 'accepted') {
     // Accepted before we even asked (accept_all raced the join): enter right away.
-    events.entered(await client.enterRoom());
+    events.entered(await client.enterRoom(), client);
   }
   return {
     client,

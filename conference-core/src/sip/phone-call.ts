@@ -1,4 +1,5 @@
 import type { Logger } from '../logging/logger.js';
+import type { SignalingClient } from '../signaling/client/signaling-client.js';
 import type { CallInApi } from './call-in-api.js';
 import type { CallMedia } from './call-media.js';
 import type { ConferenceAudio, ConferenceAudioLeg } from './conference-audio.js';
@@ -30,11 +31,16 @@ export type CallStage = 'menu' | 'checking' | 'waiting' | 'in_meeting' | 'ended'
  */
 export class PhoneCall {
   stage: CallStage = 'menu';
+  /** Whether the caller made it into the meeting at some point. */
+  reachedMeeting = false;
+  endReason: EndReason | undefined;
   private readonly menu: DialInMenu;
   private meeting: MeetingSession | undefined;
   private leg: ConferenceAudioLeg | undefined;
   private idle: NodeJS.Timeout | undefined;
   private inCallKeys = '';
+  /** Keys typed while the API checks an entry (auto-dialers send everything at once). */
+  private typeahead: string[] = [];
   private readonly deps: PhoneCallDeps;
   private readonly call: InboundCall;
   private readonly media: CallMedia;
@@ -54,6 +60,10 @@ export class PhoneCall {
     return this.media;
   }
 
+  get callId(): string {
+    return this.call.callId;
+  }
+
   /** After the ACK-less answer: greet (or go straight to the check for a direct dial). */
   start(): void {
     this.act(this.menu.start(directDial(this.call.requestUser)));
@@ -61,6 +71,10 @@ export class PhoneCall {
 
   digit(digit: string): void {
     if (this.stage === 'ended') return;
+    if (this.stage === 'checking') {
+      if (this.typeahead.length < 64) this.typeahead.push(digit);
+      return;
+    }
     if (this.stage === 'menu') {
       this.armIdle();
       // A key press cuts the prompt short, as people expect from any phone menu.
@@ -76,6 +90,7 @@ export class PhoneCall {
   ended(reason: EndReason): void {
     if (this.stage === 'ended') return;
     this.stage = 'ended';
+    this.endReason = reason;
     clearTimeout(this.idle);
     this.media.close();
     this.log.info({ reason, stats: this.media.stats }, 'call ended');
@@ -127,8 +142,11 @@ export class PhoneCall {
         this.log.info({ result: result.kind }, 'dial-in refused');
         this.stage = 'menu';
         this.act(result.kind === 'rate_limited' ? { kind: 'goodbye' } : this.menu.refused());
+        const typed = this.typeahead.splice(0);
+        for (const key of typed) this.digit(key);
         return;
       }
+      this.typeahead = [];
       this.menu.accepted();
       await this.enter(result.signalingUrl, result.displayName);
     } catch (err) {
@@ -147,8 +165,8 @@ export class PhoneCall {
         this.media.disconnect();
         void this.media.play(this.deps.prompts.get('waiting', this.media.codec));
       },
-      entered: (me) => {
-        void this.joinAudio(me.room.id, me.id, displayName).catch(async (err: unknown) => {
+      entered: (me, client) => {
+        void this.joinAudio(me.room.id, me.id, displayName, client).catch(async (err: unknown) => {
           this.log.warn({ err }, 'joining the meeting audio failed');
           await this.goodbye('unavailable');
         });
@@ -164,11 +182,15 @@ export class PhoneCall {
     if (this.isEnded()) await this.meeting.leave();
   }
 
-  private async joinAudio(roomId: string, participantId: string, displayName: string): Promise<void> {
-    const meeting = this.meeting;
-    if (meeting === undefined || this.stage === 'ended') return;
+  private async joinAudio(
+    roomId: string,
+    participantId: string,
+    displayName: string,
+    signaling: SignalingClient,
+  ): Promise<void> {
+    if (this.stage === 'ended') return;
     const leg = await this.deps.audio.join(
-      { roomId, participantId, displayName, codec: this.media.codec, signaling: meeting.client },
+      { roomId, participantId, displayName, codec: this.media.codec, signaling },
       this.deps.conferenceEndpoint,
       {
         lost: (reason) => {
@@ -178,7 +200,7 @@ export class PhoneCall {
           this.leg = undefined;
           setTimeout(() => {
             if (this.stage === 'in_meeting')
-              void this.joinAudio(roomId, participantId, displayName).catch(() =>
+              void this.joinAudio(roomId, participantId, displayName, signaling).catch(() =>
                 this.goodbye('unavailable'),
               );
           }, 1000).unref();
@@ -191,6 +213,7 @@ export class PhoneCall {
     }
     this.leg = leg;
     this.stage = 'in_meeting';
+    this.reachedMeeting = true;
     this.media.connect(leg.remote, leg.payloadType);
     void this.media.play(this.deps.prompts.get('joined', this.media.codec));
     this.log.info({ room: roomId, participant: participantId }, 'phone joined the meeting');

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 
-import sip, { type SipMessage, type SipRemote, type SipStack } from 'sip';
+import sip, { type SipMessage, type SipRemote } from 'sip';
 
 import type { AudioOffer } from './sdp.js';
+import type { GatewaySipStack } from './sip-transport.js';
 
 /** What the gateway does with an answered call; the edge calls these for in-dialog events. */
 export interface CallEvents {
@@ -51,12 +52,12 @@ export class SipDialog {
   private okResponse: SipMessage | undefined;
   private retransmit: NodeJS.Timeout | undefined;
   private sessionTimer: NodeJS.Timeout | undefined;
-  private readonly stack: SipStack;
+  private readonly stack: GatewaySipStack;
   readonly invite: SipMessage;
   readonly remote: SipRemote;
   private readonly onEnd: () => void;
 
-  constructor(stack: SipStack, invite: SipMessage, remote: SipRemote, onEnd: () => void) {
+  constructor(stack: GatewaySipStack, invite: SipMessage, remote: SipRemote, onEnd: () => void) {
     this.stack = stack;
     this.invite = invite;
     this.remote = remote;
@@ -133,8 +134,9 @@ export class SipDialog {
         ...(recordRoute.length > 0 ? { route: [...recordRoute] } : {}),
       },
     };
-    // The stack resolves the target; over TCP it reuses the caller's connection when it can.
-    this.stack.send(bye, () => undefined);
+    // UDP: to the caller's Contact (RFC 3261). TCP: back on the caller's connection.
+    const viaConnection = this.remote.protocol.toUpperCase() === 'UDP' ? undefined : this.remote;
+    this.stack.send(bye, () => undefined, viaConnection);
   }
 }
 

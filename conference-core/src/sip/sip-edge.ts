@@ -7,6 +7,7 @@ import type { Logger } from '../logging/logger.js';
 import { TokenBucket } from '../signaling/transport/token-bucket.js';
 import { parseAudioOffer, type AudioOffer } from './sdp.js';
 import { SipDialog, uriUser, type CallEvents, type InboundCall } from './sip-dialog.js';
+import { createSipStack } from './sip-transport.js';
 import { digitFromInfo } from './telephone-event.js';
 
 /** What the gateway answers to a new call: our RTP port and SDP, or a refusal. */
@@ -71,7 +72,7 @@ export async function startSipEdge(options: SipEdgeOptions): Promise<SipEdge> {
       sip.makeResponse(rq, status, reason, { headers, ...(content === undefined ? {} : { content }) }),
     );
 
-  const stack = sip.create(
+  const stack = createSipStack(
     {
       address: options.address,
       port: options.port,

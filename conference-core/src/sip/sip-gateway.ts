@@ -1,6 +1,6 @@
 import type { Logger } from '../logging/logger.js';
 import type { CallInApi } from './call-in-api.js';
-import { CallMedia } from './call-media.js';
+import { CallMedia, type RelayStats } from './call-media.js';
 import type { ConferenceAudio } from './conference-audio.js';
 import { PhoneCall } from './phone-call.js';
 import { RtpPortPool } from './port-pool.js';
@@ -32,7 +32,16 @@ export interface SipGatewayOptions {
   readonly logger: Logger;
 }
 
+/** A call that is over, as kept for inspection (the last 50). */
+export interface FinishedCall {
+  readonly callId: string;
+  readonly reason: string;
+  readonly reachedMeeting: boolean;
+  readonly stats: RelayStats;
+}
+
 export interface SipGateway {
+  readonly finished: readonly FinishedCall[];
   /** Calls from INVITE to hang-up. */
   readonly calls: ReadonlySet<PhoneCall>;
   /** RTP ports held right now (two per call). */
@@ -49,6 +58,7 @@ export async function startSipGateway(options: SipGatewayOptions): Promise<SipGa
   const prompts = loadPrompts(options.language);
   const pool = new RtpPortPool(options.rtp.address, options.rtp.minPort, options.rtp.maxPort);
   const calls = new Set<PhoneCall>();
+  const finished: FinishedCall[] = [];
   const logger = options.logger;
   let sessionVersion = 1;
 
@@ -90,6 +100,13 @@ export async function startSipGateway(options: SipGatewayOptions): Promise<SipGa
       },
       (ended) => {
         calls.delete(ended);
+        finished.push({
+          callId: ended.callId,
+          reason: ended.endReason ?? 'hung_up',
+          reachedMeeting: ended.reachedMeeting,
+          stats: { ...ended.relay.stats },
+        });
+        if (finished.length > 50) finished.shift();
         callerSide.release();
         mixerSide.release();
       },
@@ -140,6 +157,7 @@ export async function startSipGateway(options: SipGatewayOptions): Promise<SipGa
         });
   return {
     calls,
+    finished,
     get rtpPortsInUse() {
       return pool.used;
     },

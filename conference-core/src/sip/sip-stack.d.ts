@@ -72,6 +72,42 @@ declare module 'sip' {
     hostname(): string;
     destroy(): void;
   }
+  export interface SipConnection {
+    send(message: SipMessage): void;
+    release(): void;
+    protocol: string;
+  }
+  export interface SipTransport {
+    open(target: SipRemote, onError?: (error: unknown) => void): SipConnection;
+    get(target: SipRemote, onError?: (error: unknown) => void): SipConnection;
+    destroy(): void;
+  }
+  export interface SipServerTransaction {
+    send(message: SipMessage): void;
+    message?: (message: SipMessage, remote: SipRemote) => void;
+  }
+  export interface SipTransactionLayer {
+    createServerTransaction(request: SipMessage, connection: SipConnection): SipServerTransaction;
+    createClientTransaction(
+      connection: SipConnection,
+      request: SipMessage,
+      callback: (response: SipMessage) => void,
+    ): unknown;
+    getServer(message: SipMessage): SipServerTransaction | undefined;
+    getClient(
+      message: SipMessage,
+    ): { message?: (message: SipMessage, remote: SipRemote) => void } | undefined;
+    destroy(): void;
+  }
+  export function makeTransport(
+    options: SipStackOptions,
+    callback: (message: SipMessage, remote: SipRemote) => void,
+  ): SipTransport;
+  export function makeTransactionLayer(
+    options: SipStackOptions,
+    open: (target: SipRemote, onError?: (error: unknown) => void) => SipConnection,
+  ): SipTransactionLayer;
+  export function resolve(uri: SipUri, action: (addresses: SipRemote[]) => void): void;
   export function create(
     options: SipStackOptions,
     callback: (request: SipMessage, remote: SipRemote) => void,
@@ -86,6 +122,9 @@ declare module 'sip' {
   export function stringifyUri(uri: SipUri | string): string;
   export function generateBranch(): string;
   const sip: {
+    makeTransport: typeof makeTransport;
+    makeTransactionLayer: typeof makeTransactionLayer;
+    resolve: typeof resolve;
     create: typeof create;
     makeResponse: typeof makeResponse;
     parseUri: typeof parseUri;
