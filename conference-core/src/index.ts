@@ -22,4 +22,5 @@ export type {
   NewInviteInput,
 } from './scheduling/event-service.js';
 export * from './signaling/index.js';
+export * from './media/index.js';
 export * from './sip/index.js';

@@ -140,6 +140,40 @@ const envSchema = z.object({
   SYNC_LEASE_MS: z.preprocess((v) => (v === '' ? undefined : v), integer(1000, 3_600_000).default(60_000)),
   SYNC_MAX_RETRIES: z.preprocess((v) => (v === '' ? undefined : v), integer(0, 100).default(5)),
   SYNC_PUSH_POLL_MS: z.preprocess((v) => (v === '' ? undefined : v), integer(0, 3_600_000).default(5000)),
+  MEDIA: optional(z.enum(['auto', 'off'], { error: 'expected auto or off' })).transform((v) => v ?? 'auto'),
+  JANUS_URLS: optional(z.string())
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((u) => u.trim())
+        .filter((u) => u !== ''),
+    )
+    .pipe(z.array(urlWithScheme(['ws:', 'wss:']))),
+  JANUS_API_SECRET: optional(z.string().min(1)),
+  JANUS_ADMIN_KEY: optional(z.string().min(1)),
+  JANUS_BINARY: optional(z.string().min(1)),
+  STUN_URLS: optional(z.string())
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((u) => u.trim())
+        .filter((u) => u !== ''),
+    )
+    .pipe(
+      z.array(z.string().regex(/^stuns?:\S+$/, { error: 'expected stun:host[:port] URLs, comma-separated' })),
+    ),
+  TURN_URLS: optional(z.string())
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((u) => u.trim())
+        .filter((u) => u !== ''),
+    )
+    .pipe(
+      z.array(z.string().regex(/^turns?:\S+$/, { error: 'expected turn:host[:port] URLs, comma-separated' })),
+    ),
+  TURN_SECRET: optional(z.string().min(16, { error: 'expected at least 16 characters' })),
+  TURN_TTL_SECONDS: z.preprocess((v) => (v === '' ? undefined : v), integer(60, 86_400).default(3600)),
   SIP_PORT: z.preprocess((v) => (v === '' ? undefined : v), integer(0, 65535).default(0)),
   SIP_HOST: optional(z.string().min(1)).transform((v) => v ?? '0.0.0.0'),
   SIP_PUBLIC_ADDRESS: optional(
@@ -257,6 +291,9 @@ const secretVariables = new Set([
   'DEV_IDP_CALL_IN_SECRET',
   'SMTP_URL',
   'CONNECTOR_SECRET_KEY',
+  'JANUS_API_SECRET',
+  'JANUS_ADMIN_KEY',
+  'TURN_SECRET',
   'SIP_CLIENT_SECRET',
   'SIP_PASSWORD',
 ]);
@@ -305,6 +342,7 @@ export interface HubConfig {
   readonly ucsConnectorFile: string;
   /** How often that file is looked at again after start; 0: only at start. */
   readonly ucsConnectorFilePollMs: number;
+  readonly media: MediaConfig;
   /** Where clients reach this node's signaling; undefined: the hub's own URL. */
   readonly signalingPublicUrl: string | undefined;
   /** How long a participant whose connection dropped keeps its place and role. */
@@ -346,6 +384,20 @@ export interface SipConfig {
         readonly expiresSec: number;
       }
     | undefined;
+}
+
+export interface MediaConfig {
+  /** off: no media; auto: JANUS_URLS, else a local janus started by the hub, else unavailable. */
+  readonly mode: 'auto' | 'off';
+  readonly janusUrls: readonly string[];
+  readonly janusApiSecret: string | undefined;
+  readonly janusAdminKey: string | undefined;
+  readonly janusBinary: string | undefined;
+  readonly stunUrls: readonly string[];
+  readonly turnUrls: readonly string[];
+  /** coturn's static-auth-secret; TURN credentials are minted per participant from it. */
+  readonly turnSecret: string | undefined;
+  readonly turnTtlSeconds: number;
 }
 
 export interface MailConfig {
@@ -461,6 +513,17 @@ export function parseConfig(
       syncPushPollMs: e.SYNC_PUSH_POLL_MS,
       ucsConnectorFile: e.UCS_CONNECTOR_FILE ?? join(e.DATA_DIR, 'ucs-connector.json'),
       ucsConnectorFilePollMs: e.UCS_CONNECTOR_FILE_POLL_MS,
+      media: Object.freeze({
+        mode: e.MEDIA,
+        janusUrls: Object.freeze(e.JANUS_URLS),
+        janusApiSecret: e.JANUS_API_SECRET,
+        janusAdminKey: e.JANUS_ADMIN_KEY,
+        janusBinary: e.JANUS_BINARY,
+        stunUrls: Object.freeze(e.STUN_URLS),
+        turnUrls: Object.freeze(e.TURN_URLS),
+        turnSecret: e.TURN_SECRET,
+        turnTtlSeconds: e.TURN_TTL_SECONDS,
+      }),
     }),
   };
 }
@@ -491,6 +554,12 @@ export function describeBackends(config: HubConfig): Record<string, string> {
     roles: config.roles.join(','),
     identity: config.devIdp ? 'development issuer' : `oidc (${config.oidcIssuer ?? ''})`,
     mail: config.mail.smtpUrl === undefined ? `outbox folder (${config.dataDir}/mail-outbox)` : 'smtp',
+    media:
+      config.media.mode === 'off'
+        ? 'off'
+        : config.media.janusUrls.length > 0
+          ? `janus pool (${config.media.janusUrls.length})`
+          : 'embedded janus when installed',
   };
 }
 

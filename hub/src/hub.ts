@@ -38,6 +38,9 @@ import {
   RedisNodeRegistry,
   createRoomDirectory,
   createSignalingServer,
+  createSignalingModules,
+  createMediaService,
+  type MediaService,
   type NodeRegistry,
   type SignalingServer,
 } from '@vc/conference-core';
@@ -45,7 +48,7 @@ import {
 import {
   createCallInApi,
   startSipGateway,
-  unavailableConferenceAudio,
+  signalingConferenceAudio,
   type ConferenceAudio,
   type SipGateway,
 } from '@vc/conference-core';
@@ -96,7 +99,7 @@ export interface RunningHub {
 export interface HubOptions {
   /** The connectors this hub offers; default the explicit registry (tests pass their own fakes). */
   readonly connectors?: readonly ConnectorDefinition[];
-  /** The meeting audio phone calls join; default: none until the media service provides it. */
+  /** The meeting audio phone calls join; default: the media namespace of the phone's signaling. */
   readonly conferenceAudio?: ConferenceAudio;
 }
 
@@ -266,9 +269,24 @@ export async function startHub(
     ...(devIdp === undefined ? {} : { identityProvider: { path: '/idp', handler: devIdp.router } }),
   });
   server.on('request', app);
-  const signaling = config.roles.includes('signaling')
-    ? startSignaling(config, { server, url, tickets, nodes, database, logger })
+  // Embedded mode starts a private Janus here (well under a second); without one media is unavailable.
+  const media = config.roles.includes('signaling')
+    ? await createMediaService({
+        ...config.media,
+        workDir: config.dataDir,
+        ice: {
+          stunUrls: config.media.stunUrls,
+          turnUrls: config.media.turnUrls,
+          turnSecret: config.media.turnSecret,
+          turnTtlSeconds: config.media.turnTtlSeconds,
+        },
+        logger: logger.child({ component: 'media' }),
+      })
     : undefined;
+  const signaling =
+    media === undefined
+      ? undefined
+      : startSignaling(config, { server, url, tickets, nodes, database, logger, media });
   if (signaling === undefined) server.on('upgrade', (_req, socket) => socket.destroy());
   if (devIdp !== undefined) logDevIdp(devIdp, config, logger);
   const sipStarting = runsSip
@@ -276,7 +294,7 @@ export async function startHub(
         url,
         devIdp,
         logger,
-        audio: options.conferenceAudio ?? unavailableConferenceAudio,
+        audio: options.conferenceAudio ?? signalingConferenceAudio,
       }).then(
         (gateway) => {
           sipGateway = gateway;
@@ -341,6 +359,7 @@ export async function startHub(
       await sipStarting;
       await sipGateway?.close();
       await signaling?.close();
+      await media?.close();
       await nodes.close();
       await Promise.all([
         closeHttpServer(server, config.shutdownTimeoutMs),
@@ -414,9 +433,11 @@ function startSignaling(
     nodes: NodeRegistry;
     database: DatabaseHandle;
     logger: Logger;
+    media: MediaService;
   },
 ): SignalingServer & { register(): Promise<void> } {
   const signaling = createSignalingServer({
+    modules: createSignalingModules({ media: parts.media }),
     tickets: parts.tickets,
     directory: createRoomDirectory(parts.database.db),
     registry: parts.nodes,

@@ -15,6 +15,11 @@ export const alwaysNeeded: readonly DebianPackage[] = [
   { name: 'ldap-utils', neededFor: 'loading LDIF into the private slapd and the sync-ldap benchmark floor' },
   { name: 'radicale', neededFor: 'the CalDAV server that must accept every generated invitation' },
   { name: 'chromium', neededFor: 'browser end-to-end tests (admin dashboard) through playwright-core' },
+  { name: 'janus', neededFor: 'the media tests (a private Janus with AudioBridge and VideoRoom)' },
+  {
+    name: 'iproute2',
+    neededFor: 'the WebRTC tests run hub, Janus and Chromium in their own network namespace',
+  },
   { name: 'shellcheck', neededFor: 'checking the UCS App Center join and unjoin scripts' },
   {
     name: 'openssl',

@@ -16,7 +16,7 @@ import { runSipp } from './support/sipp.js';
  * the ConferenceAudio port (a plain-RTP mixer here, which answers with a tone).
  */
 const sipPort = await freePort();
-const rtpBase = 42000 + 2 * Math.floor(Math.random() * 3000);
+const rtpBase = 50000 + 2 * Math.floor(Math.random() * 2000);
 const mixer = new PlainRtpMixer();
 const world = useSignalingWorld(
   {

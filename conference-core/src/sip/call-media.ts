@@ -1,7 +1,7 @@
 import type { Socket } from 'node:dgram';
 
 import type { RtpEndpoint } from './conference-audio.js';
-import { silenceByte } from './g711.js';
+import { g711ToLinear, silenceByte } from './g711.js';
 import { parseRtp, RtpStream } from './rtp-packet.js';
 import type { AudioOffer } from './sdp.js';
 import { TelephoneEventDecoder } from './telephone-event.js';
@@ -14,6 +14,8 @@ export interface RelayStats {
   fromCaller: number;
   toConference: number;
   fromConference: number;
+  /** Frames of the mix above silence: the caller hears the meeting. */
+  loudFromConference: number;
   toCaller: number;
   ignored: number;
   digits: number;
@@ -39,6 +41,7 @@ export class CallMedia {
     fromCaller: 0,
     toConference: 0,
     fromConference: 0,
+    loudFromConference: 0,
     toCaller: 0,
     ignored: 0,
     digits: 0,
@@ -180,6 +183,7 @@ export class CallMedia {
       return;
     }
     this.stats.fromConference += 1;
+    if (isLoud(this.offer.codec, packet.payload)) this.stats.loudFromConference += 1;
     if (this.prompt !== undefined) return;
     this.sendToCaller(packet.payload, false);
   }
@@ -198,4 +202,12 @@ export class CallMedia {
     this.options.callerSocket.send(packet, this.offer.port, this.offer.address);
     this.stats.toCaller += 1;
   }
+}
+
+/** Above -40 dBFS on average, sampling every 8th byte (cheap enough for every packet). */
+function isLoud(codec: AudioOffer['codec'], payload: Buffer): boolean {
+  let sum = 0;
+  let count = 0;
+  for (let i = 0; i < payload.length; i += 8, count++) sum += Math.abs(g711ToLinear(codec, payload[i]!));
+  return count > 0 && sum / count > 330;
 }

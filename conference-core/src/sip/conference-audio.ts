@@ -13,6 +13,8 @@ export interface ConferenceAudioLeg {
   readonly remote: RtpEndpoint;
   /** The payload type the mixer expects and sends. */
   readonly payloadType: number;
+  /** Mutes the phone in the mix itself (the relay also sends silence while muted). */
+  setMuted?(muted: boolean): void;
   leave(): Promise<void>;
 }
 

@@ -44,7 +44,10 @@ export async function joinMeeting(
         .enterRoom()
         .then((me) => events.entered(me, client))
         .catch(() => undefined);
-    } else if (frame.namespace === 'moderation' && message === 'mute_requested') {
+    } else if (
+      (frame.namespace === 'moderation' && message === 'mute_requested') ||
+      (frame.namespace === 'media' && message === 'force_muted')
+    ) {
       events.muteRequested();
     } else if (frame.namespace === 'control' && message === 'in_waiting_room') {
       // Also after `send_to_waiting_room`: the caller hears that they wait.

@@ -236,6 +236,7 @@ export class PhoneCall {
   private setMuted(muted: boolean): void {
     if (this.media.isMuted === muted) return;
     this.media.setMuted(muted);
+    this.leg?.setMuted?.(muted);
     void this.media.play(this.deps.prompts.get(muted ? 'muted' : 'unmuted', this.media.codec));
   }
 

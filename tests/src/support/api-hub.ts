@@ -87,6 +87,8 @@ async function startOn(
     DATA_DIR: dataDir,
     API_VALIDATE_RESPONSES: 'true',
     LOG_LEVEL: 'silent',
+    // Media tests ask for it; the others need no Janus.
+    MEDIA: 'off',
     ...env,
   });
   if (!parsed.ok) throw new Error(parsed.problems.join('\n'));

@@ -15,7 +15,7 @@ export function alawLevel(frame: Buffer): number {
 }
 
 /** 20 ms of a 440 Hz tone in A-law, at about -12 dBFS. */
-function toneFrame(offset: number): Buffer {
+export function toneFrame(offset: number): Buffer {
   const frame = Buffer.alloc(160);
   for (let i = 0; i < 160; i++) {
     const sample = Math.round(8000 * Math.sin((2 * Math.PI * 440 * (offset + i)) / 8000));

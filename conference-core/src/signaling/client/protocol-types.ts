@@ -6,6 +6,7 @@ import type { BreakoutCommand } from '../modules/breakout.js';
 import type { ChatCommand } from '../modules/chat.js';
 import type { ControlCommand } from '../modules/control.js';
 import type { EchoCommand } from '../modules/echo.js';
+import type { MediaCommand } from '../modules/media.js';
 import type { ModerationCommand } from '../modules/moderation.js';
 import type { PollsCommand } from '../modules/polls.js';
 import type { RaiseHandsCommand } from '../modules/raise-hands.js';
@@ -23,7 +24,7 @@ export interface ClientCommands {
   polls: PollsCommand;
   breakout: BreakoutCommand;
   echo: EchoCommand;
-  // media: arrives with the media issue (one module file, one line in modules/registry.ts, one here).
+  media: MediaCommand;
 }
 
 /** A server event: its `message` names it; the other fields are documented in PROTOCOL.md. */

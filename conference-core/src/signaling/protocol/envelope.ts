@@ -60,6 +60,11 @@ export const signalingErrorCodes = [
   'breakout_running',
   'no_breakout',
   'no_such_breakout_room',
+  // media
+  'media_unavailable',
+  'media_failed',
+  'not_published',
+  'force_muted',
 ] as const;
 export type SignalingErrorCode = (typeof signalingErrorCodes)[number];
 

@@ -1,0 +1,202 @@
+import { randomInt } from 'node:crypto';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import {
+  JanusConnection,
+  JanusError,
+  createJanusMediaService,
+  silentLogger,
+  type MediaService,
+  type MeetingMediaEvents,
+} from '@vc/conference-core';
+
+import { startTestJanus, type TestJanus } from './support/janus.js';
+
+/** Janus-level tests without a browser: phones (plain RTP on 127.0.0.1) need no ICE. */
+
+const ice = { stunUrls: [], turnUrls: [], turnTtlSeconds: 600 };
+const phone = (port: number) => ({ ip: '127.0.0.1', port, codec: 'pcma' as const });
+
+/** Meeting events as promises the test awaits. */
+function recordEvents() {
+  const waiters: { kind: string; resolve: () => void }[] = [];
+  const seen: string[] = [];
+  const hit = (kind: string): void => {
+    seen.push(kind);
+    for (const w of waiters.filter((w) => w.kind === kind)) w.resolve();
+  };
+  const events: MeetingMediaEvents = {
+    webrtcUp: () => undefined,
+    webrtcDown: () => undefined,
+    talking: () => undefined,
+    interrupted: () => hit('interrupted'),
+    restored: () => hit('restored'),
+  };
+  const next = (kind: string): Promise<void> => new Promise((resolve) => waiters.push({ kind, resolve }));
+  return { events, seen, next };
+}
+
+describe('the janode wrapper against a real Janus', () => {
+  let janus: TestJanus;
+  let connection: JanusConnection;
+
+  beforeAll(async () => {
+    janus = await startTestJanus();
+    connection = await JanusConnection.open({ url: janus.url, apiSecret: janus.apiSecret });
+  });
+  afterAll(async () => {
+    await connection?.close();
+    await janus?.dispose();
+  });
+
+  it('refuses a connection without the API secret', async () => {
+    const bad = await JanusConnection.open({ url: janus.url, apiSecret: 'wrong' });
+    await expect(bad.createSession()).rejects.toBeInstanceOf(JanusError);
+    await bad.close();
+  });
+
+  it('creates an AudioBridge room, joins a phone by plain RTP and mutes it in the bridge', async () => {
+    const session = await connection.createSession();
+    const admin = await session.attachAudioBridge();
+    const room = randomInt(1, 2 ** 40);
+    await admin.createRoom({ room, secret: 's3', adminKey: janus.adminKey });
+    await expect(admin.createRoom({ room, secret: 's3', adminKey: janus.adminKey })).rejects.toMatchObject({
+      code: 486,
+    });
+    const caller = await session.attachAudioBridge();
+    const joined = await caller.joinRtp({
+      room,
+      display: 'phone',
+      codec: 'pcma',
+      rtp: { ip: '127.0.0.1', port: 19000 },
+    });
+    expect(joined.janusRtp).toMatchObject({ ip: '127.0.0.1', payloadType: 8 });
+    expect(joined.janusRtp.port).toBeGreaterThan(0);
+    await admin.setMuted(room, 's3', joined.feed, true);
+    expect(await admin.participants(room)).toEqual([{ feed: joined.feed, display: 'phone', muted: true }]);
+    await expect(admin.setMuted(room, 'wrong', joined.feed, false)).rejects.toBeInstanceOf(JanusError);
+    await admin.setMuted(room, 's3', joined.feed, false);
+    expect((await admin.participants(room))[0]?.muted).toBe(false);
+    await caller.detach();
+    await admin.destroyRoom(room, 's3');
+    await session.destroy();
+  });
+
+  it('answers a subscription to a feed nobody publishes with Janus error 428', async () => {
+    const session = await connection.createSession();
+    const admin = await session.attachVideoRoom();
+    const room = randomInt(1, 2 ** 40);
+    await admin.createRoom({ room, secret: 's4', adminKey: janus.adminKey });
+    expect(await admin.participants(room)).toEqual([]);
+    const viewer = await session.attachVideoRoom();
+    await expect(viewer.subscribe({ room, feed: 12345 })).rejects.toMatchObject({ code: 428 });
+    await admin.destroyRoom(room, 's4');
+    await session.destroy();
+  });
+});
+
+describe('the Janus pool', () => {
+  let first: TestJanus;
+  let second: TestJanus;
+  let media: MediaService;
+
+  beforeAll(async () => {
+    // A pool shares one API secret and one admin key.
+    first = await startTestJanus();
+    second = await startTestJanus({ apiSecret: first.apiSecret, adminKey: first.adminKey });
+  });
+  afterAll(async () => {
+    await media?.close();
+    await Promise.all([first?.dispose(), second?.dispose()]);
+  });
+
+  it('places each meeting on the least-loaded Janus and moves it when that Janus dies', async () => {
+    const pool = [first, second].map((j) => ({ url: j.url, apiSecret: j.apiSecret }));
+    media = createJanusMediaService({
+      servers: pool,
+      adminKey: first.adminKey,
+      ice,
+      logger: silentLogger,
+      minBackoffMs: 100,
+    });
+    await until(media, () => media.load().every((l) => l.up));
+
+    const a = recordEvents();
+    const meetingA = media.meeting('room-a', a.events);
+    await meetingA.joinPhone('pa1', phone(19010), false);
+    await meetingA.joinPhone('pa2', phone(19012), false);
+    const meetingB = media.meeting('room-b', recordEvents().events);
+    await meetingB.joinPhone('pb1', phone(19014), false);
+    const load = media.load();
+    expect(load.map((l) => l.participants).sort()).toEqual([1, 2]);
+    const hostOfA = load.find((l) => l.participants === 2)?.url;
+    const dying = hostOfA === first.url ? first : second;
+
+    const interrupted = a.next('interrupted');
+    const restored = a.next('restored');
+    dying.kill();
+    await interrupted;
+    await restored;
+    // The meeting's rooms now live on the survivor; the phones join again, as clients renegotiate.
+    await meetingA.joinPhone('pa1', phone(19010), true);
+    const after = media.load();
+    expect(after.find((l) => l.url === hostOfA)).toMatchObject({ up: false, meetings: 0 });
+    expect(after.find((l) => l.url !== hostOfA)).toMatchObject({ up: true, meetings: 2 });
+  });
+
+  it('reconnects to a restarted Janus and rebuilds the meeting there within 10 s', async () => {
+    await media.close();
+    const only = await startTestJanus();
+    media = createJanusMediaService({
+      servers: [{ url: only.url, apiSecret: only.apiSecret }],
+      adminKey: only.adminKey,
+      ice,
+      logger: silentLogger,
+      minBackoffMs: 100,
+    });
+    try {
+      await until(media, () => media.unavailable() === null);
+      const events = recordEvents();
+      const meeting = media.meeting('room-c', events.events);
+      await meeting.joinPhone('pc1', phone(19020), false);
+      const interrupted = events.next('interrupted');
+      const restored = events.next('restored');
+      only.kill();
+      await interrupted;
+      expect(media.unavailable()).toBe('media_server_down');
+      await expect(meeting.joinPhone('pc1', phone(19020), false)).rejects.toMatchObject({
+        code: 'media_unavailable',
+      });
+      const started = Date.now();
+      const again = await startTestJanus({
+        wsPort: Number(new URL(only.url).port),
+        apiSecret: only.apiSecret,
+        adminKey: only.adminKey,
+      });
+      try {
+        await restored;
+        expect(Date.now() - started).toBeLessThan(10_000);
+        const rtp = await meeting.joinPhone('pc1', phone(19020), false);
+        expect(rtp.port).toBeGreaterThan(0);
+      } finally {
+        await media.close();
+        await again.dispose();
+      }
+    } finally {
+      await only.dispose();
+    }
+  });
+});
+
+/** Resolves once the pool's availability, which changes as servers connect, meets `condition`. */
+function until(media: MediaService, condition: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    if (condition()) return resolve();
+    const stop = media.onAvailabilityChange(() => {
+      if (!condition()) return;
+      stop();
+      resolve();
+    });
+  });
+}
