@@ -190,8 +190,8 @@ const envSchema = z.object({
     z.string().regex(/^\d{4,5}-\d{4,5}$/, { error: 'expected a port range like 40000-40999' }),
   )
     .transform((v) => (v ?? '40000-40999').split('-').map(Number) as [number, number])
-    .refine(([min, max]) => min >= 1024 && max <= 65535 && max - min >= 3, {
-      error: 'expected a range within 1024-65535 holding at least two calls (4 ports)',
+    .refine(([min, max]) => min >= 1024 && max <= 65535 && max - min >= 7, {
+      error: 'expected a range within 1024-65535 holding at least two calls (a call takes two even ports)',
     }),
   SIP_LANGUAGE: optional(z.enum(['de', 'en'], { error: 'expected de or en' })).transform((v) => v ?? 'en'),
   SIP_MAX_ATTEMPTS: z.preprocess((v) => (v === '' ? undefined : v), integer(1, 10).default(3)),

@@ -3,6 +3,7 @@ import type { Benchmark } from './benchmark.js';
 import { jobsBenchmark } from './jobs.js';
 import { mailBenchmark } from './mail.js';
 import { signalingBenchmark } from './signaling.js';
+import { sipBenchmark } from './sip.js';
 import { syncLdapBenchmark } from './sync-ldap.js';
 
 /** Every benchmark `npm run bench -- <name>` knows; add new ones here. */
@@ -11,5 +12,6 @@ export const benchmarks: readonly Benchmark[] = [
   jobsBenchmark,
   mailBenchmark,
   signalingBenchmark,
+  sipBenchmark,
   syncLdapBenchmark,
 ];

@@ -34,6 +34,9 @@ export class PhoneCall {
   /** Whether the caller made it into the meeting at some point. */
   reachedMeeting = false;
   endReason: EndReason | undefined;
+  /** From the last key of the PIN to the audio leg being up (what the caller waits through). */
+  setupMs: number | undefined;
+  private checkStartedAt = 0;
   private readonly menu: DialInMenu;
   private meeting: MeetingSession | undefined;
   private leg: ConferenceAudioLeg | undefined;
@@ -128,6 +131,7 @@ export class PhoneCall {
 
   private async check(id: string, pin: string): Promise<void> {
     this.stage = 'checking';
+    this.checkStartedAt = performance.now();
     const number = /^\+?[0-9]{1,20}$/.test(this.call.from.user ?? '') ? this.call.from.user : undefined;
     try {
       const result = await this.deps.api.start({
@@ -214,6 +218,7 @@ export class PhoneCall {
     this.leg = leg;
     this.stage = 'in_meeting';
     this.reachedMeeting = true;
+    this.setupMs ??= performance.now() - this.checkStartedAt;
     this.media.connect(leg.remote, leg.payloadType);
     void this.media.play(this.deps.prompts.get('joined', this.media.codec));
     this.log.info({ room: roomId, participant: participantId }, 'phone joined the meeting');

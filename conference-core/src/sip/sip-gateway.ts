@@ -37,6 +37,8 @@ export interface FinishedCall {
   readonly callId: string;
   readonly reason: string;
   readonly reachedMeeting: boolean;
+  /** PIN entered to audio up, in ms (waiting-room time included); undefined if never in the meeting. */
+  readonly setupMs: number | undefined;
   readonly stats: RelayStats;
 }
 
@@ -104,6 +106,7 @@ export async function startSipGateway(options: SipGatewayOptions): Promise<SipGa
           callId: ended.callId,
           reason: ended.endReason ?? 'hung_up',
           reachedMeeting: ended.reachedMeeting,
+          setupMs: ended.setupMs,
           stats: { ...ended.relay.stats },
         });
         if (finished.length > 50) finished.shift();

@@ -107,7 +107,12 @@ export interface SippResult {
 }
 
 /** Places one call to the gateway and resolves when sipp exits (bounded by `-timeout`). */
-export async function runSipp(gateway: { host: string; port: number }, call: SippCall): Promise<SippResult> {
+export async function runSipp(
+  gateway: { host: string; port: number },
+  call: SippCall,
+  /** Several calls of the same scenario at once (benchmarks): how many, started at `rate` per second. */
+  load: { calls: number; rate: number } = { calls: 1, rate: 10 },
+): Promise<SippResult> {
   const dir = mkdtempSync(join(tmpdir(), 'vc-sipp-'));
   const file = join(dir, 'scenario.xml');
   writeFileSync(file, scenario(call));
@@ -116,7 +121,8 @@ export async function runSipp(gateway: { host: string; port: number }, call: Sip
     `${gateway.host}:${gateway.port}`,
     ...['-sf', file, '-s', call.dial ?? 'callin'],
     ...['-i', '127.0.0.1', '-p', String(sipPort), '-mi', '127.0.0.1', '-mp', String(mediaPort)],
-    ...['-m', '1', '-l', '1', '-nostdin', '-timeout', '90s', '-timeout_error', '-max_recv_loops', '1000'],
+    ...['-m', String(load.calls), '-l', String(load.calls), '-r', String(load.rate)],
+    ...['-nostdin', '-timeout', '90s', '-timeout_error', '-max_recv_loops', '1000'],
     ...(call.transport === 'tcp' ? ['-t', 't1'] : []),
   ];
   return new Promise((resolve, reject) => {
