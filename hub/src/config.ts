@@ -196,6 +196,7 @@ const envSchema = z.object({
   SIP_LANGUAGE: optional(z.enum(['de', 'en'], { error: 'expected de or en' })).transform((v) => v ?? 'en'),
   SIP_MAX_ATTEMPTS: z.preprocess((v) => (v === '' ? undefined : v), integer(1, 10).default(3)),
   SIP_MAX_CALLS: z.preprocess((v) => (v === '' ? undefined : v), integer(1, 10_000).default(100)),
+  SIP_INVITES_PER_SECOND: z.preprocess((v) => (v === '' ? undefined : v), integer(1, 1000).default(2)),
   SIP_API_URL: optional(urlWithScheme(['http:', 'https:'])),
   SIP_CLIENT_ID: optional(
     z.string().regex(/^\S{1,200}$/, { error: 'expected a client id without spaces' }),
@@ -368,6 +369,8 @@ export interface SipConfig {
   readonly language: 'de' | 'en';
   readonly maxAttempts: number;
   readonly maxCalls: number;
+  /** New calls per second from one source address (burst: ten times that, at least 20). */
+  readonly invitesPerSecond: number;
   /** The core API the gateway calls; undefined: this hub's own URL. */
   readonly apiUrl: string | undefined;
   readonly clientId: string;
@@ -487,6 +490,7 @@ export function parseConfig(
         language: e.SIP_LANGUAGE,
         maxAttempts: e.SIP_MAX_ATTEMPTS,
         maxCalls: e.SIP_MAX_CALLS,
+        invitesPerSecond: e.SIP_INVITES_PER_SECOND,
         apiUrl: e.SIP_API_URL,
         clientId: e.SIP_CLIENT_ID,
         clientSecret: e.SIP_CLIENT_SECRET,

@@ -400,7 +400,7 @@ function startSip(
     maxAttempts: sip.maxAttempts,
     maxCalls: sip.maxCalls,
     digitTimeoutMs: 20_000,
-    invitesPerSource: { burst: 20, perSecond: 2 },
+    invitesPerSource: { burst: Math.max(20, sip.invitesPerSecond * 10), perSecond: sip.invitesPerSecond },
     api: createCallInApi({
       apiUrl: sip.apiUrl ?? parts.url,
       tokenUrl,

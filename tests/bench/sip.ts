@@ -14,7 +14,7 @@ import { percentile, type Benchmark } from './benchmark.js';
  * through N `CallMedia` relays (parse, DTMF check, re-packetize, re-stamp) against the floor of a
  * bare UDP forwarder (receive, send) carrying the same packets in the same run.
  */
-const calls = Number(process.env['BENCH_SIP_CALLS'] ?? 20);
+const calls = Number(process.env['BENCH_SIP_CALLS'] ?? 50);
 const speechFrames = 350; // g711a.pcap: 236 packets of 30 ms = 354 frames of 20 ms
 
 async function bind(): Promise<{ socket: Socket; port: number }> {
@@ -32,6 +32,7 @@ async function gatewayCalls(): Promise<void> {
       SIP_HOST: '127.0.0.1',
       SIP_RTP_PORTS: `51000-${51000 + calls * 4 + 9}`,
       SIP_MAX_CALLS: String(calls + 5),
+      SIP_INVITES_PER_SECOND: '10',
     },
     conferenceAudio: mixer,
   });
