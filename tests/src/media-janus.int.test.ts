@@ -11,7 +11,9 @@ import {
   type MeetingMediaEvents,
 } from '@vc/conference-core';
 
+import { startApiHub, type ApiHub } from './support/api-hub.js';
 import { startTestJanus, type TestJanus } from './support/janus.js';
+import { createRoom, joinRoom } from './support/signaling.js';
 
 /** Janus-level tests without a browser: phones (plain RTP on 127.0.0.1) need no ICE. */
 
@@ -186,6 +188,59 @@ describe('the Janus pool', () => {
     } finally {
       await only.dispose();
     }
+  });
+});
+
+describe('meetings without a media server', () => {
+  let api: ApiHub;
+  afterAll(async () => api?.stop());
+
+  it('still join, are told why there is no media, and refuse media requests clearly', async () => {
+    api = await startApiHub({ MEDIA: 'off' });
+    const alice = await api.token('alice');
+    const roomId = await createRoom(api, alice);
+    const { client: owner, me } = await joinRoom(api, roomId, { token: alice });
+    expect(me.modules['media']).toEqual({
+      available: false,
+      reason: 'disabled',
+      ice_servers: [],
+      muted: false,
+      force_muted: false,
+    });
+    const { client: guest, me: bob } = await joinRoom(api, roomId, { token: await api.token('bob') });
+
+    guest.send('media', { action: 'publish', media: 'audio', sdp: 'v=0 an offer' });
+    expect((await guest.next('media', 'error')).payload).toMatchObject({
+      error: 'media_unavailable',
+      action: 'publish',
+    });
+    guest.send('media', { action: 'subscribe', source: me.id, media: 'camera' });
+    expect((await guest.next('media', 'error')).payload).toMatchObject({ error: 'not_published' });
+    guest.sendRaw(
+      JSON.stringify({
+        namespace: 'media',
+        payload: { action: 'publish', media: 'audio', sdp: 'x'.repeat(13_000) },
+      }),
+    );
+    expect((await guest.next('media', 'error')).payload).toMatchObject({ error: 'invalid_command' });
+    guest.send('media', { action: 'force_mute', targets: [me.id] });
+    expect((await guest.next('media', 'error')).payload).toMatchObject({ error: 'insufficient_permissions' });
+
+    // Mute state works without media: a moderator holds Bob muted, and Bob cannot undo it.
+    owner.send('media', { action: 'force_mute', targets: [bob.id] });
+    expect((await guest.next('media', 'force_muted')).payload).toMatchObject({ by: me.id });
+    guest.send('media', { action: 'mute', muted: false });
+    expect((await guest.next('media', 'error')).payload).toMatchObject({ error: 'force_muted' });
+    const update = await owner.next(
+      'control',
+      'update',
+      (p) => (p['participant'] as { id: string }).id === bob.id,
+    );
+    expect((update.payload['participant'] as { media: unknown }).media).toMatchObject({
+      muted: true,
+      force_muted: true,
+    });
+    await Promise.all([owner.close(), guest.close()]);
   });
 });
 

@@ -43,7 +43,7 @@ describe('signaling: connection and join', () => {
     const { client: a, me } = await join(roomId, { token: world.alice });
     expect(me).toMatchObject({
       message: 'join_success',
-      protocol_version: '1.0',
+      protocol_version: '1.1',
       role: 'moderator',
       is_room_owner: true,
       participation_kind: 'user',

@@ -23,6 +23,7 @@ export async function startTestJanus(
     wrapper?: readonly string[];
     iceInterfaces?: readonly string[];
     wsPort?: number;
+    bindIp?: string;
     apiSecret?: string;
     adminKey?: string;
   } = {},
@@ -37,6 +38,7 @@ export async function startTestJanus(
     rtpPorts: [base, base + 199],
     ...(options.wrapper === undefined ? {} : { wrapper: options.wrapper }),
     ...(options.iceInterfaces === undefined ? {} : { iceInterfaces: options.iceInterfaces }),
+    ...(options.bindIp === undefined ? {} : { bindIp: options.bindIp }),
     ...(options.apiSecret === undefined ? {} : { apiSecret: options.apiSecret }),
     ...(options.adminKey === undefined ? {} : { adminKey: options.adminKey }),
   });

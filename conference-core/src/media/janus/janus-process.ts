@@ -15,6 +15,8 @@ export interface JanusProcessOptions {
   /** Where the config, the log and the DTLS certificate go. */
   readonly workDir: string;
   readonly wsPort: number;
+  /** Where the WebSocket API listens (default 127.0.0.1). */
+  readonly bindIp?: string;
   /** Janus's own RTP ports, e.g. [40000, 40199]. */
   readonly rtpPorts: readonly [number, number];
   readonly apiSecret?: string;
@@ -106,7 +108,7 @@ loggers: {
     'janus.transport.websockets.jcfg': `general: {
 \tjson = "plain"
 \tws = true
-\tws_ip = "127.0.0.1"
+\tws_ip = "${options.bindIp ?? '127.0.0.1'}"
 \tws_port = ${options.wsPort}
 \twss = false
 }
@@ -146,7 +148,7 @@ export async function startJanusProcess(options: JanusProcessOptions): Promise<J
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await waitForListening(child, options.startTimeoutMs ?? 20_000);
   return {
-    url: `ws://127.0.0.1:${options.wsPort}`,
+    url: `ws://${options.bindIp ?? '127.0.0.1'}:${options.wsPort}`,
     apiSecret: secrets.api,
     adminKey: secrets.admin,
     pid: child.pid,

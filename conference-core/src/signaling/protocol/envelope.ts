@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Version of the wire protocol described in PROTOCOL.md; sent in `join_success`. */
-export const protocolVersion = '1.0';
+export const protocolVersion = '1.1';
 
 /**
  * The outer shape of every client frame. Only the envelope is checked here; the payload is then

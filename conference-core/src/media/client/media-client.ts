@@ -1,0 +1,391 @@
+/// <reference lib="dom" />
+/**
+ * The browser side of the `media` namespace (PROTOCOL.md section 3.11): one RTCPeerConnection to
+ * the meeting's audio bridge (send the microphone, receive the mix), one per published video
+ * (camera, screen) and one per received video. It speaks to the server through a small signaling
+ * port, so the web client can use it with `SignalingClient` and tests can drive it in a page.
+ *
+ * Offers and answers are sent once ICE gathering finished (or after `gatherTimeoutMs`), so a
+ * meeting costs a handful of frames; candidates found later are trickled.
+ */
+import type { MediaCommand } from '../../signaling/modules/media.js';
+
+export interface MediaEvent {
+  readonly message: string;
+  readonly [field: string]: unknown;
+}
+
+/** How the client talks to the server: send a `media` command, hear `media` events. */
+export interface MediaSignaling {
+  send(command: MediaCommand): void;
+  onEvent(listener: (event: MediaEvent) => void): () => void;
+}
+
+export type VideoKind = 'camera' | 'screen';
+
+export interface MediaClientOptions {
+  readonly signaling: MediaSignaling;
+  /** From `join_success.modules.media.ice_servers`. */
+  readonly iceServers: readonly RTCIceServer[];
+  /** 'relay' forces TURN (tests, strict networks). */
+  readonly iceTransportPolicy?: RTCIceTransportPolicy;
+  readonly gatherTimeoutMs?: number;
+  /** How long to wait for the server's answer to a request. */
+  readonly requestTimeoutMs?: number;
+}
+
+export interface MediaClientEvents {
+  /** The mixed audio of the meeting (everyone but oneself). */
+  mixedAudio?(stream: MediaStream): void;
+  /** A received camera or screen. */
+  remoteVideo?(source: string, kind: VideoKind, stream: MediaStream): void;
+  /** Someone started publishing (subscribe to see it) or stopped. */
+  published?(source: string, kind: VideoKind): void;
+  unpublished?(source: string, kind: VideoKind): void;
+  speaker?(id: string, speaking: boolean): void;
+  status?(available: boolean, reason: string | null): void;
+  /** The media server was replaced: the client renegotiates by itself; this is for the UI. */
+  renegotiating?(): void;
+  /** A moderator muted us (we cannot unmute until released) or released us. */
+  forceMuted?(forced: boolean): void;
+  error?(error: string, detail: string | undefined, action: string | undefined): void;
+}
+
+class MediaRequestError extends Error {
+  readonly code: string;
+  constructor(code: string, detail: string | undefined) {
+    super(detail ?? code);
+    this.name = 'MediaRequestError';
+    this.code = code;
+  }
+}
+
+interface Waiter {
+  match(event: MediaEvent): boolean;
+  action: string;
+  resolve(event: MediaEvent): void;
+  reject(err: Error): void;
+}
+
+export class MediaClient {
+  private readonly options: MediaClientOptions;
+  private readonly events: MediaClientEvents;
+  private readonly waiters = new Set<Waiter>();
+  private readonly stopListening: () => void;
+  private audio: { pc: RTCPeerConnection; track: MediaStreamTrack } | undefined;
+  private readonly publications = new Map<VideoKind, { pc: RTCPeerConnection; track: MediaStreamTrack }>();
+  private readonly subscriptions = new Map<string, { pc: RTCPeerConnection; stream: MediaStream }>();
+  /** Subscriptions lost with a media server restart, taken up again when the source publishes anew. */
+  private readonly resubscribe = new Set<string>();
+  /** Connections whose description went out: their later candidates are trickled. */
+  private readonly described = new WeakSet<RTCPeerConnection>();
+
+  constructor(options: MediaClientOptions, events: MediaClientEvents = {}) {
+    this.options = options;
+    this.events = events;
+    this.stopListening = options.signaling.onEvent((event) => this.onEvent(event));
+  }
+
+  /** Joins the audio bridge with the microphone (muted ones too: then the bridge drops us). */
+  async startAudio(track: MediaStreamTrack): Promise<void> {
+    this.audio?.pc.close();
+    const pc = this.peerConnection('audio');
+    pc.addTransceiver(track, { direction: 'sendrecv' });
+    pc.ontrack = (e) => this.events.mixedAudio?.(e.streams[0] ?? new MediaStream([e.track]));
+    this.audio = { pc, track };
+    await this.publishOffer(pc, 'audio');
+  }
+
+  stopAudio(): void {
+    this.audio?.pc.close();
+    this.audio = undefined;
+    this.options.signaling.send({ action: 'unpublish', media: 'audio' });
+  }
+
+  /** Publishes a camera (with three simulcast layers) or a screen. */
+  async publish(kind: VideoKind, track: MediaStreamTrack): Promise<void> {
+    this.publications.get(kind)?.pc.close();
+    const pc = this.peerConnection(kind);
+    pc.addTransceiver(track, {
+      direction: 'sendonly',
+      ...(kind === 'camera'
+        ? {
+            sendEncodings: [
+              { rid: 'h', maxBitrate: 900_000 },
+              { rid: 'm', maxBitrate: 300_000, scaleResolutionDownBy: 2 },
+              { rid: 'l', maxBitrate: 100_000, scaleResolutionDownBy: 4 },
+            ],
+          }
+        : {}),
+    });
+    this.publications.set(kind, { pc, track });
+    await this.publishOffer(pc, kind);
+  }
+
+  unpublish(kind: VideoKind): void {
+    this.publications.get(kind)?.pc.close();
+    this.publications.delete(kind);
+    this.options.signaling.send({ action: 'unpublish', media: kind });
+  }
+
+  /** Receives one participant's camera or screen; resolves with its stream. */
+  async subscribe(source: string, kind: VideoKind, substream?: number): Promise<MediaStream> {
+    this.closeSubscription(source, kind);
+    const key = `${source}:${kind}`;
+    const stream = new MediaStream();
+    const pc = this.peerConnection(kind, source);
+    pc.ontrack = (e) => {
+      stream.addTrack(e.track);
+      this.events.remoteVideo?.(source, kind, stream);
+    };
+    this.subscriptions.set(key, { pc, stream });
+    const offer = this.request(
+      'subscribe',
+      (e) => e.message === 'sdp_offer' && e['source'] === source && e['media'] === kind,
+    );
+    this.options.signaling.send({
+      action: 'subscribe',
+      source,
+      media: kind,
+      ...(substream === undefined ? {} : { substream }),
+    });
+    await this.answerOffer(pc, source, kind, (await offer)['sdp'] as string);
+    return stream;
+  }
+
+  unsubscribe(source: string, kind: VideoKind): void {
+    this.closeSubscription(source, kind);
+    this.options.signaling.send({ action: 'unsubscribe', source, media: kind });
+  }
+
+  /** Simulcast layer (0 low .. 2 high) or pause of a received video. */
+  configure(source: string, kind: VideoKind, options: { substream?: number; paused?: boolean }): void {
+    this.options.signaling.send({ action: 'configure', source, media: kind, ...options });
+  }
+
+  /** Self mute: enforced in the bridge; refused (`force_muted`) while a moderator holds us muted. */
+  setMuted(muted: boolean): void {
+    this.options.signaling.send({ action: 'mute', muted });
+  }
+
+  /** Restarts ICE on every connection (after a network change). */
+  async restartIce(): Promise<void> {
+    const work: Promise<void>[] = [];
+    if (this.audio !== undefined) work.push(this.publishOffer(this.audio.pc, 'audio', true));
+    for (const [kind, p] of this.publications) work.push(this.publishOffer(p.pc, kind, true));
+    for (const [key, s] of this.subscriptions) {
+      const [source, kind] = key.split(':') as [string, VideoKind];
+      const offer = this.request(
+        'ice_restart',
+        (e) => e.message === 'sdp_offer' && e['source'] === source && e['media'] === kind,
+      );
+      this.options.signaling.send({ action: 'ice_restart', source, media: kind });
+      work.push(offer.then((o) => this.answerOffer(s.pc, source, kind, o['sdp'] as string)));
+    }
+    await Promise.all(work);
+  }
+
+  /** Every connection's `getStats()`, keyed 'audio', 'camera', 'screen' or `<source>:<kind>`. */
+  async stats(): Promise<Map<string, RTCStatsReport>> {
+    const all = new Map<string, RTCStatsReport>();
+    if (this.audio !== undefined) all.set('audio', await this.audio.pc.getStats());
+    for (const [kind, p] of this.publications) all.set(kind, await p.pc.getStats());
+    for (const [key, s] of this.subscriptions) all.set(key, await s.pc.getStats());
+    return all;
+  }
+
+  close(): void {
+    this.stopListening();
+    this.audio?.pc.close();
+    for (const p of this.publications.values()) p.pc.close();
+    for (const s of this.subscriptions.values()) s.pc.close();
+    this.publications.clear();
+    this.subscriptions.clear();
+    for (const w of this.waiters) w.reject(new MediaRequestError('closed', 'the media client closed'));
+    this.waiters.clear();
+  }
+
+  // ---- internals ----
+
+  private onEvent(event: MediaEvent): void {
+    for (const waiter of [...this.waiters]) {
+      const refused = event.message === 'error' && event['action'] === waiter.action;
+      if (!refused && !waiter.match(event)) continue;
+      this.waiters.delete(waiter);
+      if (refused) waiter.reject(new MediaRequestError(String(event['error']), event['detail'] as string));
+      else waiter.resolve(event);
+      return;
+    }
+    const id = event['id'] as string;
+    const kind = event['media'] as VideoKind;
+    switch (event.message) {
+      case 'published':
+        if (this.resubscribe.delete(`${id}:${kind}`)) {
+          this.subscribe(id, kind).catch((err: unknown) =>
+            this.events.error?.(
+              'media_failed',
+              err instanceof Error ? err.message : String(err),
+              'subscribe',
+            ),
+          );
+        }
+        return this.events.published?.(id, kind);
+      case 'unpublished':
+        this.resubscribe.delete(`${id}:${kind}`);
+        this.closeSubscription(id, kind);
+        return this.events.unpublished?.(id, kind);
+      case 'speaker_updated':
+        return this.events.speaker?.(id, event['speaking'] === true);
+      case 'media_status':
+        return this.events.status?.(event['available'] === true, (event['reason'] as string | null) ?? null);
+      case 'force_muted':
+      case 'mute_released':
+        return this.events.forceMuted?.(event.message === 'force_muted');
+      case 'renegotiate':
+        this.events.renegotiating?.();
+        void this.renegotiate();
+        return;
+      case 'error':
+        return this.events.error?.(
+          String(event['error']),
+          event['detail'] as string | undefined,
+          event['action'] as string | undefined,
+        );
+    }
+  }
+
+  /** The server lost our connections (media server restart): publish and subscribe anew. */
+  private async renegotiate(): Promise<void> {
+    const audio = this.audio?.track;
+    const published = [...this.publications].map(([kind, p]) => [kind, p.track] as const);
+    // The sources publish anew too: each subscription is taken up at its `published` event.
+    for (const [key, s] of this.subscriptions) {
+      s.pc.close();
+      this.resubscribe.add(key);
+    }
+    this.subscriptions.clear();
+    try {
+      if (audio !== undefined) await this.startAudio(audio);
+      for (const [kind, track] of published) await this.publish(kind, track);
+    } catch (err) {
+      this.events.error?.('media_failed', err instanceof Error ? err.message : String(err), 'renegotiate');
+    }
+  }
+
+  private closeSubscription(source: string, kind: VideoKind): void {
+    const key = `${source}:${kind}`;
+    this.subscriptions.get(key)?.pc.close();
+    this.subscriptions.delete(key);
+  }
+
+  private peerConnection(media: 'audio' | VideoKind, source?: string): RTCPeerConnection {
+    const pc = new RTCPeerConnection({
+      iceServers: this.options.iceServers as RTCIceServer[],
+      iceTransportPolicy: this.options.iceTransportPolicy ?? 'all',
+      bundlePolicy: 'max-bundle',
+    });
+    pc.onicecandidate = (e) => {
+      if (!this.described.has(pc)) return;
+      this.options.signaling.send({
+        action: 'trickle',
+        media,
+        ...(source === undefined ? {} : { source }),
+        candidate:
+          e.candidate === null
+            ? null
+            : {
+                candidate: e.candidate.candidate,
+                sdpMid: e.candidate.sdpMid,
+                sdpMLineIndex: e.candidate.sdpMLineIndex,
+              },
+      });
+    };
+    return pc;
+  }
+
+  private async publishOffer(
+    pc: RTCPeerConnection,
+    media: 'audio' | VideoKind,
+    iceRestart = false,
+  ): Promise<void> {
+    this.described.delete(pc);
+    await pc.setLocalDescription(await pc.createOffer({ iceRestart }));
+    await this.gathered(pc);
+    const answer = this.request('publish', (e) => e.message === 'sdp_answer' && e['media'] === media);
+    this.options.signaling.send({ action: 'publish', media, sdp: pc.localDescription?.sdp ?? '' });
+    this.described.add(pc);
+    await pc.setRemoteDescription({ type: 'answer', sdp: (await answer)['sdp'] as string });
+  }
+
+  private async answerOffer(
+    pc: RTCPeerConnection,
+    source: string,
+    kind: VideoKind,
+    sdp: string,
+  ): Promise<void> {
+    this.described.delete(pc);
+    await pc.setRemoteDescription({ type: 'offer', sdp });
+    await pc.setLocalDescription(await pc.createAnswer());
+    await this.gathered(pc);
+    this.options.signaling.send({
+      action: 'answer',
+      source,
+      media: kind,
+      sdp: pc.localDescription?.sdp ?? '',
+    });
+    this.described.add(pc);
+  }
+
+  /** Waits for ICE gathering (bounded: slow STUN/TURN servers must not hold the call up). */
+  private gathered(pc: RTCPeerConnection): Promise<void> {
+    if (pc.iceGatheringState === 'complete') return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        pc.removeEventListener('icegatheringstatechange', check);
+        resolve();
+      };
+      const check = (): void => {
+        if (pc.iceGatheringState === 'complete') done();
+      };
+      const timer = setTimeout(done, this.options.gatherTimeoutMs ?? 2000);
+      pc.addEventListener('icegatheringstatechange', check);
+    });
+  }
+
+  private request(action: string, match: (event: MediaEvent) => boolean): Promise<MediaEvent> {
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        action,
+        match,
+        resolve: (e) => {
+          clearTimeout(timer);
+          resolve(e);
+        },
+        reject: (err) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        reject(new MediaRequestError('timeout', `no answer to ${action}`));
+      }, this.options.requestTimeoutMs ?? 15_000);
+      this.waiters.add(waiter);
+    });
+  }
+}
+
+/** Binds a `MediaClient` to the typed signaling client (`@vc/conference-core/signaling-client`). */
+export function mediaSignalingOf(client: {
+  send(namespace: 'media', payload: MediaCommand): void;
+  on(listener: (frame: { namespace: string; payload: MediaEvent }) => void): () => void;
+}): MediaSignaling {
+  return {
+    send: (command) => client.send('media', command),
+    onEvent: (listener) =>
+      client.on((frame) => {
+        if (frame.namespace === 'media') listener(frame.payload);
+      }),
+  };
+}

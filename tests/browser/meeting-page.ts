@@ -1,0 +1,172 @@
+/**
+ * Runs inside a test page (bundled by tests/src/support/media-page.ts): joins a meeting with the
+ * real signaling and media clients, publishes the fake camera and microphone, and answers the
+ * test's questions through `window.meeting`.
+ */
+import { MediaClient, mediaSignalingOf, type MediaEvent } from '@vc/conference-core/media-client';
+import {
+  SignalingClient,
+  type JoinSuccess,
+  type WebSocketConstructor,
+} from '@vc/conference-core/signaling-client';
+
+import type { MeetingPageApi } from '../src/support/meeting-page-api.js';
+
+interface Meeting {
+  readonly id: string;
+  /** `<participant>:<kind>` of every stream published in the meeting right now. */
+  readonly published: Set<string>;
+  /** Every `media` event received. */
+  readonly events: MediaEvent[];
+  readonly client: SignalingClient;
+  readonly media: MediaClient;
+  analyser: AnalyserNode | undefined;
+}
+
+let meeting: Meeting | undefined;
+
+function current(): Meeting {
+  if (meeting === undefined) throw new Error('not joined');
+  return meeting;
+}
+
+async function join(signalingUrl: string, name: string): Promise<string> {
+  const client = await SignalingClient.connect(signalingUrl, {
+    WebSocket: WebSocket as unknown as WebSocketConstructor,
+  });
+  const me = (await client.join({ display_name: name })).payload as unknown as JoinSuccess;
+  const published = new Set<string>();
+  const events: MediaEvent[] = [];
+  for (const p of me.participants) {
+    const media = p['media'] as { camera?: boolean; screen?: boolean } | undefined;
+    if (media?.camera === true) published.add(`${p.id}:camera`);
+    if (media?.screen === true) published.add(`${p.id}:screen`);
+  }
+  client.on((frame) => {
+    if (frame.namespace === 'media') events.push(frame.payload);
+  });
+  const iceServers = (me.modules['media'] as { ice_servers: RTCIceServer[] }).ice_servers;
+  const state: Meeting = {
+    id: me.id,
+    published,
+    events,
+    client,
+    analyser: undefined,
+    media: new MediaClient(
+      { signaling: mediaSignalingOf(client), iceServers },
+      {
+        published: (id, kind) => published.add(`${id}:${kind}`),
+        unpublished: (id, kind) => published.delete(`${id}:${kind}`),
+        mixedAudio: (stream) => {
+          // Chromium only pulls remote audio through Web Audio while an element plays it.
+          const element = new Audio();
+          element.srcObject = stream;
+          element.muted = true;
+          void element.play();
+          const context = new AudioContext();
+          const analyser = context.createAnalyser();
+          analyser.fftSize = 2048;
+          context.createMediaStreamSource(stream).connect(analyser);
+          state.analyser = analyser;
+        },
+      },
+    ),
+  };
+  meeting = state;
+  const camera = await navigator.mediaDevices.getUserMedia({
+    audio: true,
+    video: { width: 320, height: 240 },
+  });
+  const [audio, video] = [camera.getAudioTracks()[0], camera.getVideoTracks()[0]];
+  if (audio === undefined || video === undefined) throw new Error('no fake camera or microphone');
+  await state.media.startAudio(audio);
+  await state.media.publish('camera', video);
+  return me.id;
+}
+
+/** Waits until the source publishes that kind, then receives it. */
+async function subscribe(source: string, kind: 'camera' | 'screen'): Promise<void> {
+  const m = current();
+  const deadline = Date.now() + 20_000;
+  while (!m.published.has(`${source}:${kind}`)) {
+    if (Date.now() > deadline) throw new Error(`${source} never published a ${kind}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await m.media.subscribe(source, kind);
+}
+
+/** Publishes a moving canvas as a screen share. */
+async function shareScreen(): Promise<void> {
+  const canvas = document.createElement('canvas');
+  canvas.width = 320;
+  canvas.height = 180;
+  const g = canvas.getContext('2d');
+  let hue = 0;
+  setInterval(() => {
+    if (g === null) return;
+    g.fillStyle = `hsl(${(hue += 7) % 360} 80% 50%)`;
+    g.fillRect(0, 0, 320, 180);
+  }, 50);
+  const track = canvas.captureStream(15).getVideoTracks()[0];
+  if (track === undefined) throw new Error('no canvas track');
+  await current().media.publish('screen', track);
+}
+
+/** Per stream: decoded video frames and received audio bytes. */
+async function stats(): Promise<{ [stream: string]: { frames: number; audioBytes: number } }> {
+  const out: { [stream: string]: { frames: number; audioBytes: number } } = {};
+  for (const [key, report] of await current().media.stats()) {
+    let frames = 0;
+    let audioBytes = 0;
+    report.forEach((s: { type: string; kind?: string; framesDecoded?: number; bytesReceived?: number }) => {
+      if (s.type !== 'inbound-rtp') return;
+      if (s.kind === 'video') frames += s.framesDecoded ?? 0;
+      if (s.kind === 'audio') audioBytes += s.bytesReceived ?? 0;
+    });
+    out[key] = { frames, audioBytes };
+  }
+  return out;
+}
+
+/** The loudest RMS of the received mix over `ms` (0: silence; -1: no mix yet). */
+async function mixPeak(ms: number): Promise<number> {
+  const { analyser } = current();
+  if (analyser === undefined) return -1;
+  const data = new Float32Array(analyser.fftSize);
+  let peak = 0;
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    analyser.getFloatTimeDomainData(data);
+    let sum = 0;
+    for (const v of data) sum += v * v;
+    peak = Math.max(peak, Math.sqrt(sum / data.length));
+    await new Promise((r) => setTimeout(r, 40));
+  }
+  return peak;
+}
+
+/** Resolves once a `media` event matching `message` (and `error`, for errors) has arrived. */
+async function eventArrived(message: string, error?: string): Promise<void> {
+  const m = current();
+  const deadline = Date.now() + 20_000;
+  while (!m.events.some((e) => e.message === message && (error === undefined || e['error'] === error))) {
+    if (Date.now() > deadline) throw new Error(`no ${message} ${error ?? ''} event`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const api: MeetingPageApi = {
+  join,
+  subscribe,
+  shareScreen,
+  stopScreen: () => current().media.unpublish('screen'),
+  isPublished: (source: string, kind: string) => current().published.has(`${source}:${kind}`),
+  stats,
+  mixPeak,
+  eventArrived,
+  setMuted: (muted: boolean) => current().media.setMuted(muted),
+  // Unchecked on purpose: the server validates, and tests send refused commands too.
+  send: (payload) => current().client.sendRaw(JSON.stringify({ namespace: 'media', payload })),
+};
+
+(window as unknown as { meeting: MeetingPageApi }).meeting = api;

@@ -1,0 +1,23 @@
+/**
+ * What a meeting page (tests/browser/meeting-page.ts) offers the test through `window.meeting`.
+ * Plain data only: the page's DOM types stay in the browser project.
+ */
+export interface MeetingPageApi {
+  /** Joins, publishes the fake microphone and camera; resolves with the participant id. */
+  join(signalingUrl: string, name: string): Promise<string>;
+  /** Waits until the source publishes that kind, then receives it. */
+  subscribe(source: string, kind: 'camera' | 'screen'): Promise<void>;
+  /** Publishes a moving canvas as screen share. */
+  shareScreen(): Promise<void>;
+  stopScreen(): void;
+  isPublished(source: string, kind: 'camera' | 'screen'): boolean;
+  /** Per stream (`audio`, `camera`, `<source>:<kind>`): decoded frames and received audio bytes. */
+  stats(): Promise<{ [stream: string]: { frames: number; audioBytes: number } }>;
+  /** The loudest RMS of the received mix over `ms` (0: silence, -1: no mix yet). */
+  mixPeak(ms: number): Promise<number>;
+  /** Resolves once a `media` event `message` (with `error`, for errors) has arrived. */
+  eventArrived(message: string, error?: string): Promise<void>;
+  setMuted(muted: boolean): void;
+  /** Sends a raw `media` command (moderation in the tests). */
+  send(payload: { action: string; [field: string]: unknown }): void;
+}
