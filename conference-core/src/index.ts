@@ -24,3 +24,4 @@ export type {
 } from './scheduling/event-service.js';
 export * from './signaling/index.js';
 export * from './media/index.js';
+export * from './sip/index.js';

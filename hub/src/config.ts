@@ -178,6 +178,44 @@ const envSchema = z.object({
     ),
   TURN_SECRET: optional(z.string().min(16, { error: 'expected at least 16 characters' })),
   TURN_TTL_SECONDS: z.preprocess((v) => (v === '' ? undefined : v), integer(60, 86_400).default(3600)),
+  SIP_PORT: z.preprocess((v) => (v === '' ? undefined : v), integer(0, 65535).default(0)),
+  SIP_HOST: optional(z.string().min(1)).transform((v) => v ?? '0.0.0.0'),
+  SIP_PUBLIC_ADDRESS: optional(
+    z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/, { error: 'expected an IPv4 address callers can reach' }),
+  ),
+  SIP_TRANSPORTS: optional(z.string())
+    .transform((v) => (v ?? 'udp,tcp').split(',').map((t) => t.trim()))
+    .pipe(
+      z
+        .array(z.enum(['udp', 'tcp'], { error: 'expected udp, tcp or udp,tcp' }))
+        .min(1, { error: 'expected udp, tcp or udp,tcp' }),
+    ),
+  SIP_RTP_PORTS: optional(
+    z.string().regex(/^\d{4,5}-\d{4,5}$/, { error: 'expected a port range like 40000-40999' }),
+  )
+    .transform((v) => (v ?? '40000-40999').split('-').map(Number) as [number, number])
+    .refine(([min, max]) => min >= 1024 && max <= 65535 && max - min >= 7, {
+      error: 'expected a range within 1024-65535 holding at least two calls (a call takes two even ports)',
+    }),
+  SIP_LANGUAGE: optional(z.enum(['de', 'en'], { error: 'expected de or en' })).transform((v) => v ?? 'en'),
+  SIP_MAX_ATTEMPTS: z.preprocess((v) => (v === '' ? undefined : v), integer(1, 10).default(3)),
+  SIP_MAX_CALLS: z.preprocess((v) => (v === '' ? undefined : v), integer(1, 10_000).default(100)),
+  SIP_INVITES_PER_SECOND: z.preprocess((v) => (v === '' ? undefined : v), integer(1, 1000).default(2)),
+  SIP_API_URL: optional(urlWithScheme(['http:', 'https:'])),
+  SIP_CLIENT_ID: optional(
+    z.string().regex(/^\S{1,200}$/, { error: 'expected a client id without spaces' }),
+  ).transform((v) => v ?? 'vc-call-in'),
+  SIP_CLIENT_SECRET: optional(z.string().min(1)),
+  SIP_TOKEN_URL: optional(urlWithScheme(['http:', 'https:'])),
+  SIP_REGISTRAR: optional(
+    z.string().regex(/^sips?:\S+$/, { error: 'expected a SIP URI like sip:pbx.example.org' }),
+  ),
+  SIP_AOR: optional(
+    z.string().regex(/^sips?:[^@\s]+@\S+$/, { error: 'expected a SIP URI like sip:dialin@pbx.example.org' }),
+  ),
+  SIP_USERNAME: optional(z.string().min(1)),
+  SIP_PASSWORD: optional(z.string().min(1)),
+  SIP_REGISTER_EXPIRES: z.preprocess((v) => (v === '' ? undefined : v), integer(60, 86_400).default(300)),
   UCS_CONNECTOR_FILE: optional(z.string().min(1)),
   UCS_CONNECTOR_FILE_POLL_MS: z.preprocess(
     (v) => (v === '' ? undefined : v),
@@ -200,6 +238,28 @@ const checkedEnvSchema = envSchema.superRefine((e, ctx) => {
     });
   }
   const cluster = e.DATABASE_URL !== undefined || e.REDIS_URL !== undefined;
+  if (
+    e.SIP_PORT > 0 &&
+    (e.SIP_HOST === '0.0.0.0' || e.SIP_HOST === '::') &&
+    e.SIP_PUBLIC_ADDRESS === undefined
+  ) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['SIP_PUBLIC_ADDRESS'],
+      message:
+        'required when SIP_PORT is set and SIP_HOST listens on every address: the IPv4 address callers reach',
+    });
+  }
+  const registration = [e.SIP_REGISTRAR, e.SIP_AOR, e.SIP_USERNAME, e.SIP_PASSWORD].filter(
+    (v) => v !== undefined,
+  );
+  if (registration.length !== 0 && registration.length !== 4) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['SIP_REGISTRAR'],
+      message: 'registration needs all of SIP_REGISTRAR, SIP_AOR, SIP_USERNAME and SIP_PASSWORD, or none',
+    });
+  }
   if (e.DEV_IDP === 'off' && e.OIDC_ISSUER === undefined) {
     ctx.addIssue({
       code: 'custom',
@@ -239,6 +299,8 @@ const secretVariables = new Set([
   'JANUS_API_SECRET',
   'JANUS_ADMIN_KEY',
   'TURN_SECRET',
+  'SIP_CLIENT_SECRET',
+  'SIP_PASSWORD',
 ]);
 
 export interface HubConfig {
@@ -296,6 +358,39 @@ export interface HubConfig {
   readonly signalingNodeTtlMs: number;
   /** Key prefix of the node registry in Redis; deployments sharing one Redis use different ones. */
   readonly signalingRedisPrefix: string;
+  readonly sip: SipConfig;
+}
+
+export interface SipConfig {
+  /** 0: the SIP edge is off (also when the `sip` role is not run here). */
+  readonly port: number;
+  readonly host: string;
+  /** How callers reach us: Via, Contact and the RTP address of our SDP. Default: SIP_HOST. */
+  readonly publicAddress: string;
+  readonly udp: boolean;
+  readonly tcp: boolean;
+  readonly rtpPorts: readonly [number, number];
+  readonly language: 'de' | 'en';
+  readonly maxAttempts: number;
+  readonly maxCalls: number;
+  /** New calls per second from one source address (burst: ten times that, at least 20). */
+  readonly invitesPerSecond: number;
+  /** The core API the gateway calls; undefined: this hub's own URL. */
+  readonly apiUrl: string | undefined;
+  readonly clientId: string;
+  /** undefined: the development issuer's `vc-call-in` secret (when it runs here). */
+  readonly clientSecret: string | undefined;
+  /** undefined: `<issuer>/protocol/openid-connect/token` (Keycloak's layout, and ours). */
+  readonly tokenUrl: string | undefined;
+  readonly registration:
+    | {
+        readonly registrar: string;
+        readonly aor: string;
+        readonly username: string;
+        readonly password: string;
+        readonly expiresSec: number;
+      }
+    | undefined;
 }
 
 export interface MediaConfig {
@@ -392,6 +487,35 @@ export function parseConfig(
       signalingPingIntervalMs: e.SIGNALING_PING_INTERVAL_MS,
       signalingNodeTtlMs: e.SIGNALING_NODE_TTL_MS,
       signalingRedisPrefix: e.SIGNALING_REDIS_PREFIX,
+      sip: Object.freeze({
+        port: e.SIP_PORT,
+        host: e.SIP_HOST,
+        publicAddress: e.SIP_PUBLIC_ADDRESS ?? e.SIP_HOST,
+        udp: e.SIP_TRANSPORTS.includes('udp'),
+        tcp: e.SIP_TRANSPORTS.includes('tcp'),
+        rtpPorts: e.SIP_RTP_PORTS,
+        language: e.SIP_LANGUAGE,
+        maxAttempts: e.SIP_MAX_ATTEMPTS,
+        maxCalls: e.SIP_MAX_CALLS,
+        invitesPerSecond: e.SIP_INVITES_PER_SECOND,
+        apiUrl: e.SIP_API_URL,
+        clientId: e.SIP_CLIENT_ID,
+        clientSecret: e.SIP_CLIENT_SECRET,
+        tokenUrl: e.SIP_TOKEN_URL,
+        registration:
+          e.SIP_REGISTRAR !== undefined &&
+          e.SIP_AOR !== undefined &&
+          e.SIP_USERNAME !== undefined &&
+          e.SIP_PASSWORD !== undefined
+            ? {
+                registrar: e.SIP_REGISTRAR,
+                aor: e.SIP_AOR,
+                username: e.SIP_USERNAME,
+                password: e.SIP_PASSWORD,
+                expiresSec: e.SIP_REGISTER_EXPIRES,
+              }
+            : undefined,
+      }),
       connectorSecretKey: e.CONNECTOR_SECRET_KEY,
       syncGuardShare: e.SYNC_GUARD_SHARE,
       syncRetentionDays: e.SYNC_RETENTION_DAYS,

@@ -48,6 +48,13 @@ import {
   type SignalingServer,
 } from '@vc/conference-core';
 
+import {
+  createCallInApi,
+  startSipGateway,
+  signalingConferenceAudio,
+  type ConferenceAudio,
+  type SipGateway,
+} from '@vc/conference-core';
 import type { ConnectorDefinition } from '@vc/connector-sdk';
 import { defineApiExtension, withTimeout } from '@vc/conference-core';
 
@@ -61,6 +68,7 @@ import { createPushPoller } from './sync/push-poller.js';
 import { createSecretBox, loadConnectorSecretKey } from './sync/secret-box.js';
 import { createSyncEngine, type SyncEngine } from './sync/sync-engine.js';
 import {
+  callInClientId,
   demoPassword,
   demoUserNames,
   prepareDevIdp,
@@ -87,6 +95,8 @@ export interface RunningHub {
   readonly devIdpIssuer: string | undefined;
   /** The directory sync engine (runs, schedules, recovery sweep). */
   readonly sync: SyncEngine;
+  /** The SIP call-in gateway, once started (role `sip` with SIP_PORT set). */
+  readonly sip: () => SipGateway | undefined;
   /** Drains HTTP, stops taking jobs, lets running ones finish within the configured bound. */
   stop(): Promise<void>;
 }
@@ -94,6 +104,8 @@ export interface RunningHub {
 export interface HubOptions {
   /** The connectors this hub offers; default the explicit registry (tests pass their own fakes). */
   readonly connectors?: readonly ConnectorDefinition[];
+  /** The meeting audio phone calls join; default: the media namespace of the phone's signaling. */
+  readonly conferenceAudio?: ConferenceAudio;
 }
 
 /**
@@ -209,6 +221,15 @@ export async function startHub(
     },
     { name: 'queue', check: () => queue.ping() },
   ];
+  const runsSip = config.roles.includes('sip') && config.sip.port > 0;
+  let sipGateway: SipGateway | undefined;
+  let sipProblem = 'starting';
+  if (runsSip) {
+    checks.push({
+      name: 'sip',
+      check: () => (sipGateway === undefined ? Promise.reject(new Error(sipProblem)) : Promise.resolve()),
+    });
+  }
 
   // Requests that meet an outage answer 503; this logs each outage once, and its end.
   const outages = createOutageLog({
@@ -288,6 +309,22 @@ export async function startHub(
       : startSignaling(config, { server, url, tickets, nodes, database, logger, media });
   if (signaling === undefined) server.on('upgrade', (_req, socket) => socket.destroy());
   if (devIdp !== undefined) logDevIdp(devIdp, config, logger);
+  const sipStarting = runsSip
+    ? startSip(config, {
+        url,
+        devIdp,
+        logger,
+        audio: options.conferenceAudio ?? signalingConferenceAudio,
+      }).then(
+        (gateway) => {
+          sipGateway = gateway;
+        },
+        (err: unknown) => {
+          sipProblem = err instanceof Error ? err.message : String(err);
+          logger.error({ err }, 'the SIP gateway did not start');
+        },
+      )
+    : undefined;
 
   // Backends that come up late (cluster mode) are waited for in the background, with backoff.
   const prepared = prepareDatabase(database, config, logger, shutdown.signal, (error) => {
@@ -346,12 +383,16 @@ export async function startHub(
     auth,
     devIdpIssuer: devIdp?.issuer,
     sync,
+    sip: () => sipGateway,
     async stop() {
       if (draining) return;
       draining = true;
       logger.info({ timeoutMs: config.shutdownTimeoutMs }, 'shutting down');
       shutdown.abort(new Error('hub is shutting down'));
-      // Live rooms end first (clients reconnect to another node via a new start), then the node leaves.
+      // Calls end first (a polite BYE), then live rooms (clients reconnect to another node via a
+      // new start), then the node leaves.
+      await sipStarting;
+      await sipGateway?.close();
       await signaling?.close();
       await media?.close();
       await nodes.close();
@@ -371,6 +412,42 @@ export async function startHub(
       logger.info({}, 'stopped');
     },
   };
+}
+
+/**
+ * The `sip` role: the gateway calls this hub's API (or SIP_API_URL) with the call-in service
+ * account; with the development issuer its `vc-call-in` client and secret are the defaults.
+ */
+function startSip(
+  config: HubConfig,
+  parts: { url: string; devIdp: DevIdp | undefined; logger: Logger; audio: ConferenceAudio },
+): Promise<SipGateway> {
+  const { sip } = config;
+  const issuer = parts.devIdp?.issuer ?? config.oidcIssuer;
+  const secret = sip.clientSecret ?? parts.devIdp?.clientSecret(callInClientId);
+  const tokenUrl =
+    sip.tokenUrl ?? (issuer === undefined ? undefined : `${issuer}/protocol/openid-connect/token`);
+  if (secret === undefined || tokenUrl === undefined) {
+    return Promise.reject(new Error('SIP call-in needs SIP_CLIENT_SECRET (and an issuer or SIP_TOKEN_URL)'));
+  }
+  return startSipGateway({
+    sip: { address: sip.host, port: sip.port, publicAddress: sip.publicAddress, udp: sip.udp, tcp: sip.tcp },
+    rtp: { address: sip.host, minPort: sip.rtpPorts[0], maxPort: sip.rtpPorts[1] },
+    language: sip.language,
+    maxAttempts: sip.maxAttempts,
+    maxCalls: sip.maxCalls,
+    digitTimeoutMs: 20_000,
+    invitesPerSource: { burst: Math.max(20, sip.invitesPerSecond * 10), perSecond: sip.invitesPerSecond },
+    api: createCallInApi({
+      apiUrl: sip.apiUrl ?? parts.url,
+      tokenUrl,
+      clientId: sip.clientId,
+      clientSecret: secret,
+    }),
+    audio: parts.audio,
+    registration: sip.registration === undefined ? undefined : { ...sip.registration, keepAliveSec: 25 },
+    logger: parts.logger.child({ component: 'sip' }),
+  });
 }
 
 function createNodeRegistry(config: HubConfig, onError: RedisErrorReporter): NodeRegistry {

@@ -4,6 +4,7 @@ import { jobsBenchmark } from './jobs.js';
 import { mailBenchmark } from './mail.js';
 import { mediaBenchmark } from './media.js';
 import { signalingBenchmark } from './signaling.js';
+import { sipBenchmark } from './sip.js';
 import { syncLdapBenchmark } from './sync-ldap.js';
 import { webBenchmark } from './web.js';
 
@@ -14,6 +15,7 @@ export const benchmarks: readonly Benchmark[] = [
   mailBenchmark,
   mediaBenchmark,
   signalingBenchmark,
+  sipBenchmark,
   syncLdapBenchmark,
   webBenchmark,
 ];

@@ -28,6 +28,10 @@ export const alwaysNeeded: readonly DebianPackage[] = [
     name: 'openssl',
     neededFor: 'the CA and server certificate of the private slapd (StartTLS and ldaps tests)',
   },
+  {
+    name: 'sip-tester',
+    neededFor: 'the SIP call-in tests: sipp places calls with RFC 4733 DTMF and speech pcaps',
+  },
   { name: 'python3', neededFor: 'the UCS join script parses Keycloak admin API answers with it (as on UCS)' },
 ];
 

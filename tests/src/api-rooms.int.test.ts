@@ -330,6 +330,30 @@ describe('API v1: guest links and starting a room', () => {
     );
   });
 
+  it('keeps guests guessing a password from locking the room for its members', async () => {
+    const room = await createRoom(alice, { password: 'members only', guest_access: 'direct_access' });
+    const link = (await (
+      await api.call(`/v1/rooms/${room.id}/invites`, { method: 'POST', token: alice })
+    ).json()) as LinkJson;
+    // 31 wrong guesses from 7 addresses, each within its free tries: beyond the room's guest limit (30).
+    for (let i = 0; i < 31; i++) {
+      const res = await start(room.id, {
+        invite: link.invite_code,
+        password: `guess ${i}`,
+        ip: `10.0.9.${i % 7}`,
+      });
+      expect(res.status).toBe(401);
+    }
+    const guest = await start(room.id, {
+      invite: link.invite_code,
+      password: 'members only',
+      ip: '10.0.9.50',
+    });
+    expect(guest.status).toBe(429);
+    const member = await start(room.id, { token: bob, password: 'members only', ip: '10.0.9.51' });
+    expect(member.status).toBe(200);
+  });
+
   it('forgets the failures of a source once it gives the right password', async () => {
     const room = await createRoom(alice, { password: 'tr0ub4dor' });
     for (let i = 0; i < 5; i++) {
@@ -412,6 +436,27 @@ describe('API v1: dial-in', () => {
       'body.id',
       'body.pin',
     ]);
+  });
+
+  it('counts PIN failures per caller the gateway names, so one caller guessing does not block another', async () => {
+    const room = await createRoom(alice, { enable_sip: true });
+    const sip = room.sip;
+    if (sip === undefined) throw new Error('no dial-in');
+    const service = await callInToken();
+    const wrong = sip.password === '999999' ? '888888' : '999999';
+    // Every call reaches the API from the gateway's one address.
+    const callIn = (caller: string, pin: string) =>
+      api.call('/v1/services/call_in/start', {
+        method: 'POST',
+        token: service,
+        body: { id: sip.sip_id, pin, caller: { key: caller, number: '+4930999000' } },
+        headers: from('10.0.8.1'),
+      });
+    for (let i = 0; i < 6; i++) expect((await callIn('+4915100000009@203.0.113.9', wrong)).status).toBe(401);
+    expect((await callIn('+4915100000009@203.0.113.9', sip.password)).status).toBe(429);
+    const other = await callIn('+4917600000001@203.0.113.9', sip.password);
+    expect(other.status).toBe(200);
+    expect(await other.json()).toMatchObject({ display_name: '+4930 ••• 00' });
   });
 
   it('slows down PIN guessing from one source', async () => {

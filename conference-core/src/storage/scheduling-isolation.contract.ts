@@ -105,6 +105,7 @@ export function describeIsolationContract({ db }: SchedulingContext): void {
           }),
         findById: async () => expect(await users.findById(B, a.owner.id)).toBeUndefined(),
         findByEmail: async () => expect(await users.findByEmail(B, a.invitee.email)).toBeUndefined(),
+        findByPhone: async () => expect(await users.findByPhone(B, '+49305550100', 2)).toEqual([]),
         findByIdentity: async () =>
           expect(await users.findByIdentity(B, a.identity.source, a.identity.externalId)).toBeUndefined(),
         linkIdentity: async () => {

@@ -63,6 +63,11 @@ export interface UserRepository {
   findByEmail(tenantId: string, email: string): Promise<User | undefined>;
   findByIdentity(tenantId: string, source: string, externalId: string): Promise<User | undefined>;
   /**
+   * Enabled users whose phone number, ignoring spaces and punctuation, is `digits` (a leading
+   * `+` kept); at most `limit`. The SIP gateway names a caller only when exactly one matches.
+   */
+  findByPhone(tenantId: string, digits: string, limit: number): Promise<User[]>;
+  /**
    * Links an external identity to the user. Linking it again to the same user changes nothing
    * (`created: false`); an identity already linked to another user stays where it is.
    */
@@ -140,6 +145,19 @@ export function createUserRepository(db: Db): UserRepository {
   };
 
   return {
+    async findByPhone(tenantId, digits, limit) {
+      if (!isUuid(tenantId) || !/^\+?[0-9]{3,20}$/.test(digits)) return [];
+      const rows = await db
+        .selectFrom('users')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('disabled_at', 'is', null)
+        .where(sql<string>`regexp_replace(phone, '[^0-9+]', '', 'g')`, '=', digits)
+        .limit(limit)
+        .execute();
+      return rows.map(toUser);
+    },
+
     async create(tenantId, user) {
       if (!isUuid(tenantId)) throw new RangeError(`tenant id ${JSON.stringify(tenantId)} is not a uuid`);
       // No conflict target: the only unique key a new row can hit is the email (the id is fresh),

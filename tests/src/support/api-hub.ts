@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { silentLogger } from '@vc/conference-core';
+import { silentLogger, type ConferenceAudio } from '@vc/conference-core';
 import type { ConnectorDefinition } from '@vc/connector-sdk';
 
 import { parseConfig } from '../../../hub/src/config.js';
@@ -38,6 +38,8 @@ export interface ApiHubOptions {
   readonly env?: Record<string, string>;
   /** The connectors the hub offers instead of its registry (fakes a test controls). */
   readonly connectors?: readonly ConnectorDefinition[];
+  /** The meeting audio phone calls join (the SIP tests pass a real Janus or a plain-RTP mixer). */
+  readonly conferenceAudio?: ConferenceAudio;
 }
 
 /**
@@ -46,9 +48,9 @@ export interface ApiHubOptions {
  * `stop()` drops again.
  */
 export async function startApiHub(options: Record<string, string> | ApiHubOptions = {}): Promise<ApiHub> {
-  const { backend, env, connectors } = isOptions(options)
+  const { backend, env, connectors, conferenceAudio } = isOptions(options)
     ? options
-    : { backend: undefined, env: options, connectors: undefined };
+    : { backend: undefined, env: options, connectors: undefined, conferenceAudio: undefined };
   let database: string | undefined;
   const clusterEnv: Record<string, string> = {};
   if (backend === 'postgres') {
@@ -58,7 +60,7 @@ export async function startApiHub(options: Record<string, string> | ApiHubOption
     clusterEnv['DEV_IDP'] = 'on';
   }
   try {
-    return await startOn(database, { ...clusterEnv, ...env }, connectors);
+    return await startOn(database, { ...clusterEnv, ...env }, { connectors, conferenceAudio });
   } catch (error) {
     if (database !== undefined) await adminQuery(`drop database if exists ${database} with (force)`);
     throw error;
@@ -67,13 +69,16 @@ export async function startApiHub(options: Record<string, string> | ApiHubOption
 
 function isOptions(options: Record<string, string> | ApiHubOptions): options is ApiHubOptions {
   // Environment variable names are upper case, so these keys never name an override.
-  return 'backend' in options || 'env' in options || 'connectors' in options;
+  return 'backend' in options || 'env' in options || 'connectors' in options || 'conferenceAudio' in options;
 }
 
 async function startOn(
   database: string | undefined,
   env: Record<string, string> | undefined,
-  connectors: readonly ConnectorDefinition[] | undefined,
+  parts: {
+    connectors: readonly ConnectorDefinition[] | undefined;
+    conferenceAudio: ConferenceAudio | undefined;
+  },
 ): Promise<ApiHub> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vc-api-'));
   const parsed = parseConfig({
@@ -87,7 +92,10 @@ async function startOn(
     ...env,
   });
   if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
-  const hub = await startHub(parsed.config, silentLogger, connectors === undefined ? {} : { connectors });
+  const hub = await startHub(parsed.config, silentLogger, {
+    ...(parts.connectors === undefined ? {} : { connectors: parts.connectors }),
+    ...(parts.conferenceAudio === undefined ? {} : { conferenceAudio: parts.conferenceAudio }),
+  });
   const issuer = hub.devIdpIssuer;
   const secret = readTokenCliSecret(dataDir);
   if (issuer === undefined || secret === undefined) throw new Error('the development issuer is not running');

@@ -8,7 +8,7 @@ import {
   type WebSocketConstructor,
 } from '@vc/conference-core/signaling-client';
 
-import { startApiHub, type ApiHub } from './api-hub.js';
+import { startApiHub, type ApiHub, type ApiHubOptions } from './api-hub.js';
 
 export interface StartAnswer {
   readonly ticket: string;
@@ -112,7 +112,10 @@ export interface SignalingWorld {
   readonly track: (client: SignalingClient) => SignalingClient;
 }
 
-export function useSignalingWorld(env: Record<string, string>): SignalingWorld {
+export function useSignalingWorld(
+  env: Record<string, string>,
+  hubOptions: Omit<ApiHubOptions, 'env'> = {},
+): SignalingWorld {
   const open: SignalingClient[] = [];
   const state: { api?: ApiHub; tokens?: [string, string, string] } = {};
   const ready = <T>(value: T | undefined): T => {
@@ -120,7 +123,7 @@ export function useSignalingWorld(env: Record<string, string>): SignalingWorld {
     return value;
   };
   beforeAll(async () => {
-    const api = await startApiHub(env);
+    const api = await startApiHub({ ...hubOptions, env });
     state.api = api;
     const tokens = await Promise.all([api.token('alice'), api.token('bob'), api.token('carol')]);
     state.tokens = tokens;

@@ -2,16 +2,42 @@ import { z } from 'zod';
 
 import { CONFERENCE_ID_PATTERN, createDialInRepository } from '../../../storage/dial-in-repository.js';
 import { createRoomRepository } from '../../../storage/room-repository.js';
+import { createUserRepository } from '../../../storage/user-repository.js';
 import { ApiProblem } from '../../problem.js';
 import { defineEndpoint } from '../deps.js';
 import { checkSecret, issueTicket, sourceKey, startResponseSchema } from './room-support.js';
 
 const refusal = 'unknown conference id or wrong PIN';
 
+const callerSchema = z
+  .strictObject({
+    key: z
+      .string()
+      .min(1)
+      .max(300)
+      .describe(
+        'Who calls, as the gateway sees it (SIP From user and source address); failures count per key',
+      ),
+    number: z
+      .string()
+      .regex(/^\+?[0-9]{1,20}$/, 'expected up to 20 digits, optionally after +')
+      .optional()
+      .describe('The calling number, to name the participant'),
+  })
+  .describe('The phone caller behind this request');
+
+export const callInStartResponseSchema = startResponseSchema.extend({
+  display_name: z
+    .string()
+    .describe('How the caller is shown: the one user with this number, or the masked number'),
+});
+
 /**
  * The SIP gateway joins a phone caller: it sends the conference id and PIN the caller typed and
  * gets a signaling ticket. Unknown ids and wrong PINs get the same answer and count against the
- * same limits, so ids cannot be probed.
+ * same limits, so ids cannot be probed. Every call arrives from the gateway's one address, so
+ * failures count per caller (the gateway's `caller.key`) and per conference, not per address:
+ * one caller guessing does not lock out the others (docs/decisions/0017).
  */
 export const postCallInStart = defineEndpoint({
   operationId: 'postCallInStart',
@@ -23,8 +49,11 @@ export const postCallInStart = defineEndpoint({
   body: z.strictObject({
     id: z.string().regex(CONFERENCE_ID_PATTERN, 'expected 10 digits'),
     pin: z.string().regex(/^[0-9]{1,12}$/, 'expected up to 12 digits'),
+    caller: callerSchema.optional(),
   }),
-  responses: { 200: { description: 'A single-use ticket and where to use it', schema: startResponseSchema } },
+  responses: {
+    200: { description: 'A single-use ticket and where to use it', schema: callInStartResponseSchema },
+  },
   handle: async ({ principal, body, ip }, deps) => {
     if (principal?.kind !== 'service' || !principal.roles.includes('call-in')) {
       throw new ApiProblem({
@@ -40,7 +69,10 @@ export const postCallInStart = defineEndpoint({
     const dialIn = await createDialInRepository(deps.db).findByConferenceIdAcrossTenants(body.id);
     await checkSecret(
       deps,
-      { source: sourceKey(ip), target: `conference:${body.id}` },
+      {
+        source: body.caller === undefined ? sourceKey(ip) : `caller:${body.caller.key}`,
+        target: `conference:${body.id}`,
+      },
       body.pin,
       dialIn?.pin,
       refusal,
@@ -60,6 +92,16 @@ export const postCallInStart = defineEndpoint({
       },
       deps,
     );
-    return { status: 200, body: answer };
+    const number = body.caller?.number;
+    const matches =
+      number === undefined ? [] : await createUserRepository(deps.db).findByPhone(room.tenantId, number, 2);
+    const displayName = matches.length === 1 ? matches[0]!.displayName : maskNumber(number);
+    return { status: 200, body: { ...answer, display_name: displayName } };
   },
 });
+
+/** `+4930123456789` -> `+4930 ••• 89`: enough to recognise a colleague, not to call back. */
+export function maskNumber(number: string | undefined): string {
+  if (number === undefined || number.replace('+', '').length < 6) return 'Phone';
+  return `${number.slice(0, number.startsWith('+') ? 5 : 4)} ••• ${number.slice(-2)}`;
+}

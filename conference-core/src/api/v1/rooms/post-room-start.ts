@@ -67,7 +67,9 @@ export const postRoomStart = defineEndpoint({
       }
       await checkSecret(
         deps,
-        { source: sourceKey(ip), target: `room:${room.id}` },
+        // Guests' failures and members' failures count apart: a guest-link holder guessing
+        // cannot lock the room for its members (members still slow each other down).
+        { source: sourceKey(ip), target: `room:${room.id}:${principal.kind}` },
         body.password,
         room.password,
         'wrong room password',

@@ -1,0 +1,133 @@
+import { createSocket, type Socket } from 'node:dgram';
+
+import * as oidc from 'openid-client';
+import { afterAll, describe, expect, it } from 'vitest';
+
+import type { ReceivedFrame } from '@vc/conference-core/signaling-client';
+
+import { freePort } from '../scripts/free-port.js';
+import { alawLevel, toneFrame } from './support/plain-rtp-mixer.js';
+import { connect, createRoom, useSignalingWorld } from './support/signaling.js';
+import { runSipp } from './support/sipp.js';
+
+/**
+ * SIP call-in with the real meeting audio: the hub runs its embedded Janus, the gateway joins
+ * the meeting's AudioBridge as a plain-RTP participant through the phone's `media` signaling,
+ * and a second plain-RTP participant (a phone joined by this test through the same API) hears
+ * the sipp caller's speech in the mix while the caller gets that participant's tone back.
+ */
+const sipPort = await freePort();
+const rtpBase = 50000 + 2 * Math.floor(Math.random() * 2000);
+const callInSecret = 'call-in-secret-for-the-sip-janus-test';
+const world = useSignalingWorld({
+  SIP_PORT: String(sipPort),
+  SIP_HOST: '127.0.0.1',
+  SIP_RTP_PORTS: `${rtpBase}-${rtpBase + 19}`,
+  DEV_IDP_CALL_IN_SECRET: callInSecret,
+  // The hub starts its own private Janus (AudioBridge plain RTP on 127.0.0.1).
+  MEDIA: 'auto',
+});
+const sockets: Socket[] = [];
+afterAll(() => sockets.forEach((s) => s.close()));
+
+async function callInToken(): Promise<string> {
+  const issuer = world.api.hub.devIdpIssuer ?? '';
+  const client = new oidc.Configuration(
+    { issuer, token_endpoint: `${issuer}/protocol/openid-connect/token` },
+    'vc-call-in',
+    undefined,
+    oidc.ClientSecretBasic(callInSecret),
+  );
+  oidc.allowInsecureRequests(client);
+  return (await oidc.clientCredentialsGrant(client)).access_token;
+}
+
+/** A plain-RTP participant of the bridge: sends a tone every 20 ms and counts loud frames of its mix. */
+async function rtpListener(roomId: string, id: string, pin: string) {
+  const started = await world.api.call('/v1/services/call_in/start', {
+    method: 'POST',
+    token: await callInToken(),
+    body: { id, pin, caller: { key: 'test-listener' } },
+  });
+  expect(started.status).toBe(200);
+  const client = world.track(
+    await connect(((await started.json()) as { signaling_url: string }).signaling_url),
+  );
+  expect((await client.join({ display_name: 'Listener' })).payload.message).toBe('join_success');
+  const socket = createSocket('udp4');
+  sockets.push(socket);
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  const port = (socket.address() as { port: number }).port;
+  client.send('media', { action: 'publish_phone', rtp: { ip: '127.0.0.1', port, codec: 'pcma' } });
+  const answer = await client.next(
+    (f) => f.namespace === 'media' && ['rtp_endpoint', 'error'].includes(f.payload.message),
+    20_000,
+  );
+  expect(JSON.stringify(answer.payload)).toContain('rtp_endpoint');
+  const endpoint = answer.payload as unknown as { ip: string; port: number };
+  const heard = { frames: 0, loud: 0 };
+  socket.on('message', (data) => {
+    heard.frames += 1;
+    if (alawLevel(data.subarray(12)) > 200) heard.loud += 1;
+  });
+  let n = 0;
+  const timer = setInterval(() => {
+    const header = Buffer.alloc(12);
+    header[0] = 0x80;
+    header[1] = 8;
+    header.writeUInt16BE(n & 0xffff, 2);
+    header.writeUInt32BE(n * 160, 4);
+    header.writeUInt32BE(0x1157e4e7, 8);
+    socket.send(Buffer.concat([header, toneFrame(n * 160)]), endpoint.port, endpoint.ip);
+    n += 1;
+  }, 20);
+  return { heard, stop: () => clearInterval(timer) };
+}
+
+const isPhoneNamed = (name: string) => (payload: ReceivedFrame['payload']) =>
+  (payload['participant'] as { control: { display_name: string } }).control.display_name === name;
+
+describe('SIP call-in with Janus', () => {
+  it('puts the caller into the AudioBridge: the others hear it, it hears the others, and it leaves at hang-up', async () => {
+    const roomId = await createRoom(world.api, world.alice);
+    const sip = (await (
+      await world.api.call(`/v1/rooms/${roomId}/sip`, { method: 'PUT', token: world.alice })
+    ).json()) as { sip_id: string; password: string };
+    const { client: alice } = await world.join(roomId, { token: world.alice });
+    const listener = await rtpListener(roomId, sip.sip_id, sip.password);
+    await alice.next('control', 'joined', isPhoneNamed('Listener'), 10_000);
+
+    const call = runSipp(
+      { host: '127.0.0.1', port: sipPort },
+      {
+        from: '+4917612345678',
+        steps: [
+          { dtmf: `${sip.sip_id}#${sip.password}#` },
+          { pause: 2000 },
+          { speech: true },
+          { pause: 7500 },
+          { hangUp: true },
+        ],
+      },
+    );
+    const joined = await alice.next('control', 'joined', isPhoneNamed('+4917 ••• 78'), 30_000);
+    const phoneId = (joined.payload['participant'] as { id: string }).id;
+    const before = listener.heard.loud;
+    const result = await call;
+    listener.stop();
+    expect(result.code, result.output).toBe(0);
+    await alice.next('control', 'left', (p) => p['id'] === phoneId, 10_000);
+
+    // The caller's 7 s of speech reached the other participant through Janus's mix.
+    expect(listener.heard.loud - before).toBeGreaterThan(100);
+    const gateway = world.api.hub.sip();
+    for (let i = 0; i < 200 && (gateway?.finished.length ?? 0) === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const finished = gateway?.finished.find((c) => c.reachedMeeting);
+    // The listener's tone reached the caller, mixed by Janus.
+    expect(finished?.stats.loudFromConference).toBeGreaterThan(100);
+    expect(finished?.stats.toConference).toBeGreaterThan(300);
+    expect(gateway?.rtpPortsInUse).toBe(0);
+  }, 60_000);
+});
