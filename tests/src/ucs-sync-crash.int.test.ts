@@ -102,6 +102,9 @@ describe('a full UCS sync survives a killed hub process', () => {
           pageSize,
         },
         secretFiles: { bindPassword: 'secrets/ldap.secret' },
+        // Only the run this test starts (the default schedule would start one at once).
+        incrementalEveryMinutes: null,
+        fullCron: null,
       }),
     );
     dbName = `vc_crash_${randomBytes(6).toString('hex')}`;

@@ -78,8 +78,11 @@ export async function applyConnectorDescription(
       enabled: true,
       settings: prepared.stored.settings,
       secrets: prepared.stored.secrets,
-      incrementalEveryMs: description.incrementalEveryMs ?? defaultSchedule.incrementalEveryMs,
-      fullCron: description.fullCron ?? defaultSchedule.fullCron,
+      incrementalEveryMs:
+        description.incrementalEveryMs === undefined
+          ? defaultSchedule.incrementalEveryMs
+          : description.incrementalEveryMs,
+      fullCron: description.fullCron === undefined ? defaultSchedule.fullCron : description.fullCron,
       guardShare: description.guardShare ?? deps.defaultGuardShare,
     });
     if (!created.ok) {

@@ -18,11 +18,13 @@ const descriptionSchema = z.strictObject({
   tenant: z.string().min(1).max(63).optional(),
   settings: z.record(z.string(), z.unknown()),
   secretFiles: z.record(z.string(), z.string().min(1)).default({}),
-  incrementalEveryMinutes: z.number().int().min(1).max(10_080).optional(),
+  /** Absent: the default schedule on creation (then kept); null: that kind of run only on request. */
+  incrementalEveryMinutes: z.number().int().min(1).max(10_080).nullable().optional(),
   fullCron: z
     .string()
     .trim()
     .regex(/^\S+(\s+\S+){4,5}$/, 'expected a cron pattern of five or six fields')
+    .nullable()
     .optional(),
   guardPercent: z.number().min(0).max(100).optional(),
 });
@@ -35,8 +37,8 @@ export interface ConnectorDescription {
   readonly settings: Record<string, unknown>;
   /** Which of `settings` came from secret files (never logged, never compared in messages). */
   readonly secretFields: readonly string[];
-  readonly incrementalEveryMs: number | undefined;
-  readonly fullCron: string | undefined;
+  readonly incrementalEveryMs: number | null | undefined;
+  readonly fullCron: string | null | undefined;
   readonly guardShare: number | undefined;
 }
 
@@ -107,7 +109,7 @@ export async function readConnectorDescription(path: string): Promise<ReadDescri
       settings,
       secretFields: Object.keys(d.secretFiles),
       incrementalEveryMs:
-        d.incrementalEveryMinutes === undefined ? undefined : d.incrementalEveryMinutes * 60_000,
+        d.incrementalEveryMinutes == null ? d.incrementalEveryMinutes : d.incrementalEveryMinutes * 60_000,
       fullCron: d.fullCron,
       guardShare: d.guardPercent === undefined ? undefined : d.guardPercent / 100,
     },
