@@ -25,7 +25,14 @@ describe('admin dashboard (Chromium)', () => {
     const created = await api.call('/v1/admin/connectors', {
       method: 'POST',
       token: alice,
-      body: { type: 'fake', name: 'Dash directory', settings: { directory: 'dash', password: 'dash-pass' } },
+      body: {
+        type: 'fake',
+        name: 'Dash directory',
+        settings: { directory: 'dash', password: 'dash-pass' },
+        // Only the runs this test starts in the dashboard (the default schedule would start one at once).
+        incremental_every_ms: null,
+        full_cron: null,
+      },
     });
     expect(created.status).toBe(201);
     browser = await chromium.launch({
