@@ -327,7 +327,14 @@ describe.each<ApiBackend>(['pglite', 'postgres'])('tenant isolation of API v1 (%
       await api.call('/v1/admin/connectors', {
         method: 'POST',
         token: alice,
-        body: { type: 'fake', name: 'A directory', settings: { directory: 'a', password: 'a-pass' } },
+        body: {
+          type: 'fake',
+          name: 'A directory',
+          settings: { directory: 'a', password: 'a-pass' },
+          // Only the run this test starts (the default schedule would start one at once).
+          incremental_every_ms: null,
+          full_cron: null,
+        },
       }),
       201,
     );
