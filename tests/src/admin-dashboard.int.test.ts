@@ -69,6 +69,9 @@ describe('admin dashboard (Chromium)', () => {
     const page = await signIn('alice');
     const card = page.getByTestId('connector-Dash directory');
     await expect.poll(() => card.getByTestId('health').textContent(), { timeout: 15_000 }).toBe('never run');
+    expect(await card.getByTestId('schedule').textContent()).toBe(
+      'Schedule: incremental only when started, full only when started',
+    );
 
     await card.getByRole('button', { name: 'Full sync' }).click();
     await expect.poll(() => card.getByTestId('run-state').textContent(), { timeout: 15_000 }).toBe('running');
