@@ -5,6 +5,7 @@ export * from './storage/index.js';
 export * from './jobs/index.js';
 export * from './auth/index.js';
 export * from './api/index.js';
+export * from './dependencies/index.js';
 export * from './tickets/index.js';
 export * from './security/index.js';
 export * from './outbox/index.js';

@@ -102,6 +102,10 @@ const envSchema = z.object({
   MAIL_MAX_ATTEMPTS: z.preprocess((v) => (v === '' ? undefined : v), integer(1, 50).default(8)),
   MAIL_RETRY_DELAY_MS: z.preprocess((v) => (v === '' ? undefined : v), integer(0, 3_600_000).default(5000)),
   MAIL_RETENTION_DAYS: z.preprocess((v) => (v === '' ? undefined : v), integer(0, 3650).default(90)),
+  MAIL_SWEEP_INTERVAL_MS: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    integer(100, 86_400_000).default(60_000),
+  ),
   DKIM_DOMAIN: optional(z.string().regex(/^[A-Za-z0-9.-]+$/, { error: 'expected a domain name' })),
   DKIM_SELECTOR: optional(z.string().regex(/^[A-Za-z0-9._-]+$/, { error: 'expected a DNS label' })),
   DKIM_PRIVATE_KEY_FILE: optional(
@@ -267,6 +271,8 @@ export interface MailConfig {
   readonly retryDelayMs: number;
   /** Days sent and dead mail is kept (0: for ever). */
   readonly retentionDays: number;
+  /** How often the worker sends again what a lost job left undone (a Redis that lost its data). */
+  readonly sweepIntervalMs: number;
   readonly dkim:
     { readonly domain: string; readonly selector: string; readonly privateKeyFile: string } | undefined;
 }
@@ -321,6 +327,7 @@ export function parseConfig(
         maxAttempts: e.MAIL_MAX_ATTEMPTS,
         retryDelayMs: e.MAIL_RETRY_DELAY_MS,
         retentionDays: e.MAIL_RETENTION_DAYS,
+        sweepIntervalMs: e.MAIL_SWEEP_INTERVAL_MS,
         dkim:
           e.DKIM_DOMAIN !== undefined &&
           e.DKIM_SELECTOR !== undefined &&

@@ -18,12 +18,15 @@ import {
   MemoryTicketStore,
   RedisAttemptLimiter,
   RedisTicketStore,
+  apiV1Endpoints,
   createApiV1,
   createOutboxDispatcher,
   passwordBySource,
   secretByTarget,
   type AttemptLimiter,
   type AttemptPolicy,
+  type RedisErrorReporter,
+  createOutageLog,
   type TicketStore,
   createAuthenticator,
   createPrincipalResolver,
@@ -47,6 +50,7 @@ import { defineApiExtension, withTimeout } from '@vc/conference-core';
 
 import { adminEndpoints } from './admin-api/registry.js';
 import { adminDashboardRouter } from './admin-dashboard/serve.js';
+import { webClientRouter } from './web-client/serve.js';
 import { describeBackends, hubUrl, signalingBaseUrl, type HubConfig } from './config.js';
 import { connectorDefinitions, createConnectorRegistry } from './connectors/registry.js';
 import { createConnectorFileWatcher } from './sync/connector-file-watcher.js';
@@ -64,6 +68,7 @@ import { closeHttpServer } from './http/close-http-server.js';
 import { createApp } from './http/create-app.js';
 import { createHttpMetrics } from './http/metrics.js';
 import { prepareDatabase } from './prepare-database.js';
+import { createRedisErrorReporter } from './redis-error-reporter.js';
 import { retryWithBackoff } from './retry.js';
 import type { ReadinessCheck } from './readiness.js';
 
@@ -135,10 +140,19 @@ export async function startHub(
     maxRetries: config.syncMaxRetries,
     retentionDays: config.syncRetentionDays,
   });
-  const tickets = createTicketStore(config);
+  const metrics = createHttpMetrics(
+    config.roles.includes('api')
+      ? {
+          routes: [...apiV1Endpoints, ...adminEndpoints].map((e) => e.path),
+          staticPrefixes: ['/admin/', '/assets/'],
+        }
+      : {},
+  );
+  const redisErrors = createRedisErrorReporter({ logger, registry: metrics.registry });
+  const tickets = createTicketStore(config, redisErrors);
   const attempts = {
-    bySource: createAttemptLimiter(config, passwordBySource, 'vc-attempts-source'),
-    byTarget: createAttemptLimiter(config, secretByTarget, 'vc-attempts-target'),
+    bySource: createAttemptLimiter(config, passwordBySource, 'vc-attempts-source', redisErrors),
+    byTarget: createAttemptLimiter(config, secretByTarget, 'vc-attempts-target', redisErrors),
   };
   const runsOutbox = config.roles.includes('worker');
   const mailOutboxDir = config.mail.smtpUrl === undefined ? join(config.dataDir, 'mail-outbox') : undefined;
@@ -156,7 +170,7 @@ export async function startHub(
     logger,
   });
   mail?.register();
-  const nodes = createNodeRegistry(config);
+  const nodes = createNodeRegistry(config, redisErrors);
   if (runsOutbox) sync.registerJobs();
   // The worker keeps the join script's connector (UCS app) in step with its file.
   const connectorFile = runsOutbox
@@ -193,8 +207,13 @@ export async function startHub(
     { name: 'queue', check: () => queue.ping() },
   ];
 
+  // Requests that meet an outage answer 503; this logs each outage once, and its end.
+  const outages = createOutageLog({
+    logger,
+    probes: { database: () => database.ping(), redis: () => queue.ping() },
+  });
   let draining = false;
-  const metrics = createHttpMetrics();
+  let sweeper: NodeJS.Timeout | undefined;
   // The server listens before the app exists: the development issuer's identifier contains the
   // hub's URL, which is only known once the port is (PORT=0).
   const server = await listen(config);
@@ -240,8 +259,9 @@ export async function startHub(
   const app = createApp({
     logger,
     metrics,
+    outages,
     health: { checks, isDraining: () => draining },
-    ...(api === undefined ? {} : { api, dashboard: adminDashboardRouter() }),
+    ...(api === undefined ? {} : { api, dashboard: adminDashboardRouter(), webClient: webClientRouter() }),
     ...(devIdp === undefined ? {} : { identityProvider: { path: '/idp', handler: devIdp.router } }),
   });
   server.on('request', app);
@@ -262,6 +282,21 @@ export async function startHub(
       await queue.start();
       outbox.start();
       await mail?.sweep();
+      // Jobs live in Redis; one that restarts without its data loses them, never the mail records.
+      // Sweeping again now and then sends what such a job would have (ids keep it single).
+      if (mail !== undefined) {
+        const service = mail;
+        sweeper = setInterval(() => {
+          service.sweep().catch((err: unknown) => {
+            // At most one line per interval, while the database or Redis is away.
+            logger.warn(
+              { error: err instanceof Error ? err.message : String(err) },
+              'mail sweep failed; trying again later',
+            );
+          });
+        }, config.mail.sweepIntervalMs);
+        sweeper.unref();
+      }
       // Schedules and the recovery sweep go through the queue backend: a Redis that is away must
       // hold up neither readiness nor shutdown, so this runs beside, retried with backoff.
       const schedules = async () => {
@@ -308,22 +343,25 @@ export async function startHub(
       await prepared.catch(() => undefined);
       await connectorFile?.stop();
       await pushPoller?.stop();
+      clearInterval(sweeper);
       await outbox.stop();
       await mail?.transport.close();
       await Promise.all([tickets.close(), attempts.bySource.close(), attempts.byTarget.close()]);
+      outages.close();
       await database.close();
       logger.info({}, 'stopped');
     },
   };
 }
 
-function createNodeRegistry(config: HubConfig): NodeRegistry {
+function createNodeRegistry(config: HubConfig, onError: RedisErrorReporter): NodeRegistry {
   return config.redisUrl === undefined
     ? new MemoryNodeRegistry()
     : new RedisNodeRegistry({
         redisUrl: config.redisUrl,
         nodeTtlMs: config.signalingNodeTtlMs,
         prefix: config.signalingRedisPrefix,
+        onError,
       });
 }
 
@@ -407,16 +445,21 @@ function createMail(
   });
 }
 
-function createTicketStore(config: HubConfig): TicketStore {
+function createTicketStore(config: HubConfig, onError: RedisErrorReporter): TicketStore {
   return config.redisUrl === undefined
     ? new MemoryTicketStore()
-    : new RedisTicketStore({ redisUrl: config.redisUrl });
+    : new RedisTicketStore({ redisUrl: config.redisUrl, onError });
 }
 
-function createAttemptLimiter(config: HubConfig, policy: AttemptPolicy, prefix: string): AttemptLimiter {
+function createAttemptLimiter(
+  config: HubConfig,
+  policy: AttemptPolicy,
+  prefix: string,
+  onError: RedisErrorReporter,
+): AttemptLimiter {
   return config.redisUrl === undefined
     ? new MemoryAttemptLimiter(policy)
-    : new RedisAttemptLimiter(policy, { redisUrl: config.redisUrl, prefix });
+    : new RedisAttemptLimiter(policy, { redisUrl: config.redisUrl, prefix, onError });
 }
 
 function listen(config: HubConfig): Promise<Server> {

@@ -4,6 +4,7 @@ import { jobsBenchmark } from './jobs.js';
 import { mailBenchmark } from './mail.js';
 import { signalingBenchmark } from './signaling.js';
 import { syncLdapBenchmark } from './sync-ldap.js';
+import { webBenchmark } from './web.js';
 
 /** Every benchmark `npm run bench -- <name>` knows; add new ones here. */
 export const benchmarks: readonly Benchmark[] = [
@@ -12,4 +13,5 @@ export const benchmarks: readonly Benchmark[] = [
   mailBenchmark,
   signalingBenchmark,
   syncLdapBenchmark,
+  webBenchmark,
 ];

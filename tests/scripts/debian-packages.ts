@@ -14,7 +14,10 @@ export const alwaysNeeded: readonly DebianPackage[] = [
   { name: 'slapd', neededFor: 'the UCS connector tests (a private OpenLDAP loaded with a UCS-like LDIF)' },
   { name: 'ldap-utils', neededFor: 'loading LDIF into the private slapd and the sync-ldap benchmark floor' },
   { name: 'radicale', neededFor: 'the CalDAV server that must accept every generated invitation' },
-  { name: 'chromium', neededFor: 'browser end-to-end tests (admin dashboard) through playwright-core' },
+  {
+    name: 'chromium',
+    neededFor: 'browser end-to-end tests (admin dashboard, web client) through playwright-core',
+  },
   { name: 'shellcheck', neededFor: 'checking the UCS App Center join and unjoin scripts' },
   {
     name: 'openssl',
@@ -25,7 +28,8 @@ export const alwaysNeeded: readonly DebianPackage[] = [
 
 export const postgresPackage: DebianPackage = {
   name: 'postgresql',
-  neededFor: 'a private PostgreSQL when none answers on 127.0.0.1:5432',
+  neededFor:
+    'a private PostgreSQL when none answers on 127.0.0.1:5432, and the fault suite (initdb/pg_ctl of a server it stops with -m immediate)',
 };
 
 export function isInstalled(name: string): boolean {

@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { alwaysNeeded, ensurePackages, postgresPackage } from './debian-packages.js';
-import { answers, createRunDatabase, findOrStartPostgres, type RunningService } from './services/postgres.js';
+import { createRunDatabase, findOrStartPostgres, type RunningService } from './services/postgres.js';
 import { findOrStartRedis, redisServerBinary } from './services/redis.js';
 
 /**
@@ -93,8 +93,8 @@ async function main(): Promise<number> {
   let dropDatabase: (() => Promise<void>) | undefined;
   const results: StepResult[] = [];
   try {
-    const postgresUp = await answers('postgres://postgres@127.0.0.1:5432/test');
-    ensurePackages(postgresUp ? alwaysNeeded : [...alwaysNeeded, postgresPackage], log);
+    // The server binaries are needed even when a PostgreSQL answers: the fault suite runs its own.
+    ensurePackages([...alwaysNeeded, postgresPackage], log);
     const postgres = await findOrStartPostgres(log);
     if (postgres.started) started.push(postgres);
     const redis = await findOrStartRedis(log);

@@ -25,11 +25,11 @@ describe('admin dashboard (Chromium)', () => {
     const created = await api.call('/v1/admin/connectors', {
       method: 'POST',
       token: alice,
+      // No schedule: the test starts every run itself and watches it in the dashboard.
       body: {
         type: 'fake',
         name: 'Dash directory',
         settings: { directory: 'dash', password: 'dash-pass' },
-        // Only the runs this test starts in the dashboard (the default schedule would start one at once).
         incremental_every_ms: null,
         full_cron: null,
       },

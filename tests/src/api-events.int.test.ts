@@ -404,19 +404,53 @@ describe('API v1: events', () => {
       '20310414T070000Z',
     ]);
 
+    // An occurrence carries its event's revision as ETag, on GET and PATCH alike.
+    const read17 = await api.call(`${instances}/20310317T080000Z`, { token: alice });
+    expect(read17.headers.get('etag')).toBe('"1"');
+    const cancelBody = { status: 'cancelled' };
+    const unconditional = await api.call(`${instances}/20310317T080000Z`, {
+      method: 'PATCH',
+      token: alice,
+      body: cancelBody,
+    });
+    expect(unconditional.status).toBe(428);
+    expect(await unconditional.json()).toMatchObject({ code: 'precondition_required' });
+    for (const garbage of ['"garbage"', '"7"', 'W/"x"']) {
+      const refused = await api.call(`${instances}/20310317T080000Z`, {
+        method: 'PATCH',
+        token: alice,
+        body: cancelBody,
+        headers: { 'if-match': garbage },
+      });
+      expect(refused.status).toBe(412);
+    }
     const cancel = await api.call(`${instances}/20310317T080000Z`, {
       method: 'PATCH',
       token: alice,
-      body: { status: 'cancelled' },
+      body: cancelBody,
+      headers: { 'if-match': read17.headers.get('etag') ?? '' },
     });
     expect(cancel.status).toBe(200);
     expect(cancel.headers.get('etag')).toBe('"2"');
     expect(await cancel.json()).toMatchObject({ status: 'cancelled', is_exception: true });
+    expect((await api.call(`${instances}/20310317T080000Z`, { token: alice })).headers.get('etag')).toBe(
+      '"2"',
+    );
+    // Cancelling it again changes nothing: same revision, no new mail.
+    const again = await api.call(`${instances}/20310317T080000Z`, {
+      method: 'PATCH',
+      token: alice,
+      body: cancelBody,
+      headers: { 'if-match': '"2"' },
+    });
+    expect(again.status).toBe(200);
+    expect(again.headers.get('etag')).toBe('"2"');
 
     // The 24 March occurrence (CET) moves to Tuesday 1 April, 10:00 CEST.
     const move = await api.call(`${instances}/20310324T080000Z`, {
       method: 'PATCH',
       token: alice,
+      headers: { 'if-match': '"2"' },
       body: { starts_at: berlin('2031-04-01T10:00:00+02:00'), title: 'Moved' },
     });
     expect(move.status).toBe(200);
@@ -460,6 +494,7 @@ describe('API v1: events', () => {
       method: 'PATCH',
       token: alice,
       body: { status: 'cancelled' },
+      headers: { 'if-match': '*' },
     });
     expect(notAnOccurrence.status).toBe(404);
     const malformed = await api.call(`${instances}/tomorrow`, {
@@ -473,6 +508,7 @@ describe('API v1: events', () => {
       method: 'PATCH',
       token: bob,
       body: { status: 'cancelled' },
+      headers: { 'if-match': '*' },
     });
     expect(byStranger.status).toBe(404);
   });

@@ -88,13 +88,29 @@ describe('API v1 on PostgreSQL (cluster mode)', () => {
     }[];
     expect(invites).toEqual([expect.objectContaining({ invitee_user_id: bobMe.id, status: 'accepted' })]);
 
-    const cancel = await api.call(`/v1/events/${event.id}/instances/20310317T080000Z`, {
+    const occurrence = `/v1/events/${event.id}/instances/20310317T080000Z`;
+    const etag = (await api.call(occurrence, { token: alice })).headers.get('etag') ?? '';
+    expect(etag).toBe('"2"');
+    // Four writers race with the same ETag: exactly one wins, the others learn it changed.
+    const occurrenceRace = await Promise.all(
+      ['A', 'B', 'C', 'D'].map((title) =>
+        api.call(occurrence, {
+          method: 'PATCH',
+          token: alice,
+          body: { title },
+          headers: { 'if-match': etag },
+        }),
+      ),
+    );
+    expect(occurrenceRace.map((r) => r.status).sort()).toEqual([200, 412, 412, 412]);
+    const cancel = await api.call(occurrence, {
       method: 'PATCH',
       token: alice,
       body: { status: 'cancelled' },
+      headers: { 'if-match': '"3"' },
     });
     expect(cancel.status).toBe(200);
-    expect(cancel.headers.get('etag')).toBe('"3"');
+    expect(cancel.headers.get('etag')).toBe('"4"');
     const window = 'time_min=2031-03-01T00:00:00Z&time_max=2031-05-01T00:00:00Z';
     for (const token of [alice, bob]) {
       const res = await api.call(`/v1/events/${event.id}/instances?${window}`, { token });

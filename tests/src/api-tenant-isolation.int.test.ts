@@ -91,6 +91,8 @@ const probes: Record<string, Probe> = {
   },
   // Service-only: a person of any tenant is refused before any id is looked at.
   postCallInStart: { expect: { kind: 'forbidden' }, body: () => ({ id: '0000000000', pin: '0000' }) },
+  // Guest-only: it answers for the invite code the caller holds, so a person is refused.
+  getInviteRoom: { expect: { kind: 'forbidden' } },
   getRoom: { expect: notFound },
   patchRoom: { expect: notFound, body: () => ({ password: null, guest_access: 'direct_access' }) },
   deleteRoom: { expect: notFound },
@@ -232,6 +234,7 @@ describe.each<ApiBackend>(['pglite', 'postgres'])('tenant isolation of API v1 (%
         method: 'PATCH',
         token: alice,
         body: { title: 'Moved' },
+        headers: { 'if-match': '"1"' },
       }),
       200,
     );
@@ -327,11 +330,11 @@ describe.each<ApiBackend>(['pglite', 'postgres'])('tenant isolation of API v1 (%
       await api.call('/v1/admin/connectors', {
         method: 'POST',
         token: alice,
+        // No schedule: the run below is the only one, started by the test.
         body: {
           type: 'fake',
           name: 'A directory',
           settings: { directory: 'a', password: 'a-pass' },
-          // Only the run this test starts (the default schedule would start one at once).
           incremental_every_ms: null,
           full_cron: null,
         },

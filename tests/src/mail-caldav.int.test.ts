@@ -167,6 +167,7 @@ describe('our calendar objects in a CalDAV server', () => {
       world.alice.actor,
       eventId,
       new Date('2031-06-09T07:00:00Z'),
+      'any',
       { startsAt: new Date('2031-06-10T07:00:00Z'), title: 'Planning (Tuesday)' },
       notify,
     );

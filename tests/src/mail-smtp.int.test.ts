@@ -201,6 +201,7 @@ describe('invitation mail over SMTP', () => {
       world.alice.actor,
       eventId,
       berlin('2031-03-17T08:00:00Z'),
+      'any',
       { startsAt: berlin('2031-03-18T12:00:00Z') },
       notify,
     );
@@ -227,6 +228,7 @@ describe('invitation mail over SMTP', () => {
       world.alice.actor,
       eventId,
       berlin('2031-03-24T08:00:00Z'),
+      'any',
       { status: 'cancelled' },
       notify,
     );
@@ -280,6 +282,12 @@ describe('invitation mail over SMTP', () => {
   });
 
   it('cancels the whole series with the same UID and a SEQUENCE above every request', async () => {
+    await world.events.respond(
+      { tenantId: world.tenantId, userId: world.bob.id, email: world.bob.email },
+      eventId,
+      'accepted',
+      { suppressEmailNotification: true },
+    );
     await world.events.cancel(world.alice.actor, eventId, 'any', notify);
     const mails = await next(2);
     expect([...mails.keys()].sort()).toEqual(['bob@example.org', 'guest@partner.example']);
@@ -294,6 +302,14 @@ describe('invitation mail over SMTP', () => {
       expect(vevent.getFirstPropertyValue('rrule')?.toString()).toBe('FREQ=WEEKLY;COUNT=5');
     }
     expect(only(mails, 'bob@example.org').mail.subject).toBe('Abgesagt: Weekly sync (moved)');
+    // Bob accepted: his calendar sees the cancelled meeting as accepted, not as unanswered.
+    const partstat = (to: string) =>
+      calendarOf(only(mails, to).ics).events[0]?.getFirstProperty('attendee')?.getParameter('partstat');
+    expect(partstat('bob@example.org')).toBe('ACCEPTED');
+    expect(partstat('guest@partner.example')).toBe('NEEDS-ACTION');
+    // The series is told in words, in each reader's language, never as an RRULE line.
+    expect(only(mails, 'bob@example.org').mail.text).toContain('Serientermin: jede Woche, 5-mal');
+    for (const mail of mails.values()) expect(mail.mail.text).not.toMatch(/RRULE|FREQ=/);
   });
 });
 

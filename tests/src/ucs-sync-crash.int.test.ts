@@ -102,7 +102,7 @@ describe('a full UCS sync survives a killed hub process', () => {
           pageSize,
         },
         secretFiles: { bindPassword: 'secrets/ldap.secret' },
-        // Only the run this test starts (the default schedule would start one at once).
+        // No scheduled runs: the test starts the one full run it kills.
         incrementalEveryMinutes: null,
         fullCron: null,
       }),

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 
 import { validationProblem, type FieldProblem } from './problem.js';
+import { nulCharacterProblems } from './untrusted-text.js';
 import type { Principal, PrincipalKind } from './principal.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -84,7 +85,12 @@ export function endpointDefiner<Deps>() {
     return {
       ...meta,
       async run(request, principal, deps) {
-        const problems: FieldProblem[] = [];
+        const problems: FieldProblem[] = [
+          ...nulCharacterProblems('path', request.params),
+          ...nulCharacterProblems('query', request.query),
+          ...nulCharacterProblems('body', request.body),
+        ];
+        if (problems.length > 0) throw validationProblem(problems);
         const params = parsePart('path', spec.params, request.params, problems);
         const query = parsePart('query', spec.query, request.query, problems);
         const body = parsePart('body', spec.body, request.body, problems);

@@ -1,5 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 
+import { unavailableDependency, type Dependency } from '../dependencies/unavailable.js';
+import type { OutageLog } from '../dependencies/outages.js';
 import type { Logger } from '../logging/logger.js';
 
 /**
@@ -10,6 +12,8 @@ export const problemCodes = [
   'not_found',
   'method_not_allowed',
   'invalid_json',
+  'bad_request',
+  'unsupported_media_type',
   'payload_too_large',
   'validation_failed',
   'unauthorized',
@@ -21,6 +25,8 @@ export const problemCodes = [
   'precondition_required',
   'rate_limited',
   'service_unavailable',
+  'database_unavailable',
+  'redis_unavailable',
   'internal_error',
 ] as const;
 export type ProblemCode = (typeof problemCodes)[number];
@@ -87,8 +93,19 @@ export const notFound: RequestHandler = (req, res) => {
   });
 };
 
-/** The last handler: known client errors become their problem, anything else a logged 500. */
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+/** How long a client should wait before trying again after a dependency outage (seconds). */
+export const outageRetryAfterSeconds = 5;
+
+const outageTitles: Record<Dependency, string> = {
+  database: 'The database is unavailable; try again shortly',
+  redis: 'Redis is unavailable; try again shortly',
+};
+
+/**
+ * The last handler: known client errors become their problem, an outage of a dependency a 503
+ * naming it (logged once per outage through `outages`, not per request), anything else a logged 500.
+ */
+export function errorHandler(logger: Logger, options: { outages?: OutageLog } = {}): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     if (err instanceof ApiProblem) {
       sendProblem(res, err.problem, { ...err.headers });
@@ -103,6 +120,34 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       sendProblem(res, { status: 413, code: 'payload_too_large', title: 'The request body is too large' });
       return;
     }
+    const bodyProblem = requestBodyProblem(err);
+    if (bodyProblem !== undefined) {
+      sendProblem(res, bodyProblem);
+      return;
+    }
+    if (isDataException(err)) {
+      // Input the schemas let through but PostgreSQL refuses (a value out of its range): bad
+      // input, not a bug of ours; logged so a schema that is too loose gets noticed.
+      logger.warn({ err, method: req.method, path: req.path }, 'the database refused a value of the request');
+      sendProblem(res, {
+        status: 422,
+        code: 'validation_failed',
+        title: 'The request is not valid',
+        detail: 'A value of the request is out of the range the server can store.',
+      });
+      return;
+    }
+    const dependency = unavailableDependency(err);
+    if (dependency !== undefined && !res.headersSent) {
+      if (options.outages === undefined) logger.warn({ err, dependency }, 'dependency unavailable');
+      else options.outages.report(dependency, err);
+      sendProblem(
+        res,
+        { status: 503, code: `${dependency}_unavailable`, title: outageTitles[dependency] },
+        { 'retry-after': String(outageRetryAfterSeconds) },
+      );
+      return;
+    }
     logger.error({ err, method: req.method, path: req.path }, 'request failed');
     if (res.headersSent) {
       res.destroy();
@@ -110,4 +155,39 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     sendProblem(res, { status: 500, code: 'internal_error', title: 'Internal server error' });
   };
+}
+
+/**
+ * The body parser's own client errors (http-errors with a 4xx status): a charset or content
+ * encoding it cannot read is 415, a body that cannot be decoded (a `Content-Encoding: gzip`
+ * that is not gzip) or an aborted upload 400.
+ */
+function requestBodyProblem(err: unknown): Problem | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const { type, status, message } = err as { type?: unknown; status?: unknown; message?: unknown };
+  if (type === 'charset.unsupported' || type === 'encoding.unsupported') {
+    return {
+      status: 415,
+      code: 'unsupported_media_type',
+      title: 'The request body is in a charset or encoding the server does not read',
+      detail: `${typeof message === 'string' ? message : 'unsupported'}; send JSON in UTF-8, identity or gzip encoded.`,
+    };
+  }
+  // A stream or zlib error the parser passes on (its `type` is then absent) is marked `expose`.
+  const exposed = (err as { expose?: unknown }).expose === true;
+  if (typeof status === 'number' && status >= 400 && status < 500 && (typeof type === 'string' || exposed)) {
+    return {
+      status,
+      code: 'bad_request',
+      title: 'The request body could not be read',
+      ...(typeof message === 'string' && { detail: message }),
+    };
+  }
+  return undefined;
+}
+
+/** PostgreSQL SQLSTATE class 22, "data exception": a value it cannot store or convert. */
+function isDataException(err: unknown): boolean {
+  const code = typeof err === 'object' && err !== null && 'code' in err ? err.code : undefined;
+  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code);
 }

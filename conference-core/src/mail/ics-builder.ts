@@ -155,13 +155,21 @@ export function buildIcsWhole(context: MailContext, stamp: Date): BuiltIcs | und
   return renderCalendar(context, stamp, true);
 }
 
+const partstat: Record<NonNullable<MailRecipient['response']>, ICalAttendeeStatus> = {
+  pending: ICalAttendeeStatus.NEEDSACTION,
+  accepted: ICalAttendeeStatus.ACCEPTED,
+  tentative: ICalAttendeeStatus.TENTATIVE,
+  declined: ICalAttendeeStatus.DECLINED,
+};
+
+/** A request asks anew (NEEDS-ACTION, RSVP); a cancellation keeps what the attendee answered. */
 function attendeeData(recipient: MailRecipient, cancelled: boolean) {
   return {
     name: cn(recipient.name ?? recipient.email),
     email: address(recipient.email),
     role: recipient.role === 'moderator' ? ICalAttendeeRole.CHAIR : ICalAttendeeRole.REQ,
     rsvp: !cancelled,
-    status: ICalAttendeeStatus.NEEDSACTION,
+    status: cancelled ? partstat[recipient.response ?? 'pending'] : ICalAttendeeStatus.NEEDSACTION,
   };
 }
 
@@ -202,6 +210,8 @@ function renderCalendar(context: MailContext, stamp: Date, withAttendee: boolean
   };
   const cancelled = method === 'CANCEL';
   const description = describe(context);
+  // A guest's calendar opens the guest link; the member link would ask them to sign in.
+  const joinLink = joinLinkFor(context);
   const common: Omit<ICalEventData, 'start'> = {
     id: event.id,
     sequence: context.sequence,
@@ -213,8 +223,7 @@ function renderCalendar(context: MailContext, stamp: Date, withAttendee: boolean
       email: address(context.organizer.email),
     },
     attendees: withAttendee ? [attendeeData(context.recipient, cancelled)] : [],
-    ...(context.joinUrl !== null &&
-      !cancelled && { location: singleLine(context.joinUrl), url: singleLine(context.joinUrl) }),
+    ...(joinLink !== null && !cancelled && { location: singleLine(joinLink), url: singleLine(joinLink) }),
     description,
     status: cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
   };
@@ -273,10 +282,15 @@ function recurrenceText(
   return all.join('\n');
 }
 
+/** Where this recipient joins: the guest link for people outside, the room link for members. */
+function joinLinkFor(context: MailContext): string | null {
+  return context.recipient.kind === 'external' ? context.guestUrl : context.joinUrl;
+}
+
 /** The description: the event's text, then where to join and how to dial in. */
 function describe(context: MailContext): string {
   const parts = [normalizedText(context.occurrence?.description ?? context.event.description).trim()];
-  const join = context.recipient.kind === 'external' ? context.guestUrl : context.joinUrl;
+  const join = joinLinkFor(context);
   if (join !== null) parts.push(`Join / Teilnehmen: ${singleLine(join)}`);
   if (context.dialIn !== null) {
     const { number, conferenceId, pin } = context.dialIn;

@@ -161,4 +161,17 @@ describe('the ICS template shared by the recipients of one change', () => {
       expect(foldIcsLines(text)).toBe(foldLines(text));
     }
   });
+
+  it('gives a guest the guest link as LOCATION and URL, and a member the room link', () => {
+    for (const recipient of recipients.slice(0, 3)) {
+      const ics = buildIcsWhole(context('invite', recipient), stamp)?.content ?? '';
+      const expected =
+        recipient.kind === 'external'
+          ? 'https://meet.example.org/invite/g1'
+          : 'https://meet.example.org/rooms/r1';
+      const unfolded = ics.replace(/\r?\n[ \t]/g, '');
+      expect(unfolded).toContain(`LOCATION:${expected}`);
+      expect(unfolded).toMatch(new RegExp(`\\nURL(;VALUE=URI)?:${expected.replace(/[.]/g, '\\.')}`));
+    }
+  });
 });

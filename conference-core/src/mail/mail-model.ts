@@ -1,4 +1,4 @@
-import type { InviteRole } from '../storage/invite-repository.js';
+import type { InviteRole, InviteStatus } from '../storage/invite-repository.js';
 import type { MailKind } from './mail-repository.js';
 
 export type MailLanguage = 'de' | 'en';
@@ -23,6 +23,11 @@ export interface MailRecipient extends MailPerson {
   readonly language: MailLanguage;
   /** IANA zone the times are shown in. */
   readonly timeZone: string;
+  /**
+   * What the invitee answered; a CANCEL keeps it as the ATTENDEE's PARTSTAT (a calendar that
+   * shows the accepted meeting as cancelled must not see it turned back into "needs action").
+   */
+  readonly response?: InviteStatus;
 }
 
 /** The event as the mail shows it; for a cancellation, the snapshot the outbox kept. */

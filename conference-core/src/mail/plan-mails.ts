@@ -7,7 +7,7 @@ import {
 } from '../storage/event-exception-repository.js';
 import { createEventRepository, type ScheduledEvent } from '../storage/event-repository.js';
 import { createGuestLinkRepository } from '../storage/guest-link-repository.js';
-import type { InviteRole } from '../storage/invite-repository.js';
+import type { InviteRole, InviteStatus } from '../storage/invite-repository.js';
 import { allUuids, isUuid, type Db } from '../storage/repository-support.js';
 import type { MailKind } from './mail-repository.js';
 import {
@@ -39,6 +39,8 @@ interface InviteeRef {
   readonly userId: string | null;
   readonly email: string | null;
   readonly role: InviteRole;
+  /** What the invitee answered, when known (kept as PARTSTAT in a cancellation). */
+  readonly status?: InviteStatus;
   /** The invited account, read with the invite (one round trip); undefined when not read yet. */
   readonly user?: MailUser | null;
 }
@@ -250,11 +252,13 @@ async function planCancellation(
         if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return [];
         const e = entry as Payload;
         const role = str(e, 'role');
+        const status = inviteStatus(str(e, 'status'));
         return [
           {
             userId: str(e, 'user_id'),
             email: str(e, 'email'),
             role: role === 'moderator' || role === 'guest' ? role : 'user',
+            ...(status !== undefined && { status }),
           },
         ];
       })
@@ -324,6 +328,7 @@ async function currentInvitees(
       'event_invites.invitee_user_id',
       'event_invites.email',
       'event_invites.role',
+      'event_invites.status',
       'users.email as user_email',
       'users.display_name',
       'users.language',
@@ -357,6 +362,7 @@ async function currentInvitees(
     userId: row.invitee_user_id,
     email: row.email,
     role: row.role,
+    status: row.status,
     user:
       row.user_email === null || row.display_name === null
         ? null
@@ -462,6 +468,7 @@ function toRecipient(
       role: invitee.role,
       language: mailLanguage(user.language) ?? fallbackLanguage,
       timeZone: user.timeZone ?? zone,
+      ...(invitee.status !== undefined && { response: invitee.status }),
     };
   }
   if (invitee.email === null) return undefined;
@@ -472,7 +479,14 @@ function toRecipient(
     role: invitee.role,
     language: fallbackLanguage,
     timeZone: zone,
+    ...(invitee.status !== undefined && { response: invitee.status }),
   };
+}
+
+function inviteStatus(value: string | null): InviteStatus | undefined {
+  return value === 'pending' || value === 'accepted' || value === 'tentative' || value === 'declined'
+    ? value
+    : undefined;
 }
 
 /** A usable guest link of the event's room; one is made (by the organizer) when there is none. */

@@ -1,6 +1,7 @@
 import type { MailContext, MailSettings } from './mail-model.js';
 import { normalizedText, singleLine } from './mail-model.js';
 import { mailMessages, type MailMessages } from './messages.js';
+import { describeRecurrence } from './recurrence-words.js';
 
 export interface RenderedBody {
   /** One line, control characters removed: safe as a header. */
@@ -92,7 +93,11 @@ export function renderBody(context: MailContext, settings: MailSettings): Render
   if (context.event.recurrence.length > 0) {
     rows.push([
       perOccurrence ? m.occurrenceOf : m.recurring,
-      context.event.recurrence.map(singleLine).join(' '),
+      describeRecurrence(
+        context.event.recurrence,
+        context.recipient.language,
+        context.event.timeZone ?? context.recipient.timeZone,
+      ),
     ]);
   }
   table(rows);

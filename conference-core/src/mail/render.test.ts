@@ -78,6 +78,19 @@ describe('the ICS of an invitation mail', () => {
     }
   });
 
+  it('keeps the attendee’s answer as PARTSTAT in a cancellation, and asks anew in a request', () => {
+    const partstat = (kind: MailContext['kind'], response: 'accepted' | 'declined' | undefined) => {
+      const recipient = { ...context().recipient, ...(response !== undefined && { response }) };
+      const ics = buildIcs(context({ kind, recipient }), new Date());
+      const { events } = parse(ics?.content);
+      return events[0]?.getFirstProperty('attendee')?.getParameter('partstat');
+    };
+    expect(partstat('cancel', 'accepted')).toBe('ACCEPTED');
+    expect(partstat('cancel', 'declined')).toBe('DECLINED');
+    expect(partstat('cancel', undefined)).toBe('NEEDS-ACTION');
+    expect(partstat('update', 'accepted')).toBe('NEEDS-ACTION');
+  });
+
   it('writes local times with TZID and a VTIMEZONE that resolves them to the right instant', () => {
     const { root, events } = parse(buildIcs(context(), new Date())?.content);
     const zones = root.getAllSubcomponents('vtimezone');
@@ -159,6 +172,18 @@ describe('the body of an invitation mail', () => {
     const en = renderBody(context(), settings);
     expect(en.subject).toBe('Invitation: Design review');
     expect(en.text).toContain('Monday, 7 July 2031, 09:00');
+  });
+
+  it('describes a series in words in the reader’s language, never as a raw RRULE line', () => {
+    const series = { ...context().event, recurrence: ['RRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=10'] };
+    const en = renderBody(context({ event: series }), settings);
+    const de = renderBody(
+      context({ event: series, recipient: { ...context().recipient, language: 'de' } }),
+      settings,
+    );
+    expect(en.text).toContain('Recurring meeting: every Monday, 10 times');
+    expect(de.text).toContain('Serientermin: jeden Montag, 10-mal');
+    for (const body of [en.text, en.html, de.text, de.html]) expect(body).not.toMatch(/RRULE|FREQ=/);
   });
 
   it('shows the time in the recipient’s zone', () => {

@@ -55,6 +55,47 @@ const meeting = {
 };
 
 describe('event service', () => {
+  it('writes nothing for an occurrence change that changes nothing: no revision, no outbox row, no mail', async () => {
+    const event = await service.create(
+      alice,
+      { ...meeting, recurrence: ['RRULE:FREQ=WEEKLY;COUNT=3'] },
+      quiet,
+    );
+    const occurrence = new Date('2031-03-17T08:00:00Z');
+    const first = await service.changeInstance(alice, event.id, occurrence, 1, { status: 'cancelled' }, loud);
+    expect(first.event.revision).toBe(2);
+    const rows = (await outboxFor(event.id)).length;
+    const again = await service.changeInstance(alice, event.id, occurrence, 2, { status: 'cancelled' }, loud);
+    expect(again.event.revision).toBe(2);
+    expect(again.instance.status).toBe('cancelled');
+    const sameTitle = await service.changeInstance(
+      alice,
+      event.id,
+      new Date('2031-03-24T08:00:00Z'),
+      'any',
+      { title: meeting.title },
+      loud,
+    );
+    expect(sameTitle.event.revision).toBe(2);
+    expect((await outboxFor(event.id)).length).toBe(rows);
+    // The same for the event itself: its own title, times and rule again change nothing.
+    const unchanged = await service.update(
+      alice,
+      event.id,
+      2,
+      { title: meeting.title, startsAt: meeting.startsAt, recurrence: ['RRULE:FREQ=WEEKLY;COUNT=3'] },
+      loud,
+    );
+    expect(unchanged.revision).toBe(2);
+    expect((await outboxFor(event.id)).length).toBe(rows);
+    expect((await service.update(alice, event.id, 2, { title: 'Renamed' }, loud)).revision).toBe(3);
+    expect((await outboxFor(event.id)).length).toBe(rows + 1);
+    // A stale revision is refused even when the change would change nothing.
+    await expect(
+      service.changeInstance(alice, event.id, occurrence, 2, { status: 'cancelled' }, loud),
+    ).rejects.toMatchObject({ kind: 'stale' });
+  });
+
   it('writes one outbox row per change, in the change transaction, and signals after commit', async () => {
     const before = signals;
     const event = await service.create(
@@ -69,6 +110,7 @@ describe('event service', () => {
       alice,
       event.id,
       new Date('2031-03-17T08:00:00Z'),
+      'any',
       { status: 'cancelled' },
       loud,
     );

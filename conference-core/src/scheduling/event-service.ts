@@ -237,6 +237,17 @@ export function createEventService({ db, outboxWritten }: EventServiceOptions) {
           ...(changes.description !== undefined && { description: changes.description }),
           ...times,
         };
+        // A change that changes nothing writes nothing: no revision, no mail.
+        if (eventLeftAsItIs(current, patch)) {
+          const room =
+            changes.password !== undefined || changes.waitingRoom !== undefined
+              ? await createRoomRepository(trx).findById(actor.tenantId, current.roomId)
+              : undefined;
+          const roomUnchanged =
+            (changes.password === undefined || changes.password === room?.password) &&
+            (changes.waitingRoom === undefined || changes.waitingRoom === room?.waitingRoom);
+          if (roomUnchanged) return current;
+        }
         const result = await createEventRepository(trx).update(actor.tenantId, eventId, expected, patch);
         if (!result.ok) {
           if (result.reason === 'not_found') throw notFound();
@@ -285,7 +296,12 @@ export function createEventService({ db, outboxWritten }: EventServiceOptions) {
           ends_at: current.endsAt?.toISOString() ?? null,
           time_zone: current.timeZone,
           recurrence: [...current.recurrence],
-          invitees: invites.map((i) => ({ user_id: i.inviteeUserId, email: i.email, role: i.role })),
+          invitees: invites.map((i) => ({
+            user_id: i.inviteeUserId,
+            email: i.email,
+            role: i.role,
+            status: i.status,
+          })),
         });
       });
     },
@@ -323,15 +339,23 @@ export function createEventService({ db, outboxWritten }: EventServiceOptions) {
       return { event, instance: found };
     },
 
+    /**
+     * Changes one occurrence under the event's revision (`If-Match`), like `update`. A change that
+     * leaves the occurrence as it is (cancelling a cancelled one, a title it already has) writes
+     * nothing: no revision, no mail.
+     */
     async changeInstance(
       actor: Actor,
       eventId: string,
       instanceStart: Date,
+      /** `'any'` for `If-Match: *`. */
+      expectedRevision: number | 'any',
       change: InstanceChange,
       options: MutationOptions,
     ): Promise<{ event: ScheduledEvent; instance: Instance }> {
       return mutate(async (trx) => {
         const event = await owned(trx, actor, eventId);
+        if (expectedRevision !== 'any' && event.revision !== expectedRevision) throw stale(event.revision);
         const recurring = asRecurring(event);
         if (recurring === undefined || !isOccurrence(recurring, instanceStart)) {
           throw new SchedulingError('not_found', 'The event has no occurrence at that instant.');
@@ -343,6 +367,21 @@ export function createEventService({ db, outboxWritten }: EventServiceOptions) {
         if (startsAt === undefined && endsAt !== undefined) startsAt = instanceStart;
         if (startsAt !== undefined && endsAt !== undefined && endsAt.getTime() <= startsAt.getTime()) {
           throw invalid('body.ends_at', 'must be after the start');
+        }
+        const current = instanceAt(
+          recurring,
+          await createEventExceptionRepository(trx).listForEvent(actor.tenantId, eventId),
+          instanceStart,
+        );
+        if (
+          current !== undefined &&
+          leavesAsItIs(event, current, {
+            ...change,
+            ...(startsAt !== undefined && { startsAt }),
+            ...(endsAt !== undefined && { endsAt }),
+          })
+        ) {
+          return { event, instance: current };
         }
         const upserted = await createEventExceptionRepository(trx).upsert(
           actor.tenantId,
@@ -573,6 +612,34 @@ function asRecurring(event: ScheduledEvent): RecurringEvent | undefined {
 }
 
 /** The occurrence that started at `instanceStart` by the rule, wherever its exception moved it. */
+/** Whether writing `patch` would leave every field of the event as it is. */
+function eventLeftAsItIs(event: ScheduledEvent, patch: EventPatch): boolean {
+  const time = (d: Date | null | undefined) => (d === null || d === undefined ? d : d.getTime());
+  return (
+    (patch.title === undefined || patch.title === event.title) &&
+    (patch.description === undefined || patch.description === event.description) &&
+    (patch.isTimeIndependent === undefined || patch.isTimeIndependent === event.isTimeIndependent) &&
+    (patch.isAllDay === undefined || patch.isAllDay === event.isAllDay) &&
+    (patch.startsAt === undefined || time(patch.startsAt) === time(event.startsAt)) &&
+    (patch.endsAt === undefined || time(patch.endsAt) === time(event.endsAt)) &&
+    (patch.timeZone === undefined || patch.timeZone === event.timeZone) &&
+    (patch.recurrence === undefined || patch.recurrence.join('\n') === event.recurrence.join('\n'))
+  );
+}
+
+/** Whether applying `change` to the occurrence as it is now would leave everything people see alone. */
+function leavesAsItIs(event: ScheduledEvent, now: Instance, change: InstanceChange): boolean {
+  if (change.status === 'cancelled') return now.status === 'cancelled';
+  if (now.status !== 'scheduled') return false;
+  const same = <T>(wanted: T | undefined, current: T): boolean => wanted === undefined || wanted === current;
+  return (
+    same(change.title, now.overrides.title ?? event.title) &&
+    same(change.description, now.overrides.description ?? event.description) &&
+    same(change.startsAt?.getTime(), now.startsAt.getTime()) &&
+    same(change.endsAt?.getTime(), now.endsAt.getTime())
+  );
+}
+
 function instanceAt(
   recurring: RecurringEvent,
   exceptions: readonly EventException[],

@@ -1,5 +1,7 @@
 import { Redis } from 'ioredis';
 
+import { ignoreRedisErrors, viaRedis, type RedisErrorReporter } from '../dependencies/redis-errors.js';
+
 import { verdict, type AttemptLimiter, type AttemptPolicy, type AttemptVerdict } from './attempt-limiter.js';
 
 /**
@@ -33,13 +35,18 @@ export class RedisAttemptLimiter implements AttemptLimiter {
   private readonly policy: AttemptPolicy;
   private readonly now: () => number;
 
-  constructor(policy: AttemptPolicy, options: { redisUrl: string; prefix: string; now?: () => number }) {
+  constructor(
+    policy: AttemptPolicy,
+    options: { redisUrl: string; prefix: string; now?: () => number; onError?: RedisErrorReporter },
+  ) {
     this.policy = policy;
     this.prefix = options.prefix;
     this.now = options.now ?? Date.now;
     const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 2, connectionName: this.prefix });
-    // Failed commands reject on their own; the connection reconnects by itself.
-    redis.on('error', () => undefined);
+    // Failed commands reject on their own (as a Redis outage); the connection reconnects by
+    // itself. Its errors go to the reporter, which logs and counts them.
+    const onError = options.onError ?? ignoreRedisErrors;
+    redis.on('error', (error) => onError('attempt-limiter', error));
     redis.defineCommand('vcCountFailure', { numberOfKeys: 1, lua: failScript });
     this.redis = redis as Redis & WithFailScript;
   }
@@ -47,23 +54,27 @@ export class RedisAttemptLimiter implements AttemptLimiter {
   async check(keys: readonly string[]): Promise<AttemptVerdict> {
     if (keys.length === 0) return verdict(0);
     const now = this.now();
-    const until = await Promise.all(keys.map((key) => this.redis.hget(this.key(key), 'blockedUntil')));
+    const until = await viaRedis(() =>
+      Promise.all(keys.map((key) => this.redis.hget(this.key(key), 'blockedUntil'))),
+    );
     return verdict(Math.max(0, ...until.map((value) => Number(value ?? 0) - now)));
   }
 
   async fail(keys: readonly string[]): Promise<AttemptVerdict> {
     const { freeFailures, baseDelayMs, maxDelayMs, windowMs } = this.policy;
     const now = this.now();
-    const waits = await Promise.all(
-      keys.map((key) =>
-        this.redis.vcCountFailure(this.key(key), now, freeFailures, baseDelayMs, maxDelayMs, windowMs),
+    const waits = await viaRedis(() =>
+      Promise.all(
+        keys.map((key) =>
+          this.redis.vcCountFailure(this.key(key), now, freeFailures, baseDelayMs, maxDelayMs, windowMs),
+        ),
       ),
     );
     return verdict(Math.max(0, ...waits.map(Number)));
   }
 
   async reset(keys: readonly string[]): Promise<void> {
-    if (keys.length > 0) await this.redis.del(...keys.map((key) => this.key(key)));
+    if (keys.length > 0) await viaRedis(() => this.redis.del(...keys.map((key) => this.key(key))));
   }
 
   async close(): Promise<void> {

@@ -61,6 +61,13 @@ function openPostgres(databaseUrl: string, logger: Logger, poolSize: number): Da
   pool.on('error', (error) => {
     log.warn({ error: describeError(error) }, 'an idle PostgreSQL connection failed and was discarded');
   });
+  // A client that is checked out (a query or transaction in flight) has no pool listener: when
+  // the server resets it, its `error` would be uncaught and end the process. The query in flight
+  // rejects on its own and the broken client is not returned to the pool (it is not queryable),
+  // so this listener only has to exist; the request that failed reports the outage.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
   log.info({ poolSize }, 'using PostgreSQL');
 

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 
+import { ignoreRedisErrors, viaRedis, type RedisErrorReporter } from '../dependencies/redis-errors.js';
 import type { JsonValue } from '../json.js';
 import {
   assertTtl,
@@ -18,23 +19,25 @@ export class RedisTicketStore implements TicketStore {
   private readonly redis: Redis;
   private readonly prefix: string;
 
-  constructor(options: { redisUrl: string; prefix?: string }) {
+  constructor(options: { redisUrl: string; prefix?: string; onError?: RedisErrorReporter }) {
     this.prefix = options.prefix ?? 'vc-tickets';
     this.redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 2, connectionName: `${this.prefix}` });
-    // Errors surface on the commands that fail; the connection itself reconnects on its own.
-    this.redis.on('error', () => undefined);
+    // Commands that fail reject on their own (as a Redis outage); the connection reconnects by
+    // itself. Its errors go to the reporter, which logs and counts them.
+    const onError = options.onError ?? ignoreRedisErrors;
+    this.redis.on('error', (error) => onError('ticket-store', error));
   }
 
   async issue(data: JsonValue, ttlMs = defaultTicketTtlMs): Promise<string> {
     assertTtl(ttlMs);
     const ticket = newTicket();
-    await this.redis.set(this.key(ticket), JSON.stringify(data), 'PX', ttlMs);
+    await viaRedis(() => this.redis.set(this.key(ticket), JSON.stringify(data), 'PX', ttlMs));
     return ticket;
   }
 
   async redeem(ticket: string): Promise<JsonValue | undefined> {
     if (!isWellFormedTicket(ticket)) return undefined;
-    const stored = await this.redis.getdel(this.key(ticket));
+    const stored = await viaRedis(() => this.redis.getdel(this.key(ticket)));
     return stored === null ? undefined : (JSON.parse(stored) as JsonValue);
   }
 

@@ -1,6 +1,6 @@
 import express, { type Express, type RequestHandler, type Router } from 'express';
 
-import { errorHandler, notFound, type Logger } from '@vc/conference-core';
+import { errorHandler, notFound, type Logger, type OutageLog } from '@vc/conference-core';
 
 import { healthRoutes, type HealthRoutesOptions } from './health-routes.js';
 import type { HttpMetrics } from './metrics.js';
@@ -8,6 +8,8 @@ import type { HttpMetrics } from './metrics.js';
 export interface AppOptions {
   readonly logger: Logger;
   readonly metrics: HttpMetrics;
+  /** Logs each dependency outage once while requests meet it. */
+  readonly outages?: OutageLog;
   readonly health: Omit<HealthRoutesOptions, 'metrics'>;
   /** The development issuer, mounted before the JSON body parser (it parses its own bodies). */
   /** The REST API v1 (when this process has the api role). */
@@ -15,9 +17,14 @@ export interface AppOptions {
   readonly identityProvider?: { readonly path: string; readonly handler: RequestHandler };
   /** The admin dashboard's static files, served at `/admin/`. */
   readonly dashboard?: Router;
+  /** The conference web client, served at `/` (its pages for every path the server does not own). */
+  readonly webClient?: Router;
 }
 
-/** The express application: probes, metrics, the development issuer, the API v1 and the admin dashboard. */
+/**
+ * The express application: probes, metrics, the development issuer, the API v1, the admin
+ * dashboard and the web client.
+ */
 export function createApp(options: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -37,7 +44,8 @@ export function createApp(options: AppOptions): Express {
     });
     app.use('/admin/', options.dashboard);
   }
+  if (options.webClient !== undefined) app.use(options.webClient);
   app.use(notFound);
-  app.use(errorHandler(options.logger));
+  app.use(errorHandler(options.logger, options.outages === undefined ? {} : { outages: options.outages }));
   return app;
 }

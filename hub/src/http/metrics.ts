@@ -11,7 +11,23 @@ export interface HttpMetrics {
   readonly middleware: RequestHandler;
 }
 
-export function createHttpMetrics(): HttpMetrics {
+export interface HttpMetricsOptions {
+  /**
+   * The API's route patterns in OpenAPI form (`/v1/events/{eventId}`). A request the body parser
+   * refuses (400, 413, 415) never reaches its route, so it is labelled by the pattern its path
+   * matches instead of `unmatched`.
+   */
+  readonly routes?: readonly string[];
+  /** Folders of static files (`/admin/`), each labelled as one route: `/admin/*`. */
+  readonly staticPrefixes?: readonly string[];
+}
+
+export function createHttpMetrics(options: HttpMetricsOptions = {}): HttpMetrics {
+  // Literal paths first: `/v1/users/me` wins over a `/v1/users/{userId}`.
+  const patterns = (options.routes ?? [])
+    .map(compileRoute)
+    .sort((a, b) => a.label.split(':').length - b.label.split(':').length);
+  const staticPrefixes = options.staticPrefixes ?? [];
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const requests = new Counter({
@@ -31,7 +47,11 @@ export function createHttpMetrics(): HttpMetrics {
   const middleware: RequestHandler = (req, res, next) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      const labels = { method: req.method, route: routeLabel(req), status: String(res.statusCode) };
+      const labels = {
+        method: req.method,
+        route: routeLabel(req, patterns, staticPrefixes),
+        status: String(res.statusCode),
+      };
       requests.inc(labels);
       duration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
     });
@@ -40,10 +60,29 @@ export function createHttpMetrics(): HttpMetrics {
   return { registry, middleware };
 }
 
-function routeLabel(req: Parameters<RequestHandler>[0]): string {
+interface CompiledRoute {
+  readonly label: string;
+  readonly regex: RegExp;
+}
+
+/** `/v1/events/{eventId}` matches `/v1/events/<one segment>` and is labelled `/v1/events/:eventId`. */
+function compileRoute(pattern: string): CompiledRoute {
+  const parts = pattern.split(/\{[A-Za-z0-9_]+\}/);
+  const regex = new RegExp(`^${parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^/]+')}/?$`);
+  return { label: pattern.replace(/\{([A-Za-z0-9_]+)\}/g, ':$1'), regex };
+}
+
+function routeLabel(
+  req: Parameters<RequestHandler>[0],
+  patterns: readonly CompiledRoute[],
+  staticPrefixes: readonly string[],
+): string {
+  const path = req.originalUrl.split('?')[0] ?? '';
+  const prefix = staticPrefixes.find((p) => path.startsWith(p));
+  if (prefix !== undefined) return `${prefix}*`;
   const route: unknown = req.route;
   if (typeof route === 'object' && route !== null && 'path' in route && typeof route.path === 'string') {
     return req.baseUrl + route.path;
   }
-  return 'unmatched';
+  return patterns.find((p) => p.regex.test(path))?.label ?? 'unmatched';
 }

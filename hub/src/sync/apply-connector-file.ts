@@ -78,6 +78,7 @@ export async function applyConnectorDescription(
       enabled: true,
       settings: prepared.stored.settings,
       secrets: prepared.stored.secrets,
+      // `??` would also replace null, which is how a file turns a kind of run off.
       incrementalEveryMs:
         description.incrementalEveryMs === undefined
           ? defaultSchedule.incrementalEveryMs

@@ -18,7 +18,7 @@ const descriptionSchema = z.strictObject({
   tenant: z.string().min(1).max(63).optional(),
   settings: z.record(z.string(), z.unknown()),
   secretFiles: z.record(z.string(), z.string().min(1)).default({}),
-  /** Absent: the default schedule on creation (then kept); null: that kind of run only on request. */
+  /** Absent: the default schedule; null: incremental runs only when someone starts one. */
   incrementalEveryMinutes: z.number().int().min(1).max(10_080).nullable().optional(),
   fullCron: z
     .string()
@@ -37,6 +37,7 @@ export interface ConnectorDescription {
   readonly settings: Record<string, unknown>;
   /** Which of `settings` came from secret files (never logged, never compared in messages). */
   readonly secretFields: readonly string[];
+  /** undefined: the file does not say (the default schedule on creation); null: off. */
   readonly incrementalEveryMs: number | null | undefined;
   readonly fullCron: string | null | undefined;
   readonly guardShare: number | undefined;
@@ -109,7 +110,9 @@ export async function readConnectorDescription(path: string): Promise<ReadDescri
       settings,
       secretFields: Object.keys(d.secretFiles),
       incrementalEveryMs:
-        d.incrementalEveryMinutes == null ? d.incrementalEveryMinutes : d.incrementalEveryMinutes * 60_000,
+        d.incrementalEveryMinutes === undefined || d.incrementalEveryMinutes === null
+          ? d.incrementalEveryMinutes
+          : d.incrementalEveryMinutes * 60_000,
       fullCron: d.fullCron,
       guardShare: d.guardPercent === undefined ? undefined : d.guardPercent / 100,
     },

@@ -24,6 +24,7 @@ import { getOpenApi } from './meta/get-openapi.js';
 import { deleteRoomInvite } from './rooms/delete-room-invite.js';
 import { deleteRoomSip } from './rooms/delete-room-sip.js';
 import { deleteRoom } from './rooms/delete-room.js';
+import { getInviteRoom } from './rooms/get-invite-room.js';
 import { getRoomInvite } from './rooms/get-room-invite.js';
 import { getRoomInvites } from './rooms/get-room-invites.js';
 import { getRoomSip } from './rooms/get-room-sip.js';
@@ -81,6 +82,7 @@ export const apiV1Endpoints: readonly Endpoint<ApiDeps>[] = [
   putRoomSip,
   deleteRoomSip,
   postRoomStart,
+  getInviteRoom,
   getAdminMailDeadLetters,
   getAdminMailOutbox,
   postAdminMailReplies,

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { isSupportedInstant } from '../untrusted-text.js';
+
 import type { User } from '../../storage/user-repository.js';
 
 /** A person as the API shows them to themselves. */
@@ -56,3 +58,11 @@ export const timeZoneSchema = z.string().refine((value) => {
 
 /** A language we have translations for. */
 export const languageSchema = z.enum(['de', 'en'], { error: 'expected de or en' });
+
+/**
+ * An instant a client sends: ISO 8601 with an offset, in the years 0001-9999 (a year 0000 passed
+ * the format check and failed in PostgreSQL as a 500).
+ */
+export const instantSchema = z.iso
+  .datetime({ offset: true })
+  .refine(isSupportedInstant, 'expected a date in the years 0001 to 9999');

@@ -1,5 +1,7 @@
 import { Redis } from 'ioredis';
 
+import { ignoreRedisErrors, viaRedis, type RedisErrorReporter } from '../../dependencies/redis-errors.js';
+
 import type { NodeRegistry, SignalingNode } from './node-registry.js';
 
 /** Sets (or with an empty new value deletes) the key only if it still holds the expected value. */
@@ -19,6 +21,8 @@ export interface RedisNodeRegistryOptions {
   readonly prefix?: string;
   /** A node whose heartbeat is older than this is dead; it beats every third of it. */
   readonly nodeTtlMs?: number;
+  /** Connection errors and failed heartbeats, which no caller sees, go here (logged and counted). */
+  readonly onError?: RedisErrorReporter;
 }
 
 /**
@@ -34,29 +38,39 @@ export class RedisNodeRegistry implements NodeRegistry {
   private readonly nodeTtlMs: number;
   private node: SignalingNode | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
+  private readonly onError: RedisErrorReporter;
 
   constructor(options: RedisNodeRegistryOptions) {
     this.prefix = options.prefix ?? 'vc-signaling';
     this.nodeTtlMs = options.nodeTtlMs ?? 10_000;
     this.redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 2, connectionName: this.prefix });
     // Errors surface on the commands that fail; the connection reconnects on its own.
-    this.redis.on('error', () => undefined);
+    this.onError = options.onError ?? ignoreRedisErrors;
+    this.redis.on('error', (error) => this.onError('node-registry', error));
   }
 
   async register(node: SignalingNode): Promise<void> {
     this.node = node;
     // Redis may still be coming up (cluster start order): the heartbeat keeps trying.
-    await this.beat().catch(() => undefined);
+    await this.beat().catch((error: unknown) => this.onError('node-registry', error));
     this.heartbeat = setInterval(
       () => {
-        this.beat().catch(() => undefined);
+        this.beat().catch((error: unknown) => this.onError('node-registry', error));
       },
       Math.max(100, Math.floor(this.nodeTtlMs / 3)),
     );
     this.heartbeat.unref();
   }
 
-  async locate(roomId: string): Promise<string | undefined> {
+  locate(roomId: string): Promise<string | undefined> {
+    return viaRedis(() => this.locateOnce(roomId));
+  }
+
+  claim(roomId: string): Promise<boolean> {
+    return viaRedis(() => this.claimOnce(roomId));
+  }
+
+  private async locateOnce(roomId: string): Promise<string | undefined> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const owner = await this.redis.get(this.roomKey(roomId));
       if (owner !== null) {
@@ -74,7 +88,7 @@ export class RedisNodeRegistry implements NodeRegistry {
     throw new Error(`room ${roomId}: ownership kept changing while locating its node`);
   }
 
-  async claim(roomId: string): Promise<boolean> {
+  private async claimOnce(roomId: string): Promise<boolean> {
     const self = this.node?.id;
     if (self === undefined) return false;
     for (let attempt = 0; attempt < 5; attempt++) {
@@ -91,7 +105,7 @@ export class RedisNodeRegistry implements NodeRegistry {
 
   async release(roomId: string): Promise<void> {
     const self = this.node?.id;
-    if (self !== undefined) await this.cas(roomId, self, '');
+    if (self !== undefined) await viaRedis(() => this.cas(roomId, self, ''));
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { instantSchema } from '../schemas.js';
+
 import { isValidTimeZone, parseInstanceId, type Instance } from '../../../recurrence/index.js';
 import {
   createEventService,
@@ -21,7 +23,7 @@ import { requireUser } from '../users/require-user.js';
 
 /** An instant with the IANA zone it is meant in. */
 export const zonedTimeSchema = z.object({
-  datetime: z.iso.datetime({ offset: true }),
+  datetime: instantSchema,
   timezone: z.string().refine(isValidTimeZone, 'expected an IANA time zone name like Europe/Berlin'),
 });
 
@@ -113,6 +115,26 @@ export function ifMatchRevision(
   return match?.[1] === undefined ? Number.NaN : Number(match[1]);
 }
 
+/**
+ * The If-Match every change of an existing event needs (the event and its occurrences share the
+ * event's revision as their ETag): 428 when it is missing.
+ */
+export function requireIfMatch(
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+  what: string,
+): number | 'any' {
+  const expected = ifMatchRevision(headers);
+  if (expected === undefined) {
+    throw new ApiProblem({
+      status: 428,
+      code: 'precondition_required',
+      title: 'If-Match is required',
+      detail: `Send If-Match with the ETag of the ${what} you read, like "3".`,
+    });
+  }
+  return expected;
+}
+
 function zoned(at: Date | null, zone: string | null): z.infer<typeof zonedTimeSchema> | null {
   return at === null ? null : { datetime: at.toISOString(), timezone: zone ?? 'UTC' };
 }
@@ -182,8 +204,8 @@ export function windowOf(
 }
 
 export const windowQuery = {
-  time_min: z.iso.datetime({ offset: true }).optional(),
-  time_max: z.iso.datetime({ offset: true }).optional(),
+  time_min: instantSchema.optional(),
+  time_max: instantSchema.optional(),
 };
 
 const codes: Record<SchedulingError['kind'], [number, ProblemCode, string]> = {

@@ -4,6 +4,7 @@ import { parseInstanceId } from '../../../recurrence/index.js';
 import { defineEndpoint } from '../deps.js';
 import {
   actorOf,
+  etag,
   eventService,
   instanceIdSchema,
   instanceJson,
@@ -19,13 +20,18 @@ export const getEventInstance = defineEndpoint({
   tags: ['events'],
   access: ['user'],
   params: z.object({ eventId: z.uuid(), instanceId: instanceIdSchema }),
-  responses: { 200: { description: 'The occurrence as it is now', schema: instanceSchema } },
+  responses: {
+    200: {
+      description: 'The occurrence as it is now; its ETag is the event revision',
+      schema: instanceSchema,
+    },
+  },
   handle: async ({ principal, params }, deps) => {
     const instanceStart = parseInstanceId(params.instanceId);
     if (instanceStart === undefined) throw new Error('the schema let a malformed instance id through');
     const result = await scheduling(() =>
       eventService(deps).instance(actorOf(principal), params.eventId, instanceStart),
     );
-    return { status: 200, body: instanceJson(result.event, result.instance) };
+    return { status: 200, body: instanceJson(result.event, result.instance), headers: etag(result.event) };
   },
 });

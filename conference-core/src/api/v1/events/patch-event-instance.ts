@@ -12,6 +12,7 @@ import {
   instanceSchema,
   mutationOptions,
   mutationQuery,
+  requireIfMatch,
   scheduling,
   titleSchema,
   zonedTimeSchema,
@@ -21,7 +22,8 @@ export const patchEventInstance = defineEndpoint({
   operationId: 'patchEventInstance',
   method: 'patch',
   path: '/v1/events/{eventId}/instances/{instanceId}',
-  summary: 'Change, move or cancel one occurrence of a meeting series you created',
+  summary:
+    'Change, move or cancel one occurrence of a meeting series you created; send If-Match with its ETag',
   tags: ['events'],
   access: ['user'],
   params: z.object({ eventId: z.uuid(), instanceId: instanceIdSchema }),
@@ -41,7 +43,8 @@ export const patchEventInstance = defineEndpoint({
       schema: instanceSchema,
     },
   },
-  handle: async ({ principal, params, query, body }, deps) => {
+  handle: async ({ principal, params, query, body, headers }, deps) => {
+    const expected = requireIfMatch(headers, 'occurrence');
     const instanceStart = parseInstanceId(params.instanceId);
     if (instanceStart === undefined) throw new Error('the schema let a malformed instance id through');
     const result = await scheduling(() =>
@@ -49,6 +52,7 @@ export const patchEventInstance = defineEndpoint({
         actorOf(principal),
         params.eventId,
         instanceStart,
+        expected,
         {
           ...(body.title !== undefined && { title: body.title }),
           ...(body.description !== undefined && { description: body.description }),

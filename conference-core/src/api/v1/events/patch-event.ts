@@ -1,6 +1,5 @@
 import { z } from 'zod';
 
-import { ApiProblem } from '../../problem.js';
 import { defineEndpoint } from '../deps.js';
 import {
   actorOf,
@@ -10,9 +9,9 @@ import {
   eventJson,
   eventSchema,
   eventService,
-  ifMatchRevision,
   mutationOptions,
   mutationQuery,
+  requireIfMatch,
   scheduling,
   titleSchema,
   zonedTimeSchema,
@@ -46,15 +45,7 @@ export const patchEvent = defineEndpoint({
   responses: { 200: { description: 'The changed event with its new ETag', schema: eventSchema } },
   handle: async ({ principal, params, query, body, headers }, deps) => {
     const actor = actorOf(principal);
-    const expected = ifMatchRevision(headers);
-    if (expected === undefined) {
-      throw new ApiProblem({
-        status: 428,
-        code: 'precondition_required',
-        title: 'If-Match is required',
-        detail: 'Send If-Match with the ETag of the event you read, like "3".',
-      });
-    }
+    const expected = requireIfMatch(headers, 'event');
     const event = await scheduling(() =>
       eventService(deps).update(
         actor,

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { instantSchema } from '../schemas.js';
+
 import { createGuestLinkRepository } from '../../../storage/guest-link-repository.js';
 import { defineEndpoint } from '../deps.js';
 import {
@@ -19,7 +21,7 @@ export const postRoomInvites = defineEndpoint({
   tags: ['rooms'],
   access: ['user'],
   params: roomParams,
-  body: z.strictObject({ expiration: z.iso.datetime({ offset: true }).nullable().optional() }).optional(),
+  body: z.strictObject({ expiration: instantSchema.nullable().optional() }).optional(),
   responses: { 201: { description: 'The new guest link', schema: guestLinkSchema } },
   handle: async ({ principal, params, body }, deps) => {
     const { me, room } = await ownedRoom(principal, params.roomId, deps);

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { instantSchema } from '../schemas.js';
+
 import { createGuestLinkRepository } from '../../../storage/guest-link-repository.js';
 import { defineEndpoint } from '../deps.js';
 import {
@@ -21,7 +23,7 @@ export const putRoomInvite = defineEndpoint({
   access: ['user'],
   params: inviteParams,
   body: z.strictObject({
-    expiration: z.iso.datetime({ offset: true }).nullable().optional(),
+    expiration: instantSchema.nullable().optional(),
     active: z.boolean().optional(),
   }),
   responses: { 200: { description: 'The changed guest link', schema: guestLinkSchema } },
