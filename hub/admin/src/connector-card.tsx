@@ -3,6 +3,7 @@ import { useCallback, useState } from 'react';
 import { api, ApiError, type Connector, type Run, type RunDetail } from './api.js';
 import type { Translate } from './messages.js';
 import { RunView } from './run-view.js';
+import { ScheduleForm } from './schedule-form.js';
 import { usePolling } from './use-polling.js';
 
 interface Props {
@@ -66,7 +67,8 @@ export function ConnectorCard({ connector, t, onChange }: Props) {
           full: connector.full_cron === null ? t('scheduleOff') : connector.full_cron,
         })}
       </p>
-      <div style={{ display: 'flex', gap: 8, flexWrap: 'wrap' }}>
+      <ScheduleForm connector={connector} t={t} onSaved={onChange} />
+      <div style={{ display: 'flex', gap: 8, flexWrap: 'wrap', marginTop: 8 }}>
         <button type="button" disabled={open} onClick={() => void start('full')}>
           {t('startFull')}
         </button>
