@@ -69,6 +69,15 @@ describe('admin dashboard (Chromium)', () => {
     const page = await signIn('alice');
     const card = page.getByTestId('connector-Dash directory');
     await expect.poll(() => card.getByTestId('health').textContent(), { timeout: 15_000 }).toBe('never run');
+    expect(await card.getByTestId('schedule').textContent()).toBe(
+      'Schedule: incremental only when started, full only when started',
+    );
+    // The schedule is editable: a nightly full run at 03:00 (an interval would start a run at once).
+    await card.getByLabel('Full run (cron, empty: off)').fill('0 3 * * *');
+    await card.getByRole('button', { name: 'Save schedule' }).click();
+    await expect
+      .poll(() => card.getByTestId('schedule').textContent(), { timeout: 15_000 })
+      .toBe('Schedule: incremental only when started, full 0 3 * * *');
 
     await card.getByRole('button', { name: 'Full sync' }).click();
     await expect.poll(() => card.getByTestId('run-state').textContent(), { timeout: 15_000 }).toBe('running');

@@ -170,11 +170,13 @@ describe('UCS connector against slapd', () => {
     );
     const result = ok(await sync(slapdSettings(slapd), 'full'));
     const skipped = result.batches.flatMap((b) => b.skipped);
-    // Each reason comes with the entry's DN, the name an admin can look up.
-    const reasons = skipped.map((s) => `${s.reason} (${s.label ?? s.externalId})`).join('\n');
-    expect(reasons).toMatch(/no mailPrimaryAddress \(uid=nomail/);
-    expect(reasons).toMatch(/not a valid address \(uid=badmail/);
-    expect(reasons).toMatch(/duplicate mailPrimaryAddress shared@ucs.test/);
+    // Every skip names the entry by its DN (label), which an admin can look up in UMC.
+    const reasons = skipped.map((s) => `${s.label ?? '(no DN)'}: ${s.reason}`).join('\n');
+    expect(reasons).toMatch(/^uid=nomail,[^:]*: no mailPrimaryAddress$/m);
+    expect(reasons).toMatch(/^uid=badmail,[^:]*: mailPrimaryAddress is not a valid address$/m);
+    expect(reasons).toMatch(
+      /^uid=dup\d,[^:]*: duplicate mailPrimaryAddress shared@ucs.test, also used by uid=dup\d,/m,
+    );
     const names = result.users.map((u) => u.username);
     expect(names.filter((n) => n === 'dup1' || n === 'dup2')).toHaveLength(1);
     const unicode = result.users.find((u) => u.username === 'unicode')!;

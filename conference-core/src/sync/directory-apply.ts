@@ -14,6 +14,8 @@ export interface RecordTally {
   unchanged: number;
   reactivated: number;
   skipped: DirectorySkip[];
+  /** Address changes waiting for the end of the run (see `planUsers`). */
+  deferred: DirectoryUser[];
   /** A few examples per kind of change, for the dry-run report. */
   samples: { create: string[]; update: string[] };
 }
@@ -25,6 +27,7 @@ export function emptyTally(): RecordTally {
     unchanged: 0,
     reactivated: 0,
     skipped: [],
+    deferred: [],
     samples: { create: [], update: [] },
   };
 }
@@ -53,11 +56,13 @@ export async function applyUsers(
   source: string,
   records: readonly DirectoryUser[],
   tally: RecordTally,
+  options: { readonly final?: boolean } = {},
 ): Promise<void> {
   if (records.length === 0) return;
   const state = await readBatchState(trx, tenantId, source, records);
-  const plan = planUsers(source, records, state);
+  const plan = planUsers(source, records, state, options);
   tally.unchanged += plan.unchanged;
+  tally.deferred.push(...plan.deferred);
   tally.skipped.push(...plan.skipped);
   const skip = (record: DirectoryUser, reason: string) =>
     tally.skipped.push({ type: 'user', externalId: record.externalId, label: record.label, reason });

@@ -9,6 +9,7 @@ import {
   type ApplyBatchResult,
   type DecideRunResult,
   type DirectoryBatch,
+  type DirectoryUser,
   type FinishRunResult,
   type RunLease,
 } from './directory-types.js';
@@ -74,7 +75,8 @@ export function createDirectorySync(db: Db): DirectorySync {
         const tally = emptyTally();
         tally.skipped.push(...batch.skipped);
         if (run.dry_run) await sql`savepoint dry_run`.execute(trx);
-        await applyUsers(trx, lease.tenantId, source, batch.users, tally);
+        // A dry run's batches are rolled back one by one: nothing can wait for a later one.
+        await applyUsers(trx, lease.tenantId, source, batch.users, tally, { final: run.dry_run });
         await applyGroups(trx, lease.tenantId, source, batch.groups, tally);
         if (run.dry_run) await sql`rollback to savepoint dry_run`.execute(trx);
 
@@ -119,6 +121,7 @@ export function createDirectorySync(db: Db): DirectorySync {
             skipped: sql<number>`skipped + ${tally.skipped.length}`,
             heartbeat_at: sql<Date>`now()`,
             ...(run.dry_run ? { report: jsonb(mergeSamples(run.report, tally.samples)) } : {}),
+            ...(tally.deferred.length > 0 ? { report: jsonb(withDeferred(run.report, tally.deferred)) } : {}),
           })
           .where('tenant_id', '=', lease.tenantId)
           .where('id', '=', lease.runId)
@@ -142,6 +145,7 @@ export function createDirectorySync(db: Db): DirectorySync {
         const run = await lockLeasedRun(trx, lease);
         if (run === undefined) return { ok: false, reason: 'lease_lost' } as const;
         const source = identitySource(run.connector_type, run.instance_id);
+        await applyDeferred(trx, run, source);
         const candidates = await deactivationCandidates(trx, run, source);
         const linked = await linkedActiveUsers(trx, run.tenant_id, source);
         const base = {
@@ -258,6 +262,57 @@ export function createDirectorySync(db: Db): DirectorySync {
       });
     },
   };
+}
+
+/** Keeps the records whose address change waits for the end of the run in its report. */
+function withDeferred(report: JsonValue, records: readonly DirectoryUser[]): JsonValue {
+  const current = asObject(report);
+  const earlier = Array.isArray(current['deferred']) ? current['deferred'] : [];
+  return { ...current, deferred: [...earlier, ...records.map((record) => ({ ...record }))] };
+}
+
+/**
+ * Applies the address changes that waited for the end of the run, all together: an entry that
+ * took the address of one read in a later batch (a swap or cycle across batches) settles now.
+ * What still cannot move is skipped with the reason, like any refused change.
+ */
+async function applyDeferred(trx: Trx, run: LockedRun, source: string): Promise<void> {
+  const report = asObject(run.report);
+  const deferred = report['deferred'];
+  if (!Array.isArray(deferred) || deferred.length === 0) return;
+  const tally = emptyTally();
+  await applyUsers(trx, run.tenant_id, source, deferred as unknown as DirectoryUser[], tally, {
+    final: true,
+  });
+  if (tally.skipped.length > 0) {
+    await trx
+      .insertInto('sync_run_skipped')
+      .values(
+        tally.skipped.map((s) => ({
+          tenant_id: run.tenant_id,
+          run_id: run.id,
+          record_type: s.type,
+          external_id: s.externalId.slice(0, 1000),
+          label: s.label?.slice(0, 1000) ?? null,
+          reason: s.reason.slice(0, 1000),
+        })),
+      )
+      .execute();
+  }
+  const { deferred: _applied, ...rest } = report;
+  run.report = rest;
+  await trx
+    .updateTable('sync_runs')
+    .set({
+      updated: sql<number>`updated + ${tally.updated}`,
+      unchanged: sql<number>`unchanged + ${tally.unchanged}`,
+      reactivated: sql<number>`reactivated + ${tally.reactivated}`,
+      skipped: sql<number>`skipped + ${tally.skipped.length}`,
+      report: jsonb(rest),
+    })
+    .where('tenant_id', '=', run.tenant_id)
+    .where('id', '=', run.id)
+    .execute();
 }
 
 async function lockRun(trx: Trx, tenantId: string, runId: string): Promise<LockedRun | undefined> {

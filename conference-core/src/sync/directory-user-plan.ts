@@ -65,6 +65,11 @@ export interface UserPlan {
   readonly updates: readonly PlannedUpdate[];
   readonly links: readonly PlannedLink[];
   readonly creates: readonly (DirectoryUser & { readonly email: string })[];
+  /**
+   * Records whose new address another entry of this source holds that a later batch may move:
+   * applied again, all together, when the run has read everything (`final`).
+   */
+  readonly deferred: readonly DirectoryUser[];
   readonly unchanged: number;
   readonly skipped: readonly DirectorySkip[];
 }
@@ -76,6 +81,11 @@ interface Holder {
   hasSourceIdentity: boolean;
   /** A deactivated user this source owns and the batch does not list: its address may be released. */
   releasable: boolean;
+  /**
+   * An active user this source owns that the batch does not list: a later batch of the run may
+   * move it away, so a move onto its address waits for the end of the run instead of failing.
+   */
+  readonly mayMoveLater: boolean;
   readonly user: StoredUser | undefined;
 }
 
@@ -94,7 +104,12 @@ interface Holder {
  *   address and the user has no other identity of this source, without changing it.
  * - otherwise a new user.
  */
-export function planUsers(source: string, records: readonly DirectoryUser[], state: BatchState): UserPlan {
+export function planUsers(
+  source: string,
+  records: readonly DirectoryUser[],
+  state: BatchState,
+  options: { readonly final?: boolean } = {},
+): UserPlan {
   const skipped: DirectorySkip[] = [];
   const skip = (record: DirectoryUser, reason: string) =>
     skipped.push({ type: 'user', externalId: record.externalId, label: record.label, reason });
@@ -103,6 +118,7 @@ export function planUsers(source: string, records: readonly DirectoryUser[], sta
   const updates: PlannedUpdate[] = [];
   const links: PlannedLink[] = [];
   const creates: (DirectoryUser & { email: string })[] = [];
+  const deferred: DirectoryUser[] = [];
   let unchanged = 0;
 
   const withEmail: (DirectoryUser & { email: string })[] = [];
@@ -122,14 +138,21 @@ export function planUsers(source: string, records: readonly DirectoryUser[], sta
         user.disabledAt !== null &&
         user.deactivatedBy === source &&
         !linkedIds.has(user.id),
+      mayMoveLater: held.ownedBySource && user.disabledAt === null && !linkedIds.has(user.id),
       user,
     });
   }
   for (const user of state.linked.values()) {
-    holders.set(emailKey(user.email), { userId: user.id, hasSourceIdentity: true, releasable: false, user });
+    holders.set(emailKey(user.email), {
+      userId: user.id,
+      hasSourceIdentity: true,
+      releasable: false,
+      mayMoveLater: false,
+      user,
+    });
   }
 
-  const blocked = settleMoves(source, withEmail, state.linked, holders, release);
+  const settled = settleMoves(source, withEmail, state.linked, holders, release, options.final === true);
 
   for (const record of withEmail) {
     const linked = state.linked.get(record.externalId);
@@ -142,7 +165,11 @@ export function planUsers(source: string, records: readonly DirectoryUser[], sta
         continue;
       }
       const moves = emailKey(linked.email) !== emailKey(record.email);
-      const refusal = blocked.get(linked.id);
+      if (moves && settled.deferred.has(linked.id)) {
+        deferred.push(record);
+        continue;
+      }
+      const refusal = settled.blocked.get(linked.id);
       if (moves && refusal !== undefined) {
         skip(record, `${refusal}; profile not updated`);
         continue;
@@ -176,10 +203,16 @@ export function planUsers(source: string, records: readonly DirectoryUser[], sta
       continue;
     }
     // A user created by this batch: later records find the address taken and linked.
-    holders.set(key, { userId: null, hasSourceIdentity: true, releasable: false, user: undefined });
+    holders.set(key, {
+      userId: null,
+      hasSourceIdentity: true,
+      releasable: false,
+      mayMoveLater: false,
+      user: undefined,
+    });
     creates.push(record);
   }
-  return { reactivate, release, updates, links, creates, unchanged, skipped };
+  return { reactivate, release, updates, links, creates, deferred, unchanged, skipped };
 }
 
 /**
@@ -187,8 +220,10 @@ export function planUsers(source: string, records: readonly DirectoryUser[], sta
  * addresses (two, or a cycle of any length) all get theirs in the same run. A move may go ahead
  * when its address is free, held by a user that itself moves away, or held by a deactivated user
  * this source owns (released). Starting from all moves, those that cannot go ahead are dropped
- * until none is left to drop; what remains is consistent, cycles included. Updates `holders` to
- * the state after the moves; returns the refused movers with the reason.
+ * until none is left to drop; what remains is consistent, cycles included. A move onto the address
+ * of an active user of this source outside the batch (or of a move waiting for that) waits for
+ * the end of the run, unless this is that `final` pass. Updates `holders` to the state after the
+ * moves; returns the refused movers with the reason, and the waiting ones.
  */
 function settleMoves(
   source: string,
@@ -196,8 +231,10 @@ function settleMoves(
   linked: BatchState['linked'],
   holders: Map<string, Holder>,
   release: string[],
-): Map<string, string> {
+  final: boolean,
+): { blocked: Map<string, string>; deferred: Set<string> } {
   const blocked = new Map<string, string>();
+  const deferred = new Set<string>();
   const moves = new Map<string, { from: string; to: string }>();
   const wanted = new Set<string>();
   for (const record of records) {
@@ -223,8 +260,11 @@ function settleMoves(
         (holder.userId !== null && (holder.userId === userId || moves.has(holder.userId)));
       if (free) continue;
       moves.delete(userId);
-      if (holder !== undefined) blocked.set(userId, describeHolder(source, move.to, holder));
       dropped = true;
+      if (holder === undefined) continue;
+      const later = holder.mayMoveLater || (holder.userId !== null && deferred.has(holder.userId));
+      if (later && !final) deferred.add(userId);
+      else blocked.set(userId, describeHolder(source, move.to, holder));
     }
   }
   for (const move of moves.values()) {
@@ -236,9 +276,15 @@ function settleMoves(
   }
   const byId = new Map([...linked.values()].map((user) => [user.id, user]));
   for (const [userId, move] of moves) {
-    holders.set(move.to, { userId, hasSourceIdentity: true, releasable: false, user: byId.get(userId) });
+    holders.set(move.to, {
+      userId,
+      hasSourceIdentity: true,
+      releasable: false,
+      mayMoveLater: false,
+      user: byId.get(userId),
+    });
   }
-  return blocked;
+  return { blocked, deferred };
 }
 
 /** Why an address another entry of this source holds is refused; says when that user is deactivated. */

@@ -68,8 +68,8 @@ function isActivated(entry: Entry, attribute: string): boolean {
 /** State carried through a run and written into every batch's cursor. */
 class Run {
   cursor: SyncCursor;
-  /** Mail -> entryUUID of the first user seen with it in this run (a second one is skipped). */
-  readonly mails = new Map<string, string>();
+  /** Mail -> the first user seen with it in this run (a second one is skipped, naming the first's DN). */
+  readonly mails = new Map<string, { readonly id: string; readonly dn: string }>();
   /**
    * DNs of users an incremental run saw change: their groups are re-read too, since (de)activating
    * a user changes a group's member list without touching the group entry. Not in the cursor: a
@@ -132,17 +132,18 @@ function userItem(run: Run, entry: Entry, attribute: string): Item | null {
   if ('skipped' in mapped) return { id, skipped: mapped.skipped };
   const email = mapped.record.email ?? '';
   const owner = run.mails.get(email);
-  if (owner !== undefined && owner !== id) {
+  if (owner !== undefined && owner.id !== id) {
     return {
       id,
       skipped: {
         type: 'user',
         externalId: id,
-        reason: `duplicate mailPrimaryAddress ${email}, also used by ${owner}`,
+        label: entry.dn,
+        reason: `duplicate mailPrimaryAddress ${email}, also used by ${owner.dn}`,
       },
     };
   }
-  run.mails.set(email, id);
+  run.mails.set(email, { id, dn: entry.dn });
   return { id, upsert: mapped.record };
 }
 

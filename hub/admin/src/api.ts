@@ -24,7 +24,14 @@ export interface Run {
 }
 
 export interface RunDetail extends Run {
-  readonly skipped_records: readonly { type: string; external_id: string; reason: string }[];
+  readonly skipped_records: readonly {
+    type: string;
+    external_id: string;
+    /** The entry's DN (or username), when the connector names it. */
+    label: string | null;
+    reason: string;
+  }[];
+  readonly skipped_not_shown: number;
 }
 
 export interface Connector {
@@ -33,6 +40,8 @@ export interface Connector {
   readonly name: string;
   readonly enabled: boolean;
   readonly settings: Record<string, unknown>;
+  readonly incremental_every_ms: number | null;
+  readonly full_cron: string | null;
   readonly health: {
     readonly status: 'never_run' | 'ok' | 'failing' | 'running' | 'needs_approval';
     readonly current_run: Run | null;

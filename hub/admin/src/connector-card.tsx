@@ -3,6 +3,7 @@ import { useCallback, useState } from 'react';
 import { api, ApiError, type Connector, type Run, type RunDetail } from './api.js';
 import type { Translate } from './messages.js';
 import { RunView } from './run-view.js';
+import { ScheduleForm } from './schedule-form.js';
 import { usePolling } from './use-polling.js';
 
 interface Props {
@@ -57,7 +58,17 @@ export function ConnectorCard({ connector, t, onChange }: Props) {
         {connector.name} <small style={{ color: '#666' }}>({connector.type})</small>
       </h2>
       <p data-testid="health">{t(`health_${connector.health.status}`)}</p>
-      <div style={{ display: 'flex', gap: 8, flexWrap: 'wrap' }}>
+      <p data-testid="schedule">
+        {t('schedule', {
+          incremental:
+            connector.incremental_every_ms === null
+              ? t('scheduleOff')
+              : t('everyMinutes', { minutes: Math.round(connector.incremental_every_ms / 60_000) }),
+          full: connector.full_cron === null ? t('scheduleOff') : connector.full_cron,
+        })}
+      </p>
+      <ScheduleForm connector={connector} t={t} onSaved={onChange} />
+      <div style={{ display: 'flex', gap: 8, flexWrap: 'wrap', marginTop: 8 }}>
         <button type="button" disabled={open} onClick={() => void start('full')}>
           {t('startFull')}
         </button>
@@ -79,6 +90,7 @@ export function ConnectorCard({ connector, t, onChange }: Props) {
         <RunView
           run={detail?.id === shown.id ? { ...detail, ...shown } : shown}
           skipped={detail?.id === shown.id ? detail.skipped_records : []}
+          notShown={detail?.id === shown.id ? detail.skipped_not_shown : 0}
           estimate={connector.health.last_run?.counters.seen ?? 0}
           t={t}
           onApprove={() => act(() => api(`${base}/runs/${shown.id}/approve`, { method: 'POST' }))}

@@ -4,6 +4,8 @@ import type { Translate } from './messages.js';
 interface Props {
   readonly run: Run;
   readonly skipped: RunDetail['skipped_records'];
+  /** Skipped records counted but not in `skipped`. */
+  readonly notShown: number;
   /** Records the last finished run saw: the yardstick of the progress bar. */
   readonly estimate: number;
   readonly t: Translate;
@@ -11,7 +13,7 @@ interface Props {
   readonly onReject: () => Promise<void>;
 }
 
-export function RunView({ run, skipped, estimate, t, onApprove, onReject }: Props) {
+export function RunView({ run, skipped, notShown, estimate, t, onApprove, onReject }: Props) {
   const live = run.state === 'queued' || run.state === 'running';
   const done = !live;
   const value = done ? 1 : estimate > 0 ? Math.min(0.99, run.counters.seen / estimate) : undefined;
@@ -67,19 +69,20 @@ export function RunView({ run, skipped, estimate, t, onApprove, onReject }: Prop
           <table data-testid="skipped">
             <thead>
               <tr>
-                <th>ID</th>
+                <th>{t('entry')}</th>
                 <th>{t('reason')}</th>
               </tr>
             </thead>
             <tbody>
               {skipped.map((s, i) => (
                 <tr key={`${s.external_id}-${i}`}>
-                  <td>{s.external_id}</td>
+                  <td title={s.external_id}>{s.label ?? s.external_id}</td>
                   <td>{s.reason}</td>
                 </tr>
               ))}
             </tbody>
           </table>
+          {notShown > 0 ? <p data-testid="skipped-not-shown">{t('notShown', { count: notShown })}</p> : null}
         </>
       ) : null}
     </div>
