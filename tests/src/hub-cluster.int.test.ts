@@ -43,12 +43,13 @@ describe('the hub in cluster mode (PostgreSQL and Redis)', () => {
     const hub = await start({ DATABASE_URL: databaseUrl(name), REDIS_URL: testEnv.redisUrl });
 
     await waitForStatus(`${hub.url}/healthz`, 200, 20_000);
+    // Until the first attempt has failed, /readyz can only say "connecting"; wait for that failure.
+    await hub.waitForOutput(/database not ready .*retrying in/);
     const unready = await waitForStatus(`${hub.url}/readyz`, 503, 10_000);
     const body = (await unready.json()) as { checks: Record<string, { ok: boolean; error?: string }> };
     expect(body.checks['database']?.ok).toBe(false);
     expect(body.checks['database']?.error).toMatch(/does not exist/);
     expect(body.checks['queue']?.ok).toBe(true);
-    await hub.waitForOutput(/database not ready .*retrying in/);
 
     await adminQuery(`CREATE DATABASE ${name}`);
     await waitForStatus(`${hub.url}/readyz`, 200, 30_000);
