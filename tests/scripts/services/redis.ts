@@ -7,7 +7,8 @@ import type { RunningService } from './postgres.js';
 
 const standardUrl = 'redis://127.0.0.1:6379';
 
-async function answers(url: string): Promise<boolean> {
+/** Whether a Redis answers PING at `url` (within about two seconds). */
+export async function redisAnswers(url: string): Promise<boolean> {
   const client = new Redis(url, {
     lazyConnect: true,
     connectTimeout: 2000,
@@ -32,7 +33,7 @@ export function redisServerBinary(): string {
 
 /** The machine's Redis when it answers on 127.0.0.1:6379, else a private one on a free port. */
 export async function findOrStartRedis(log: (line: string) => void): Promise<RunningService> {
-  if (await answers(standardUrl)) {
+  if (await redisAnswers(standardUrl)) {
     log('Redis: using the server on 127.0.0.1:6379');
     return { url: standardUrl, started: false, stop: () => Promise.resolve() };
   }
@@ -46,8 +47,8 @@ export async function findOrStartRedis(log: (line: string) => void): Promise<Run
     },
   );
   const url = `redis://127.0.0.1:${port}`;
-  for (let i = 0; i < 50 && !(await answers(url)); i++) await new Promise((r) => setTimeout(r, 100));
-  if (!(await answers(url))) throw new Error('the private redis-server did not answer within 5 s');
+  for (let i = 0; i < 50 && !(await redisAnswers(url)); i++) await new Promise((r) => setTimeout(r, 100));
+  if (!(await redisAnswers(url))) throw new Error('the private redis-server did not answer within 5 s');
   return {
     url,
     started: true,

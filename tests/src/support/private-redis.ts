@@ -1,9 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 
-import { Redis } from 'ioredis';
-
 import { freePort } from '../../scripts/free-port.js';
-import { redisServerBinary } from '../../scripts/services/redis.js';
+import { redisAnswers, redisServerBinary } from '../../scripts/services/redis.js';
 
 /** A redis-server of the test's own on a free port, which the test may kill and start again. */
 export interface PrivateRedis {
@@ -26,7 +24,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
       { stdio: 'ignore' },
     );
     const deadline = Date.now() + 20_000;
-    while (!(await answers(url))) {
+    while (!(await redisAnswers(url))) {
       if (Date.now() > deadline) throw new Error(`the private redis-server on ${port} did not answer`);
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -41,22 +39,4 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   };
   await start();
   return { url, kill, start, destroy: kill };
-}
-
-async function answers(url: string): Promise<boolean> {
-  const client = new Redis(url, {
-    lazyConnect: true,
-    connectTimeout: 1000,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    return (await client.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
-  }
 }
