@@ -14,7 +14,8 @@ import { runSipp } from './support/sipp.js';
  * SIP call-in with the real meeting audio: the hub runs its embedded Janus, the gateway joins
  * the meeting's AudioBridge as a plain-RTP participant through the phone's `media` signaling,
  * and a second plain-RTP participant (a phone joined by this test through the same API) hears
- * the sipp caller's speech in the mix while the caller gets that participant's tone back.
+ * the sipp caller's speech in the mix while the caller gets that participant's tone back; the
+ * others see the caller speaking (`speaker_updated`).
  */
 const sipPort = await freePort();
 const rtpBase = 50000 + 2 * Math.floor(Math.random() * 2000);
@@ -28,7 +29,11 @@ const world = useSignalingWorld({
   MEDIA: 'auto',
 });
 const sockets: Socket[] = [];
-afterAll(() => sockets.forEach((s) => s.close()));
+const timers: NodeJS.Timeout[] = [];
+afterAll(() => {
+  timers.forEach((t) => clearInterval(t));
+  sockets.forEach((s) => s.close());
+});
 
 async function callInToken(): Promise<string> {
   const issuer = world.api.hub.devIdpIssuer ?? '';
@@ -81,6 +86,7 @@ async function rtpListener(roomId: string, id: string, pin: string) {
     socket.send(Buffer.concat([header, toneFrame(n * 160)]), endpoint.port, endpoint.ip);
     n += 1;
   }, 20);
+  timers.push(timer);
   return { heard, stop: () => clearInterval(timer) };
 }
 
@@ -88,7 +94,7 @@ const isPhoneNamed = (name: string) => (payload: ReceivedFrame['payload']) =>
   (payload['participant'] as { control: { display_name: string } }).control.display_name === name;
 
 describe('SIP call-in with Janus', () => {
-  it('puts the caller into the AudioBridge: the others hear it, it hears the others, and it leaves at hang-up', async () => {
+  it('puts the caller into the AudioBridge: the others hear it and see it speak, it hears the others, and it leaves at hang-up', async () => {
     const roomId = await createRoom(world.api, world.alice);
     const sip = (await (
       await world.api.call(`/v1/rooms/${roomId}/sip`, { method: 'PUT', token: world.alice })
@@ -113,6 +119,12 @@ describe('SIP call-in with Janus', () => {
     const joined = await alice.next('control', 'joined', isPhoneNamed('+4917 ••• 78'), 30_000);
     const phoneId = (joined.payload['participant'] as { id: string }).id;
     const before = listener.heard.loud;
+    // The relay's talk detection (the bridge has none for plain RTP) shows the caller speaking
+    // while the speech plays, and not any more once it is over.
+    const speaking = (on: boolean) => (p: ReceivedFrame['payload']) =>
+      p['id'] === phoneId && p['speaking'] === on;
+    await alice.next('media', 'speaker_updated', speaking(true), 30_000);
+    await alice.next('media', 'speaker_updated', speaking(false), 15_000);
     const result = await call;
     listener.stop();
     expect(result.code, result.output).toBe(0);
