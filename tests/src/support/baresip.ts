@@ -67,7 +67,9 @@ export class Baresip {
       ].join('\n'),
     );
     writeFileSync(join(dir, 'accounts'), `<sip:${user}@127.0.0.1>;regint=0;audio_codecs=PCMA\n`);
-    const child = spawn('baresip', ['-4', '-n', '127.0.0.1', '-f', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('baresip', ['-4', '-n', '127.0.0.1', '-f', dir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const socket = await connectWhenReady(ctrlPort, child);
     return new Baresip(child, socket, dir);
   }
