@@ -36,6 +36,10 @@ export const alwaysNeeded: readonly DebianPackage[] = [
     name: 'baresip',
     neededFor: 'the SIP call-in test with a second real softphone (driven through its ctrl_tcp module)',
   },
+  {
+    name: 'kamailio',
+    neededFor: 'the SIP registration test: a private kamailio on loopback as registrar and proxy',
+  },
   { name: 'python3', neededFor: 'the UCS join script parses Keycloak admin API answers with it (as on UCS)' },
 ];
 
