@@ -141,6 +141,11 @@ describe('SIP call-in with Janus', () => {
       p['id'] === phoneId && p['speaking'] === on;
     await alice.next('media', 'speaker_updated', speaking(true), 30_000);
     await alice.next('media', 'speaker_updated', speaking(false), 15_000);
+    // Only phones report their own talking: a browser participant cannot fake it.
+    alice.send('media', { action: 'speaking', speaking: true });
+    expect((await alice.next('media', 'error', undefined, 10_000)).payload).toMatchObject({
+      error: 'insufficient_permissions',
+    });
     const result = await call;
     listener.stop();
     expect(result.code, result.output).toBe(0);
