@@ -32,6 +32,14 @@ export const alwaysNeeded: readonly DebianPackage[] = [
     name: 'sip-tester',
     neededFor: 'the SIP call-in tests: sipp places calls with RFC 4733 DTMF and speech pcaps',
   },
+  {
+    name: 'baresip',
+    neededFor: 'the SIP call-in test with a second real softphone (driven through its ctrl_tcp module)',
+  },
+  {
+    name: 'kamailio',
+    neededFor: 'the SIP registration test: a private kamailio on loopback as registrar and proxy',
+  },
   { name: 'python3', neededFor: 'the UCS join script parses Keycloak admin API answers with it (as on UCS)' },
 ];
 

@@ -36,6 +36,7 @@ async function relay() {
   const callerSide = await bound();
   const mixerSide = await bound();
   const digits: string[] = [];
+  const talking: boolean[] = [];
   const media = new CallMedia({
     callerSocket: callerSide.socket,
     conferenceSocket: mixerSide.socket,
@@ -48,9 +49,10 @@ async function relay() {
       onHold: false,
     },
     onDigit: (d) => digits.push(d),
+    onTalking: (t) => talking.push(t),
   });
   media.connect({ address: '127.0.0.1', port: mixer.port }, 8);
-  return { caller, mixer, callerSide, mixerSide, media, digits };
+  return { caller, mixer, callerSide, mixerSide, media, digits, talking };
 }
 
 describe('call relay', () => {
@@ -92,5 +94,18 @@ describe('call relay', () => {
     expect(r.caller.got[0]!.payload.equals(Buffer.alloc(160, 0x2a))).toBe(true);
     expect(r.media.stats.loudFromConference).toBe(1);
     r.media.close();
+  });
+
+  it('reports the caller talking after a second of loud frames, and not talking once muted', async () => {
+    const r = await relay();
+    // 0x2a is a loud A-law sample: 50 frames (one detection window) make the caller talk.
+    for (let i = 0; i < 50; i++)
+      r.caller.socket.send(rtp(8, Buffer.alloc(160, 0x2a), i, i * 160), r.callerSide.port, '127.0.0.1');
+    await until(() => r.talking.length === 1);
+    expect(r.talking).toEqual([true]);
+    r.media.setMuted(true);
+    expect(r.talking).toEqual([true, false]);
+    r.media.close();
+    expect(r.talking).toEqual([true, false]);
   });
 });

@@ -1,9 +1,10 @@
 import type { Socket } from 'node:dgram';
 
 import type { RtpEndpoint } from './conference-audio.js';
-import { g711ToLinear, silenceByte } from './g711.js';
+import { audioLevelOf, g711ToLinear, silenceByte } from './g711.js';
 import { parseRtp, RtpStream } from './rtp-packet.js';
 import type { AudioOffer } from './sdp.js';
+import { TalkDetector } from './talk-detector.js';
 import { TelephoneEventDecoder } from './telephone-event.js';
 
 /** 20 ms of 8 kHz G.711: the only frame size AudioBridge's plain-RTP participants accept. */
@@ -28,6 +29,8 @@ export interface CallMediaOptions {
   readonly conferenceSocket: Socket;
   readonly offer: AudioOffer;
   readonly onDigit: (digit: string) => void;
+  /** The caller started or stopped talking into the meeting (the bridge cannot tell for plain RTP). */
+  readonly onTalking?: (talking: boolean) => void;
 }
 
 /**
@@ -50,6 +53,7 @@ export class CallMedia {
   private readonly toCaller = new RtpStream();
   private readonly toConference = new RtpStream();
   private readonly dtmf = new TelephoneEventDecoder();
+  private readonly talk = new TalkDetector();
   private pending = Buffer.alloc(0);
   private conference: { remote: RtpEndpoint; payloadType: number } | undefined;
   private muted = false;
@@ -84,6 +88,7 @@ export class CallMedia {
 
   setMuted(muted: boolean): void {
     this.muted = muted;
+    if (muted) this.stopTalking();
   }
 
   /** Starts relaying with the mixer; the first frame we send makes it start sending to us. */
@@ -96,6 +101,7 @@ export class CallMedia {
 
   disconnect(): void {
     this.conference = undefined;
+    this.stopTalking();
   }
 
   /** Plays a prompt to the caller; resolves when it has been sent (or was cut short). */
@@ -133,6 +139,11 @@ export class CallMedia {
     this.closed = true;
     this.stopPrompt();
     this.conference = undefined;
+    this.stopTalking();
+  }
+
+  private stopTalking(): void {
+    if (this.talk.reset()) this.options.onTalking?.(false);
   }
 
   private fromCaller(data: Buffer, address: string): void {
@@ -165,6 +176,10 @@ export class CallMedia {
       this.sendToConference(
         this.muted ? Buffer.alloc(frameBytes, silenceByte[this.offer.codec]) : Buffer.from(frame),
       );
+      if (!this.muted) {
+        const talking = this.talk.feed(audioLevelOf(this.offer.codec, frame));
+        if (talking !== undefined) this.options.onTalking?.(talking);
+      }
     }
     // Never hold more than a few frames: a burst must not become latency.
     if (this.pending.length > frameBytes * 4) this.pending = Buffer.alloc(0);

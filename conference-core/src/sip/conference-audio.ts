@@ -15,6 +15,8 @@ export interface ConferenceAudioLeg {
   readonly payloadType: number;
   /** Mutes the phone in the mix itself (the relay also sends silence while muted). */
   setMuted?(muted: boolean): void;
+  /** The caller talks (or stopped): the meeting shows the phone speaking, like the bridge does for browsers. */
+  setSpeaking?(speaking: boolean): void;
   leave(): Promise<void>;
 }
 

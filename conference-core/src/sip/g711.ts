@@ -38,3 +38,15 @@ export function g711ToLinear(codec: 'PCMA' | 'PCMU', byte: number): number {
 
 /** One byte of silence in each law. */
 export const silenceByte = { PCMA: 0xd5, PCMU: 0xff } as const;
+
+/** The level of a G.711 frame as RFC 6464 counts it: RMS in -dBov, 0 (full scale) to 127 (silence). */
+export function audioLevelOf(codec: 'PCMA' | 'PCMU', frame: Buffer): number {
+  if (frame.length === 0) return 127;
+  let energy = 0;
+  for (let i = 0; i < frame.length; i++) {
+    const sample = g711ToLinear(codec, frame[i]!) / 32768;
+    energy += sample * sample;
+  }
+  const rms = Math.sqrt(energy / frame.length);
+  return rms <= 0 ? 127 : Math.min(127, Math.max(0, Math.round(-20 * Math.log10(rms))));
+}

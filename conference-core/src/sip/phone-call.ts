@@ -72,6 +72,11 @@ export class PhoneCall {
     this.act(this.menu.start(directDial(this.call.requestUser)));
   }
 
+  /** The relay heard the caller start or stop talking: the meeting shows the phone speaking. */
+  talking(talking: boolean): void {
+    this.leg?.setSpeaking?.(talking);
+  }
+
   digit(digit: string): void {
     if (this.stage === 'ended') return;
     if (this.stage === 'checking') {

@@ -3,7 +3,8 @@ import { ConferenceAudioUnavailable, type ConferenceAudio } from './conference-a
 /**
  * The meeting's audio through the phone's own signaling connection: `media.publish_phone` with
  * the relay's endpoint makes the node that owns the room join the meeting's AudioBridge as a
- * plain-RTP participant and answer with Janus's endpoint (`rtp_endpoint`). A `renegotiate` (the
+ * plain-RTP participant and answer with Janus's endpoint (`rtp_endpoint`). `media.speaking`
+ * reports the relay's talk detection (AudioBridge has none for plain-RTP participants). A `renegotiate` (the
  * Janus server restarted) reports the leg lost, and the call publishes again.
  */
 export const signalingConferenceAudio: ConferenceAudio = {
@@ -47,6 +48,9 @@ export const signalingConferenceAudio: ConferenceAudio = {
       setMuted(muted) {
         // The bridge's own mute: others see the phone muted and it stops showing as speaking.
         if (open) client.send('media', { action: 'mute', muted });
+      },
+      setSpeaking(speaking) {
+        if (open) client.send('media', { action: 'speaking', speaking });
       },
       leave() {
         if (open) {

@@ -87,6 +87,7 @@ export async function startSipGateway(options: SipGatewayOptions): Promise<SipGa
       conferenceSocket: mixerSide.socket,
       offer: call.offer,
       onDigit: (digit) => phone.digit(digit),
+      onTalking: (talking) => phone.talking(talking),
     });
     const phone = new PhoneCall(
       call,

@@ -64,6 +64,8 @@ export const mediaCommands = z.discriminatedUnion('action', [
   /** A subscription's ICE restart: a fresh offer comes back. Own streams restart with a new `publish`. */
   z.strictObject({ action: z.literal('ice_restart'), source: participantId, media: video }),
   z.strictObject({ action: z.literal('mute'), muted: z.boolean() }),
+  /** Phones: the SIP gateway's talk detection (AudioBridge detects none for plain-RTP participants). */
+  z.strictObject({ action: z.literal('speaking'), speaking: z.boolean() }),
   z.strictObject({ action: z.literal('force_mute'), targets: z.array(participantId).min(1).max(1000) }),
   z.strictObject({ action: z.literal('release_mute'), targets: z.array(participantId).min(1).max(1000) }),
 ]);
@@ -373,6 +375,20 @@ export function createMediaModule(media: MediaService) {
         case 'mute': {
           if (!command.muted && peer.forceMuted) return fail('force_muted', 'a moderator muted you');
           return setMuted(room, state, from, command.muted);
+        }
+        case 'speaking': {
+          if (from.kind !== 'phone')
+            return fail('insufficient_permissions', 'only phones report their own talking');
+          // Only a phone that is in the bridge and not muted can be heard, so only then it speaks.
+          const speaking = command.speaking && peer.audio === 'up' && !peer.muted;
+          if (peer.speaking === speaking || peer.scope === undefined) return;
+          peer.speaking = speaking;
+          room.broadcast(
+            'media',
+            { message: 'speaker_updated', id: from.id, speaking },
+            { scope: peer.scope },
+          );
+          return;
         }
         case 'force_mute':
         case 'release_mute': {
