@@ -93,6 +93,7 @@ export class RoomMedia {
           this.update({ forceMuted: forced });
           if (forced && this.mic !== undefined) this.mic.enabled = false;
         },
+        error: (error, detail, action) => console.error(`media: ${action ?? ''} ${error} ${detail ?? ''}`),
       },
     );
     this.stopEvents = session.mediaSignaling.onEvent((event) => this.connectionEvent(event));
@@ -233,7 +234,12 @@ export class RoomMedia {
     this.receiving.add(key);
     this.client.subscribe(source, kind).then(
       (stream) => this.setRemote(source, kind, stream),
-      () => this.update({ degraded: true }),
+      (err: unknown) => {
+        // Shown as "reconnecting"; the details go to the console for whoever looks.
+        console.error(`media: receiving ${key} failed`, err);
+        this.receiving.delete(key);
+        this.update({ degraded: true });
+      },
     );
   }
 
