@@ -301,6 +301,7 @@ const noVideo: MediaView = {
   forceMuted: false,
   degraded: false,
   deviceError: false,
+  lastError: undefined,
 };
 
 /**

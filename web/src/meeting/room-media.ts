@@ -21,6 +21,8 @@ export interface MediaView {
   readonly degraded: boolean;
   /** The camera or microphone could not be opened. */
   readonly deviceError: boolean;
+  /** The last media request that failed (for diagnosis; the UI shows `degraded`). */
+  readonly lastError: string | undefined;
 }
 
 interface MediaState {
@@ -41,6 +43,7 @@ const empty: MediaView = {
   forceMuted: false,
   degraded: false,
   deviceError: false,
+  lastError: undefined,
 };
 
 /**
@@ -93,7 +96,8 @@ export class RoomMedia {
           this.update({ forceMuted: forced });
           if (forced && this.mic !== undefined) this.mic.enabled = false;
         },
-        error: (error, detail, action) => console.error(`media: ${action ?? ''} ${error} ${detail ?? ''}`),
+        error: (error, detail, action) =>
+          this.update({ lastError: `${action ?? ''} ${error} ${detail ?? ''}` }),
       },
     );
     this.stopEvents = session.mediaSignaling.onEvent((event) => this.connectionEvent(event));
@@ -235,10 +239,8 @@ export class RoomMedia {
     this.client.subscribe(source, kind).then(
       (stream) => this.setRemote(source, kind, stream),
       (err: unknown) => {
-        // Shown as "reconnecting"; the details go to the console for whoever looks.
-        console.error(`media: receiving ${key} failed`, err);
         this.receiving.delete(key);
-        this.update({ degraded: true });
+        this.update({ degraded: true, lastError: `receiving ${key}: ${String(err)}` });
       },
     );
   }
