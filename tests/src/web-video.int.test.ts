@@ -88,6 +88,24 @@ describe('web client with audio and video (Chromium, Janus)', () => {
     // What the page showed (and threw) when the test failed.
     const index = ++pages;
     onTestFailed(async () => {
+      errors.push(
+        await page.evaluate(() => {
+          const media = (globalThis as unknown as { roomMedia?: { snapshot(): Record<string, unknown> } })
+            .roomMedia;
+          const view = media?.snapshot();
+          return JSON.stringify({
+            ...view,
+            remote: [...((view?.['remote'] as Map<string, unknown>) ?? new Map()).keys()],
+          });
+        }),
+      );
+      errors.push(
+        await page.evaluate(async () => {
+          const media = (globalThis as unknown as { roomMedia?: { framesDecoded(): Promise<object> } })
+            .roomMedia;
+          return JSON.stringify(await media?.framesDecoded());
+        }),
+      );
       writeFileSync(join(artifacts, `failed-page-${index}.log`), [page.url(), ...errors].join('\n'));
       await page.screenshot({ path: join(artifacts, `failed-page-${index}.png`) });
     });

@@ -314,14 +314,14 @@ function useRoomMedia(
   media: MediaChoice,
 ): [RoomMedia | undefined, MediaView] {
   const [roomMedia, setRoomMedia] = useState<RoomMedia>();
-  const initial = useRef(media);
+  const initial = useRef({ media, selfId });
   useEffect(() => {
-    const created = new RoomMedia(session, selfId, initial.current.micOn);
+    const created = new RoomMedia(session, initial.current.selfId, initial.current.media.micOn);
     setRoomMedia(created);
     (window as { roomMedia?: RoomMedia }).roomMedia = created;
-    void created.startAudio(initial.current.micId);
+    void created.startAudio(initial.current.media.micId);
     return () => created.close();
-  }, [session, selfId]);
+  }, [session]);
   useEffect(() => roomMedia?.setMic(media.micOn), [roomMedia, media.micOn]);
   useEffect(() => {
     void roomMedia?.setCamera(media.cameraOn, media.cameraId);

@@ -56,6 +56,7 @@ export class RoomMedia {
   private readonly listeners = new Set<() => void>();
   private readonly client: MediaClient | undefined;
   private readonly selfId: string;
+  private readonly up = new Set<string>();
   private readonly down = new Set<string>();
   /** Videos I receive (`<source>:<kind>`); after `renegotiate` the media client takes them up itself. */
   private readonly receiving = new Set<string>();
@@ -71,7 +72,11 @@ export class RoomMedia {
     this.micOn = micOn;
     const join = session.joinInfo();
     const state = join?.modules['media'] as MediaState | undefined;
-    this.view = { ...empty, available: state?.available === true, reason: state?.reason ?? 'disabled' };
+    this.view = {
+      ...empty,
+      available: state?.available === true,
+      reason: state === undefined ? 'disabled' : state.reason,
+    };
     if (join === undefined || state?.available !== true) return;
     this.view = { ...this.view, forceMuted: state.force_muted === true };
     this.client = new MediaClient(
@@ -205,10 +210,20 @@ export class RoomMedia {
     return out;
   }
 
+  /** Leaves the media of the meeting: the server drops our streams, so a new `RoomMedia` starts clean. */
   close(): void {
     this.closed = true;
     this.stopEvents?.();
-    this.client?.close();
+    if (this.client !== undefined) {
+      for (const key of this.receiving) {
+        const [source, kind] = key.split(':') as [string, VideoKind];
+        this.client.unsubscribe(source, kind);
+      }
+      if (this.view.camera !== undefined) this.client.unpublish('camera');
+      if (this.view.screen !== undefined) this.client.unpublish('screen');
+      this.client.stopAudio();
+      this.client.close();
+    }
     this.mic?.stop();
     this.stopStream(this.view.camera);
     this.stopStream(this.view.screen);
@@ -255,8 +270,11 @@ export class RoomMedia {
   /** `webrtc_up`/`webrtc_down`: the reconnecting notice lasts while any connection is down. */
   private connectionEvent(event: MediaEvent): void {
     const key = `${typeof event['source'] === 'string' ? `${event['source']}:` : ''}${String(event['media'])}`;
-    if (event.message === 'webrtc_down') this.down.add(key);
-    else if (event.message === 'webrtc_up') this.down.delete(key);
+    // Only connections this instance saw come up count (not ones a previous instance closed).
+    if (event.message === 'webrtc_up') {
+      this.up.add(key);
+      this.down.delete(key);
+    } else if (event.message === 'webrtc_down' && this.up.has(key)) this.down.add(key);
     else return;
     this.update({ degraded: this.down.size > 0 });
   }
