@@ -65,6 +65,9 @@ export class RoomMedia {
   private cameraWanted = false;
   private cameraDevice: string | undefined;
   private closed = false;
+  /** Resolves once my audio negotiated (or failed): videos are received after it. */
+  private audioSettled!: () => void;
+  private readonly audioReady = new Promise<void>((resolve) => (this.audioSettled = resolve));
   private readonly stopEvents: (() => void) | undefined;
 
   constructor(session: MeetingSession, selfId: string, micOn: boolean) {
@@ -122,12 +125,16 @@ export class RoomMedia {
 
   /** Joins the bridge with the chosen microphone (muted unless `setMic(true)`). */
   async startAudio(deviceId: string | undefined): Promise<void> {
-    if (this.client === undefined) return;
-    this.mic = await this.openMic(deviceId);
-    if (this.closed) return this.mic.stop();
-    this.mic.enabled = this.micOn && !this.view.forceMuted;
-    if (!this.view.forceMuted) this.client.setMuted(!this.micOn);
-    await this.client.startAudio(this.mic);
+    try {
+      if (this.client === undefined) return;
+      this.mic = await this.openMic(deviceId);
+      if (this.closed) return this.mic.stop();
+      this.mic.enabled = this.micOn && !this.view.forceMuted;
+      if (!this.view.forceMuted) this.client.setMuted(!this.micOn);
+      await this.client.startAudio(this.mic);
+    } finally {
+      this.audioSettled();
+    }
   }
 
   /** Mutes or unmutes: the track and the bridge (the server refuses an unmute while force-muted). */
@@ -155,8 +162,8 @@ export class RoomMedia {
       stream = await navigator.mediaDevices.getUserMedia({
         video: {
           ...(deviceId === undefined ? {} : { deviceId: { exact: deviceId } }),
-          width: 640,
-          height: 360,
+          width: 320,
+          height: 240,
         },
       });
     } catch {
@@ -251,13 +258,19 @@ export class RoomMedia {
     const key = `${source}:${kind}`;
     if (source === this.selfId || this.client === undefined || this.receiving.has(key)) return;
     this.receiving.add(key);
-    this.client.subscribe(source, kind).then(
-      (stream) => this.setRemote(source, kind, stream),
-      (err: unknown) => {
-        this.receiving.delete(key);
-        this.update({ degraded: true, lastError: `receiving ${key}: ${String(err)}` });
-      },
-    );
+    const client = this.client;
+    // Received videos wait for my own audio connection, so the first negotiations do not interleave.
+    this.audioReady
+      .then(() => (this.closed ? undefined : client.subscribe(source, kind)))
+      .then(
+        (stream) => {
+          if (stream !== undefined) this.setRemote(source, kind, stream);
+        },
+        (err: unknown) => {
+          this.receiving.delete(key);
+          this.update({ degraded: true, lastError: `receiving ${key}: ${String(err)}` });
+        },
+      );
   }
 
   private setRemote(source: string, kind: VideoKind, stream: MediaStream | undefined): void {
