@@ -162,8 +162,8 @@ export class RoomMedia {
       stream = await navigator.mediaDevices.getUserMedia({
         video: {
           ...(deviceId === undefined ? {} : { deviceId: { exact: deviceId } }),
-          width: 320,
-          height: 240,
+          width: 640,
+          height: 360,
         },
       });
     } catch {
