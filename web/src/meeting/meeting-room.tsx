@@ -1,4 +1,5 @@
 import {
+  Alert,
   Badge,
   Box,
   Button,
@@ -344,9 +345,9 @@ function MediaNotice({ video }: { video: MediaView }) {
       ? t('room.media.forceMuted')
       : t('room.media.deviceError');
   return (
-    <Text role="status" size="sm" px="sm" pt="xs" c="orange.4" data-testid="media-notice">
+    <Alert color="orange" variant="light" role="status" mx="sm" mt="xs" py={6} data-testid="media-notice">
       {text}
-    </Text>
+    </Alert>
   );
 }
 
