@@ -7,10 +7,11 @@ import { fileURLToPath } from 'node:url';
 export const webClientRoot = fileURLToPath(new URL('../../../web/', import.meta.url));
 export const webClientDist = join(webClientRoot, 'dist');
 const stampFile = join(webClientDist, '.source-hash');
-/** The typed signaling client is bundled into the app, so its sources count too. */
+/** The typed signaling and media clients are bundled into the app, so their sources count too. */
 const signalingClientDir = fileURLToPath(
   new URL('../../../conference-core/src/signaling/client/', import.meta.url),
 );
+const mediaClientDir = fileURLToPath(new URL('../../../conference-core/src/media/client/', import.meta.url));
 
 function filesBelow(path: string): string[] {
   // Unit tests sit beside the sources but are not part of the bundle.
@@ -32,6 +33,7 @@ export function webClientSourceHash(): string {
     join(webClientRoot, 'index.html'),
     join(webClientRoot, 'package.json'),
     ...filesBelow(signalingClientDir),
+    ...filesBelow(mediaClientDir),
   ];
   for (const file of inputs) {
     hash.update(relative(webClientRoot, file)).update('\0').update(readFileSync(file)).update('\0');

@@ -233,6 +233,19 @@ export const de: Catalog<typeof en> = {
     lowerHand: 'Hand senken',
     handsOff: 'Die Moderation hat das Handheben abgeschaltet.',
     react: 'Reagieren',
+    shareScreen: 'Bildschirm teilen',
+    stopShare: 'Teilen beenden',
+    media: {
+      unavailable: 'Audio und Video sind gerade nicht verfügbar; das Meeting funktioniert ohne sie.',
+      degraded: 'Medienverbindung unterbrochen, verbinde neu…',
+      forceMuted:
+        'Ein Moderator hat Sie stummgeschaltet; Sie können sich erst wieder einschalten, wenn er es erlaubt.',
+      deviceError: 'Ihre Kamera oder Ihr Mikrofon konnte nicht geöffnet werden.',
+      screenOf: 'Bildschirm von {{name}}',
+      speaking: 'spricht',
+      forceMute: 'Stummschalten (erzwungen)',
+      releaseMute: 'Einschalten erlauben',
+    },
     ended: {
       left: { title: 'Sie haben die Besprechung verlassen', text: 'Bis zum nächsten Mal.' },
       kicked: { title: 'Sie wurden entfernt', text: 'Die Moderation hat Sie aus der Besprechung entfernt.' },

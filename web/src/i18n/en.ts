@@ -222,6 +222,18 @@ export const en = {
     lowerHand: 'Lower hand',
     handsOff: 'A moderator has switched raising hands off.',
     react: 'React',
+    shareScreen: 'Share screen',
+    stopShare: 'Stop sharing',
+    media: {
+      unavailable: 'Audio and video are not available right now; the meeting works without them.',
+      degraded: 'Media connection interrupted, reconnecting…',
+      forceMuted: 'A moderator muted you; you cannot unmute until they release you.',
+      deviceError: 'Your camera or microphone could not be opened.',
+      screenOf: 'Screen of {{name}}',
+      speaking: 'speaking',
+      forceMute: 'Mute (cannot unmute)',
+      releaseMute: 'Allow unmuting',
+    },
     ended: {
       left: { title: 'You left the meeting', text: 'See you next time.' },
       kicked: { title: 'You were removed', text: 'A moderator removed you from this meeting.' },

@@ -1,4 +1,5 @@
 import {
+  Alert,
   Badge,
   Box,
   Button,
@@ -13,7 +14,7 @@ import {
   Title,
   Tooltip,
 } from '@mantine/core';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { LanguageSwitch } from '../layout/language-switch.js';
@@ -24,7 +25,9 @@ import type { MeetingSession } from './meeting-session.js';
 import { ModerationPanel } from './moderation-panel.js';
 import { ParticipantsPanel } from './participants-panel.js';
 import { PollsPanel } from './polls-panel.js';
+import { RoomMedia, type MediaView } from './room-media.js';
 import type { Notice, RoomState } from './room-state.js';
+import { MixAudio } from './stream-video.js';
 import { VideoStage, type StageLayout } from './video-stage.js';
 
 const reactionEmojis = ['👍', '👏', '😂', '🎉', '❤️', '🤔'];
@@ -51,6 +54,10 @@ export function MeetingRoom(props: {
   useEffect(() => {
     if (room.muteRequested > 0) setMedia((m) => ({ ...m, micOn: false }));
   }, [room.muteRequested]);
+  const [roomMedia, video] = useRoomMedia(session, room.selfId, media);
+  useEffect(() => {
+    if (video.forceMuted) setMedia((m) => ({ ...m, micOn: false }));
+  }, [video.forceMuted]);
   const pin = (id: string | undefined) => {
     setPinned(id);
     if (id !== undefined) setLayout('speaker');
@@ -74,9 +81,9 @@ export function MeetingRoom(props: {
           <Title order={1} size="h4">
             {room.title ?? props.fallbackTitle}
           </Title>
-          {props.reconnecting && (
+          {(props.reconnecting || (video.available && video.degraded)) && (
             <Badge color="orange" role="status">
-              {t('room.reconnecting')}
+              {props.reconnecting ? t('room.reconnecting') : t('room.media.degraded')}
             </Badge>
           )}
           {room.timer !== null && room.timer.style === 'normal' && (
@@ -117,7 +124,16 @@ export function MeetingRoom(props: {
       </Group>
       <Box style={{ flex: 1, display: 'flex', minHeight: 0 }}>
         <Box style={{ flex: 1, display: 'flex', flexDirection: 'column', minWidth: 0 }} pos="relative">
-          <VideoStage people={onStage} selfId={room.selfId} media={media} layout={layout} focusId={pinned} />
+          <MediaNotice video={video} />
+          <VideoStage
+            people={onStage}
+            selfId={room.selfId}
+            media={media}
+            video={video}
+            layout={layout}
+            focusId={pinned}
+          />
+          {video.mix !== undefined && <MixAudio stream={video.mix} speakerId={media.speakerId} />}
           <Reactions room={room} />
         </Box>
         <Box
@@ -204,14 +220,17 @@ export function MeetingRoom(props: {
         component="footer"
         aria-label={t('room.controls')}
       >
-        <Button
-          variant={media.micOn ? 'light' : 'filled'}
-          color={media.micOn ? 'indigo' : 'red.9'}
-          onClick={() => setMedia((m) => ({ ...m, micOn: !m.micOn }))}
-          aria-pressed={!media.micOn}
-        >
-          {media.micOn ? t('room.muteMic') : t('room.unmuteMic')}
-        </Button>
+        <Tooltip label={t('room.media.forceMuted')} disabled={!video.forceMuted}>
+          <Button
+            variant={media.micOn ? 'light' : 'filled'}
+            color={media.micOn ? 'indigo' : 'red.9'}
+            onClick={() => setMedia((m) => ({ ...m, micOn: !m.micOn }))}
+            aria-pressed={!media.micOn}
+            disabled={video.forceMuted}
+          >
+            {media.micOn ? t('room.muteMic') : t('room.unmuteMic')}
+          </Button>
+        </Tooltip>
         <Button
           variant={media.cameraOn ? 'light' : 'filled'}
           color={media.cameraOn ? 'indigo' : 'red.9'}
@@ -220,6 +239,17 @@ export function MeetingRoom(props: {
         >
           {media.cameraOn ? t('room.cameraOff') : t('room.cameraOn')}
         </Button>
+        {video.available && (
+          <Button
+            variant={video.screen !== undefined ? 'filled' : 'light'}
+            aria-pressed={video.screen !== undefined}
+            onClick={() =>
+              video.screen !== undefined ? roomMedia?.stopScreen() : void roomMedia?.startScreen()
+            }
+          >
+            {video.screen !== undefined ? t('room.stopShare') : t('room.shareScreen')}
+          </Button>
+        )}
         <Tooltip label={room.raiseHandsEnabled ? '' : t('room.handsOff')} disabled={room.raiseHandsEnabled}>
           <Button
             variant={handUp ? 'filled' : 'light'}
@@ -258,6 +288,66 @@ export function MeetingRoom(props: {
         <CoffeeBreak timer={room.timer} room={room} session={session} />
       )}
     </Box>
+  );
+}
+
+const noVideo: MediaView = {
+  available: false,
+  reason: null,
+  camera: undefined,
+  screen: undefined,
+  remote: new Map(),
+  mix: undefined,
+  speaking: new Set(),
+  forceMuted: false,
+  degraded: false,
+  deviceError: false,
+  lastError: undefined,
+};
+
+/**
+ * The room's media for as long as the room is shown: joins with the lobby's microphone and camera,
+ * then follows the mute and camera buttons. `window.roomMedia` lets tests read decoding stats.
+ */
+function useRoomMedia(
+  session: MeetingSession,
+  selfId: string,
+  media: MediaChoice,
+): [RoomMedia | undefined, MediaView] {
+  const [roomMedia, setRoomMedia] = useState<RoomMedia>();
+  const initial = useRef({ media, selfId });
+  useEffect(() => {
+    const created = new RoomMedia(session, initial.current.selfId, initial.current.media.micOn);
+    setRoomMedia(created);
+    (window as { roomMedia?: RoomMedia }).roomMedia = created;
+    void created.startAudio(initial.current.media.micId);
+    return () => created.close();
+  }, [session]);
+  useEffect(() => roomMedia?.setMic(media.micOn), [roomMedia, media.micOn]);
+  useEffect(() => {
+    void roomMedia?.setCamera(media.cameraOn, media.cameraId);
+  }, [roomMedia, media.cameraOn, media.cameraId]);
+  const subscribe = useCallback(
+    (listener: () => void) => roomMedia?.subscribe(listener) ?? (() => {}),
+    [roomMedia],
+  );
+  const video = useSyncExternalStore(subscribe, () => roomMedia?.snapshot() ?? noVideo);
+  return [roomMedia, video];
+}
+
+/** Why there is no sound or picture, when the server or the devices say so. */
+function MediaNotice({ video }: { video: MediaView }) {
+  const { t } = useTranslation();
+  if (video.available && !video.deviceError && !video.forceMuted) return null;
+  const text = !video.available
+    ? t('room.media.unavailable')
+    : video.forceMuted
+      ? t('room.media.forceMuted')
+      : t('room.media.deviceError');
+  return (
+    <Alert color="orange" variant="light" role="status" mx="sm" mt="xs" py={6} data-testid="media-notice">
+      {text}
+    </Alert>
   );
 }
 

@@ -6,6 +6,8 @@ import {
   type WebSocketConstructor,
 } from '@vc/conference-core/signaling-client';
 
+import type { MediaEvent, MediaSignaling } from '@vc/conference-core/media-client';
+
 import { api, type Credentials } from '../api/client.js';
 import type { StartAnswer } from '../api/types.js';
 import { initialState, reduceFrame, type RoomState } from './room-state.js';
@@ -48,6 +50,8 @@ export class MeetingSession {
   private resumption: string | undefined;
   private leaving = false;
   private readonly options: SessionOptions;
+  private readonly mediaListeners = new Set<(event: MediaEvent) => void>();
+  private lastJoin: JoinSuccess | undefined;
 
   constructor(options: SessionOptions) {
     this.options = options;
@@ -70,6 +74,20 @@ export class MeetingSession {
     payload: ClientCommands[Namespace],
   ): void {
     this.client?.send(namespace, payload);
+  }
+
+  /** The `media` namespace for the media client: it follows the session across reconnects. */
+  readonly mediaSignaling: MediaSignaling = {
+    send: (command) => this.client?.send('media', command),
+    onEvent: (listener) => {
+      this.mediaListeners.add(listener);
+      return () => this.mediaListeners.delete(listener);
+    },
+  };
+
+  /** The last `join_success` (media state, who already publishes). */
+  joinInfo(): JoinSuccess | undefined {
+    return this.lastJoin;
   }
 
   leave(): void {
@@ -110,6 +128,7 @@ export class MeetingSession {
     if (frame.namespace === 'control' && message === 'join_success') {
       const join = frame.payload as unknown as JoinSuccess;
       this.resumption = join.resumption;
+      this.lastJoin = join;
       this.set({ phase: 'in_room', room: initialState(join) });
       return;
     }
@@ -126,6 +145,7 @@ export class MeetingSession {
       this.set({ phase: 'ended', reason: 'banned' });
       return;
     }
+    if (frame.namespace === 'media') for (const listener of this.mediaListeners) listener(frame.payload);
     if (this.status.phase === 'in_room')
       this.set({ phase: 'in_room', room: reduceFrame(this.status.room, frame) });
   }

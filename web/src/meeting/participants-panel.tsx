@@ -124,6 +124,14 @@ function PersonMenu({
             >
               {t('room.mod.requestMute')}
             </Menu.Item>
+            <Menu.Item onClick={() => session.send('media', { action: 'force_mute', targets: [person.id] })}>
+              {t('room.media.forceMute')}
+            </Menu.Item>
+            <Menu.Item
+              onClick={() => session.send('media', { action: 'release_mute', targets: [person.id] })}
+            >
+              {t('room.media.releaseMute')}
+            </Menu.Item>
             {person.kind === 'user' && person.role !== 'moderator' && (
               <Menu.Item
                 onClick={() => session.send('moderation', { action: 'grant_moderator', target: person.id })}
