@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDashboardBuilt } from '../../hub/src/admin-dashboard/build.js';
 import { fakeConnector, fakeDirectory } from '../../hub/src/testing/fake-directory.js';
 import { startApiHub, type ApiHub } from './support/api-hub.js';
+import { quietChromiumArgs } from './support/chromium-args.js';
 
 /**
  * The admin dashboard in real Chromium: alice signs in through the development issuer's login form
@@ -38,14 +39,7 @@ describe('admin dashboard (Chromium)', () => {
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
+      args: [...quietChromiumArgs],
     });
   }, 120_000);
   afterAll(async () => {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 
 import { ensureWebClientBuilt } from '../../hub/src/web-client/build.js';
 import { startApiHub, type ApiHub } from './support/api-hub.js';
+import { fakeMediaArgs, quietChromiumArgs } from './support/chromium-args.js';
 
 /** Screenshots of the main screens, kept as test artifacts. */
 const artifacts = join(import.meta.dirname, '../../reports/web-client');
@@ -48,16 +49,7 @@ describe('web client (Chromium)', () => {
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--use-fake-ui-for-media-stream',
-        '--use-fake-device-for-media-stream',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
+      args: [...quietChromiumArgs, ...fakeMediaArgs],
     });
   }, 120_000);
   afterAll(async () => {

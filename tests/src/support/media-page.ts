@@ -4,20 +4,16 @@ import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 
 import type { MeetingPageApi } from './meeting-page-api.js';
+import { fakeMediaArgs, quietChromiumArgs } from './chromium-args.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 
 /** Chromium flags for media tests: fake camera and microphone, real host candidates, autoplay. */
 export const mediaBrowserArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
+  ...quietChromiumArgs,
+  ...fakeMediaArgs,
   '--disable-features=WebRtcHideLocalIpsWithMdns',
   '--autoplay-policy=no-user-gesture-required',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
 ];
 
 let bundle: Promise<string> | undefined;
