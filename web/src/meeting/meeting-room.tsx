@@ -25,7 +25,7 @@ import type { MeetingSession } from './meeting-session.js';
 import { ModerationPanel } from './moderation-panel.js';
 import { ParticipantsPanel } from './participants-panel.js';
 import { PollsPanel } from './polls-panel.js';
-import { RoomMedia, type MediaView } from './room-media.js';
+import { emptyMediaView, RoomMedia, type MediaView } from './room-media.js';
 import type { Notice, RoomState } from './room-state.js';
 import { MixAudio } from './stream-video.js';
 import { VideoStage, type StageLayout } from './video-stage.js';
@@ -291,20 +291,6 @@ export function MeetingRoom(props: {
   );
 }
 
-const noVideo: MediaView = {
-  available: false,
-  reason: null,
-  camera: undefined,
-  screen: undefined,
-  remote: new Map(),
-  mix: undefined,
-  speaking: new Set(),
-  forceMuted: false,
-  degraded: false,
-  deviceError: false,
-  lastError: undefined,
-};
-
 /**
  * The room's media for as long as the room is shown: joins with the lobby's microphone and camera,
  * then follows the mute and camera buttons. `window.roomMedia` lets tests read decoding stats.
@@ -331,7 +317,7 @@ function useRoomMedia(
     (listener: () => void) => roomMedia?.subscribe(listener) ?? (() => {}),
     [roomMedia],
   );
-  const video = useSyncExternalStore(subscribe, () => roomMedia?.snapshot() ?? noVideo);
+  const video = useSyncExternalStore(subscribe, () => roomMedia?.snapshot() ?? emptyMediaView);
   return [roomMedia, video];
 }
 

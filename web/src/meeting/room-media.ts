@@ -32,7 +32,8 @@ interface MediaState {
   force_muted?: boolean;
 }
 
-const empty: MediaView = {
+/** The view before (or without) any media: also what the room shows while none is set up. */
+export const emptyMediaView: MediaView = {
   available: false,
   reason: null,
   camera: undefined,
@@ -52,7 +53,7 @@ const empty: MediaView = {
  * receives every other camera and screen in my room. React reads it through `subscribe`/`snapshot`.
  */
 export class RoomMedia {
-  private view: MediaView = empty;
+  private view: MediaView = emptyMediaView;
   private readonly listeners = new Set<() => void>();
   private readonly client: MediaClient | undefined;
   private readonly selfId: string;
@@ -76,7 +77,7 @@ export class RoomMedia {
     const join = session.joinInfo();
     const state = join?.modules['media'] as MediaState | undefined;
     this.view = {
-      ...empty,
+      ...emptyMediaView,
       available: state?.available === true,
       reason: state === undefined ? 'disabled' : state.reason,
     };
