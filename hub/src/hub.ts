@@ -264,6 +264,7 @@ export async function startHub(
         tickets,
         attempts,
         mailOutboxDir,
+        dialInNumber: config.mail.dialInNumber,
         locateSignaling: (roomId) => nodes.locate(roomId),
         outboxWritten: () => {
           if (runsOutbox) outbox.wake();

@@ -9,7 +9,7 @@ let api: ApiHub;
 let alice: string;
 let bob: string;
 beforeAll(async () => {
-  api = await startApiHub({ DEV_IDP_CALL_IN_SECRET: callInSecret });
+  api = await startApiHub({ DEV_IDP_CALL_IN_SECRET: callInSecret, MAIL_DIAL_IN_NUMBER: '+49 30 555 0100' });
   [alice, bob] = await Promise.all([api.token('alice'), api.token('bob')]);
   // Both users exist before either looks at the other's rooms.
   await Promise.all([api.call('/v1/users/me', { token: alice }), api.call('/v1/users/me', { token: bob })]);
@@ -375,7 +375,11 @@ describe('API v1: dial-in', () => {
     const created = await api.call(path, { method: 'PUT', token: alice });
     expect(created.status).toBe(201);
     const sip = (await created.json()) as { sip_id: string; password: string; lobby: boolean };
-    expect(sip).toMatchObject({ sip_id: expect.stringMatching(/^[0-9]{10}$/) as unknown, lobby: false });
+    expect(sip).toMatchObject({
+      sip_id: expect.stringMatching(/^[0-9]{10}$/) as unknown,
+      lobby: false,
+      number: '+49 30 555 0100',
+    });
     expect(sip.password).toMatch(/^[0-9]{6}$/);
 
     const changed = await api.call(path, {
@@ -384,11 +388,13 @@ describe('API v1: dial-in', () => {
       body: { password: '4711', lobby: true },
     });
     expect(changed.status).toBe(200);
-    expect(await changed.json()).toEqual({ sip_id: sip.sip_id, password: '4711', lobby: true });
+    const number = '+49 30 555 0100';
+    expect(await changed.json()).toEqual({ sip_id: sip.sip_id, password: '4711', lobby: true, number });
     expect(await (await api.call(path, { token: alice })).json()).toEqual({
       sip_id: sip.sip_id,
       password: '4711',
       lobby: true,
+      number,
     });
 
     expect((await api.call(path, { method: 'DELETE', token: alice })).status).toBe(204);

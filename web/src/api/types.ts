@@ -62,6 +62,8 @@ export interface GuestLink {
 export interface DialIn {
   readonly sip_id: string;
   readonly password: string;
+  /** The number to dial; null when the deployment has none configured. */
+  readonly number: string | null;
 }
 
 export interface PublicUser {

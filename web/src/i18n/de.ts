@@ -148,6 +148,7 @@ export const de: Catalog<typeof en> = {
       'Diese Besprechung lässt keine Gäste zu; ändern Sie „Gäste“, um einen Gast-Link zu teilen.',
     dialIn: 'Telefon-Einwahl',
     dialInValue: 'Konferenz-ID {{id}}, PIN {{pin}}',
+    dialInValueWithNumber: '{{number}}, Konferenz-ID {{id}}, PIN {{pin}}',
     enableDialIn: 'Telefon-Einwahl einschalten',
   },
   guest: {

@@ -137,6 +137,7 @@ export const en = {
     guestsDisabled: 'This meeting admits no guests; change “Guests” to share a guest link.',
     dialIn: 'Dial-in',
     dialInValue: 'Conference ID {{id}}, PIN {{pin}}',
+    dialInValueWithNumber: '{{number}}, conference ID {{id}}, PIN {{pin}}',
     enableDialIn: 'Enable dial-in by phone',
   },
   guest: {

@@ -72,7 +72,15 @@ export function LinksPanel({ roomId, guestAccess }: { roomId: string; guestAcces
         {dialIn.data != null && (
           <CopyField
             label={t('links.dialIn')}
-            value={t('links.dialInValue', { id: dialIn.data.sip_id, pin: dialIn.data.password })}
+            value={
+              dialIn.data.number === null
+                ? t('links.dialInValue', { id: dialIn.data.sip_id, pin: dialIn.data.password })
+                : t('links.dialInValueWithNumber', {
+                    number: dialIn.data.number,
+                    id: dialIn.data.sip_id,
+                    pin: dialIn.data.password,
+                  })
+            }
           />
         )}
         {[links.error, dialIn.error, createLink.error, enableDialIn.error].map(

@@ -29,6 +29,8 @@ export interface ApiDeps {
   readonly outboxWritten: () => void;
   /** Embedded mode: the folder invitation mails are written to; undefined when they go to SMTP. */
   readonly mailOutboxDir?: string | undefined;
+  /** The phone number callers dial (the same the invitation mail shows); null when none is configured. */
+  readonly dialInNumber: string | null;
 }
 
 export const defineEndpoint = endpointDefiner<ApiDeps>();

@@ -23,6 +23,8 @@ export interface ApiV1Options {
   readonly outboxWritten?: () => void;
   /** Embedded mode: the folder mails are written to (listed by the admin API); undefined with SMTP. */
   readonly mailOutboxDir?: string | undefined;
+  /** The phone number callers dial, shown with each room's conference id and PIN. */
+  readonly dialInNumber?: string | undefined;
   /** Endpoints the application adds (mounted after the core's, documented with them). */
   readonly extensions?: readonly ApiExtension[];
 }
@@ -42,6 +44,7 @@ export function createApiV1(options: ApiV1Options): Router {
     publicUrl: options.publicUrl,
     outboxWritten: options.outboxWritten ?? (() => undefined),
     mailOutboxDir: options.mailOutboxDir,
+    dialInNumber: options.dialInNumber ?? null,
     openApiDocument: () =>
       (document ??= buildOpenApiDocument([...apiV1Endpoints, ...extensions.flatMap((e) => e.endpoints)], {
         title: 'vc-hub conference API',

@@ -15,6 +15,6 @@ export const getRoomSip = defineEndpoint({
     const { me, room } = await ownedRoom(principal, params.roomId, deps);
     const dialIn = await createDialInRepository(deps.db).get(me.tenantId, room.id);
     if (dialIn === undefined) throw notFound('The room has no dial-in');
-    return { status: 200, body: dialInJson(dialIn) };
+    return { status: 200, body: dialInJson(dialIn, deps.dialInNumber) };
   },
 });

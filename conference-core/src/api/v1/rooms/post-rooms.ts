@@ -55,7 +55,7 @@ export const postRooms = defineEndpoint({
       status: 201,
       body: {
         ...roomJson(created.room, me.userId),
-        ...(created.dialIn === undefined ? {} : { sip: dialInJson(created.dialIn) }),
+        ...(created.dialIn === undefined ? {} : { sip: dialInJson(created.dialIn, deps.dialInNumber) }),
       },
     };
   },

@@ -36,12 +36,12 @@ export const putRoomSip = defineEndpoint({
     const dialIns = createDialInRepository(deps.db);
     if ((await dialIns.get(me.tenantId, room.id)) === undefined) {
       const assigned = await dialIns.assign(me.tenantId, room.id, settings);
-      if (assigned.ok) return { status: 201, body: dialInJson(assigned.dialIn) };
+      if (assigned.ok) return { status: 201, body: dialInJson(assigned.dialIn, deps.dialInNumber) };
       if (assigned.reason === 'room_not_found') throw notFound();
       // Assigned concurrently: fall through and change it like an existing one.
     }
     const updated = await dialIns.update(me.tenantId, room.id, settings);
     if (updated === undefined) throw notFound('The room has no dial-in');
-    return { status: 200, body: dialInJson(updated) };
+    return { status: 200, body: dialInJson(updated, deps.dialInNumber) };
   },
 });

@@ -70,10 +70,12 @@ export const dialInSchema = z.object({
   sip_id: z.string().regex(/^[0-9]{10}$/),
   password: z.string().regex(/^[0-9]{4,12}$/),
   lobby: z.boolean(),
+  /** The number to dial (configured per deployment); null when the deployment has none. */
+  number: z.string().nullable(),
 });
 
-export function dialInJson(dialIn: DialIn): z.infer<typeof dialInSchema> {
-  return { sip_id: dialIn.conferenceId, password: dialIn.pin, lobby: dialIn.lobby };
+export function dialInJson(dialIn: DialIn, number: string | null): z.infer<typeof dialInSchema> {
+  return { sip_id: dialIn.conferenceId, password: dialIn.pin, lobby: dialIn.lobby, number };
 }
 
 export const startResponseSchema = z.object({

@@ -55,6 +55,7 @@ beforeAll(async () => {
       byTarget: new MemoryAttemptLimiter(secretByTarget),
     },
     locateSignaling: () => Promise.resolve('wss://hub.test/signaling'),
+    dialInNumber: null,
     publicUrl: 'https://hub.test',
     outboxWritten: () => undefined,
   };
