@@ -38,13 +38,17 @@ const restartJanus = async (): Promise<void> => {
     adminKey: janus.adminKey,
   });
 };
-const world = useSignalingWorld({
-  ...callInEnv(sipPort, { callInSecret, rtpPorts: 20 }),
-  MEDIA: 'auto',
-  JANUS_URLS: janus.url,
-  JANUS_API_SECRET: janus.apiSecret,
-  JANUS_ADMIN_KEY: janus.adminKey,
-});
+const world = useSignalingWorld(
+  {
+    ...callInEnv(sipPort, { callInSecret, rtpPorts: 20 }),
+    MEDIA: 'auto',
+    JANUS_URLS: janus.url,
+    JANUS_API_SECRET: janus.apiSecret,
+    JANUS_ADMIN_KEY: janus.adminKey,
+  },
+  {},
+  120_000,
+);
 const listeners: RtpParticipant[] = [];
 afterAll(async () => {
   listeners.forEach((l) => l.close());
