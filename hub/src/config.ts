@@ -201,6 +201,7 @@ const envSchema = z.object({
   SIP_MAX_ATTEMPTS: z.preprocess((v) => (v === '' ? undefined : v), integer(1, 10).default(3)),
   SIP_MAX_CALLS: z.preprocess((v) => (v === '' ? undefined : v), integer(1, 10_000).default(100)),
   SIP_INVITES_PER_SECOND: z.preprocess((v) => (v === '' ? undefined : v), integer(1, 1000).default(2)),
+  SIP_RTP_TIMEOUT: z.preprocess((v) => (v === '' ? undefined : v), integer(0, 3600).default(60)),
   SIP_API_URL: optional(urlWithScheme(['http:', 'https:'])),
   SIP_CLIENT_ID: optional(
     z.string().regex(/^\S{1,200}$/, { error: 'expected a client id without spaces' }),
@@ -375,6 +376,8 @@ export interface SipConfig {
   readonly maxCalls: number;
   /** New calls per second from one source address (burst: ten times that, at least 20). */
   readonly invitesPerSecond: number;
+  /** Seconds without RTP from a caller (not on hold) before the gateway hangs up; 0: never. */
+  readonly rtpTimeoutSec: number;
   /** The core API the gateway calls; undefined: this hub's own URL. */
   readonly apiUrl: string | undefined;
   readonly clientId: string;
@@ -498,6 +501,7 @@ export function parseConfig(
         maxAttempts: e.SIP_MAX_ATTEMPTS,
         maxCalls: e.SIP_MAX_CALLS,
         invitesPerSecond: e.SIP_INVITES_PER_SECOND,
+        rtpTimeoutSec: e.SIP_RTP_TIMEOUT,
         apiUrl: e.SIP_API_URL,
         clientId: e.SIP_CLIENT_ID,
         clientSecret: e.SIP_CLIENT_SECRET,

@@ -437,6 +437,7 @@ function startSip(
     maxAttempts: sip.maxAttempts,
     maxCalls: sip.maxCalls,
     digitTimeoutMs: 20_000,
+    rtpTimeoutMs: sip.rtpTimeoutSec * 1000,
     invitesPerSource: { burst: Math.max(20, sip.invitesPerSecond * 10), perSecond: sip.invitesPerSecond },
     api: createCallInApi({
       apiUrl: sip.apiUrl ?? parts.url,

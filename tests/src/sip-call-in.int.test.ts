@@ -2,11 +2,16 @@ import { createSocket } from 'node:dgram';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
-import type { ReceivedFrame } from '@vc/conference-core/signaling-client';
-
 import { freePort } from '../scripts/free-port.js';
+import {
+  callInEnv,
+  dialInRoom as createDialIn,
+  isPhone,
+  pinEntrySteps,
+  waitUntil,
+} from './support/call-in.js';
 import { PlainRtpMixer } from './support/plain-rtp-mixer.js';
-import { createRoom, useSignalingWorld, type SignalingClient } from './support/signaling.js';
+import { useSignalingWorld, type SignalingClient } from './support/signaling.js';
 import { runSipp } from './support/sipp.js';
 
 /**
@@ -16,15 +21,11 @@ import { runSipp } from './support/sipp.js';
  * the ConferenceAudio port (a plain-RTP mixer here, which answers with a tone).
  */
 const sipPort = await freePort();
-const rtpBase = 50000 + 2 * Math.floor(Math.random() * 2000);
 const mixer = new PlainRtpMixer();
 const world = useSignalingWorld(
   {
-    SIP_PORT: String(sipPort),
-    SIP_HOST: '127.0.0.1',
-    SIP_RTP_PORTS: `${rtpBase}-${rtpBase + 19}`,
+    ...callInEnv(sipPort, { callInSecret: 'call-in-secret-for-the-sip-test', rtpPorts: 20 }),
     SIP_MAX_ATTEMPTS: '3',
-    DEV_IDP_CALL_IN_SECRET: 'call-in-secret-for-the-sip-test',
   },
   { conferenceAudio: mixer },
 );
@@ -37,26 +38,7 @@ const gateway = () => {
   return sip;
 };
 
-async function dialInRoom(
-  body: Record<string, unknown> = {},
-): Promise<{ roomId: string; id: string; pin: string }> {
-  const roomId = await createRoom(world.api, world.alice);
-  const res = await world.api.call(`/v1/rooms/${roomId}/sip`, { method: 'PUT', token: world.alice, body });
-  const sip = (await res.json()) as { sip_id: string; password: string };
-  return { roomId, id: sip.sip_id, pin: sip.password };
-}
-
-const isPhone = (payload: ReceivedFrame['payload']) =>
-  (payload['participant'] as { control: { participation_kind: string } }).control.participation_kind ===
-  'phone';
-
-async function until(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const dialInRoom = (body: Record<string, unknown> = {}) => createDialIn(world.api, world.alice, body);
 
 describe('SIP call-in', () => {
   it('takes a caller with the right id and PIN into the meeting, relays audio both ways and frees everything at hang-up', async () => {
@@ -64,13 +46,7 @@ describe('SIP call-in', () => {
     const { client: alice } = await world.join(roomId, { token: world.alice });
     const call = runSipp(gatewayAddress, {
       from: '+4917612345678',
-      steps: [
-        { dtmf: `${id}#${pin}#` },
-        { pause: 1500 },
-        { speech: true },
-        { pause: 7500 },
-        { hangUp: true },
-      ],
+      steps: pinEntrySteps({ id, pin }, { settleMs: 1500 }),
     });
     const joined = await alice.next('control', 'joined', isPhone, 30_000);
     const phone = joined.payload['participant'] as { id: string; control: Record<string, unknown> };
@@ -90,7 +66,7 @@ describe('SIP call-in', () => {
     expect(leg?.wrongSize).toBe(0);
     expect(leg?.nonSilent).toBeGreaterThan(200);
     expect(leg?.left).toBe(true);
-    await until(
+    await waitUntil(
       () => gateway().finished.some((c) => c.reachedMeeting && c.stats.fromConference > 0),
       'the call to end',
     );
@@ -99,7 +75,7 @@ describe('SIP call-in', () => {
     expect(finished.stats.digits).toBe(id.length + pin.length + 2);
     // The mixer's tone went back to the caller.
     expect(finished.stats.toCaller).toBeGreaterThan(finished.stats.fromConference * 0.9);
-    await until(() => gateway().rtpPortsInUse === 0, 'the RTP ports to be free');
+    await waitUntil(() => gateway().rtpPortsInUse === 0, 'the RTP ports to be free');
   }, 60_000);
 
   it('says goodbye after three wrong PINs typed by SIP INFO, and that caller does not lock out another', async () => {
@@ -152,14 +128,14 @@ describe('SIP call-in', () => {
     const phoneId = (waiting.payload['participant'] as { id: string }).id;
     alice.send('moderation', { action: 'accept', target: phoneId });
     await alice.next('control', 'joined', (p) => isPhone(p), 10_000);
-    await until(
+    await waitUntil(
       () => mixer.legs.some((l) => l.phone.participantId === phoneId),
       'the phone to join the audio',
     );
     alice.send('moderation', { action: 'kick', target: phoneId });
     const result = await call;
     expect(result.code, result.output).toBe(0);
-    await until(
+    await waitUntil(
       () => mixer.legs.find((l) => l.phone.participantId === phoneId)?.left === true,
       'the audio leg to end',
     );
@@ -172,9 +148,12 @@ describe('SIP call-in', () => {
       steps: [{ dtmf: '12' }, { hangUp: true }],
     });
     expect(result.code, result.output).toBe(0);
-    await until(() => gateway().finished.length > before, 'the call to end');
+    await waitUntil(() => gateway().finished.length > before, 'the call to end');
     expect(gateway().finished.at(-1)).toMatchObject({ reason: 'caller_hung_up', reachedMeeting: false });
-    await until(() => gateway().rtpPortsInUse === 0 && gateway().calls.size === 0, 'the ports to be free');
+    await waitUntil(
+      () => gateway().rtpPortsInUse === 0 && gateway().calls.size === 0,
+      'the ports to be free',
+    );
   }, 30_000);
 });
 

@@ -1,11 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 
-import type { ReceivedFrame } from '@vc/conference-core/signaling-client';
-
 import { freePort } from '../scripts/free-port.js';
+import { callInEnv, dialInRoom, isPhone, waitUntil } from './support/call-in.js';
 import { Kamailio } from './support/kamailio.js';
 import { PlainRtpMixer } from './support/plain-rtp-mixer.js';
-import { createRoom, useSignalingWorld } from './support/signaling.js';
+import { useSignalingWorld } from './support/signaling.js';
 import { runSipp } from './support/sipp.js';
 
 /**
@@ -16,14 +15,10 @@ import { runSipp } from './support/sipp.js';
 const password = 'registrar-password-for-the-test';
 const kamailio = await Kamailio.start('dialin', password);
 const sipPort = await freePort();
-const rtpBase = 50000 + 2 * Math.floor(Math.random() * 2000);
 const mixer = new PlainRtpMixer();
 const world = useSignalingWorld(
   {
-    SIP_PORT: String(sipPort),
-    SIP_HOST: '127.0.0.1',
-    SIP_RTP_PORTS: `${rtpBase}-${rtpBase + 9}`,
-    DEV_IDP_CALL_IN_SECRET: 'call-in-secret-for-the-kamailio-test',
+    ...callInEnv(sipPort, { callInSecret: 'call-in-secret-for-the-kamailio-test' }),
     SIP_REGISTRAR: `sip:127.0.0.1:${kamailio.port}`,
     SIP_AOR: `sip:dialin@127.0.0.1:${kamailio.port}`,
     SIP_USERNAME: 'dialin',
@@ -36,30 +31,20 @@ afterAll(async () => {
   await kamailio.stop();
 });
 
-const isPhone = (payload: ReceivedFrame['payload']) =>
-  (payload['participant'] as { control: { participation_kind: string } }).control.participation_kind ===
-  'phone';
-
 describe('SIP call-in through kamailio', () => {
   it('registers at kamailio, and a call to the address of record reaches the meeting', async () => {
     const gateway = world.api.hub.sip();
-    for (let i = 0; i < 200 && gateway?.registration?.registered !== true; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    expect(gateway?.registration?.registered).toBe(true);
+    await waitUntil(() => gateway?.registration?.registered === true, 'the registration', 10_000);
 
-    const roomId = await createRoom(world.api, world.alice);
-    const sip = (await (
-      await world.api.call(`/v1/rooms/${roomId}/sip`, { method: 'PUT', token: world.alice })
-    ).json()) as { sip_id: string; password: string };
-    const { client: alice } = await world.join(roomId, { token: world.alice });
+    const dialIn = await dialInRoom(world.api, world.alice);
+    const { client: alice } = await world.join(dialIn.roomId, { token: world.alice });
     // sipp talks to kamailio only; kamailio's location lookup finds the gateway.
     const call = runSipp(
       { host: '127.0.0.1', port: kamailio.port },
       {
         from: '+4989123456',
         dial: 'dialin',
-        steps: [{ dtmf: `${sip.sip_id}#${sip.password}#` }, { pause: 2000 }, { hangUp: true }],
+        steps: [{ dtmf: `${dialIn.id}#${dialIn.pin}#` }, { pause: 2000 }, { hangUp: true }],
       },
     );
     const joined = await alice.next('control', 'joined', isPhone, 30_000);

@@ -59,6 +59,8 @@ export class CallMedia {
   private muted = false;
   private prompt: { timer: NodeJS.Timeout; done: () => void } | undefined;
   private closed = false;
+  /** When the caller's last RTP packet (audio or a key) arrived; the answer counts as one. */
+  private lastHeardAt = performance.now();
   private readonly options: CallMediaOptions;
 
   constructor(options: CallMediaOptions) {
@@ -81,9 +83,19 @@ export class CallMedia {
     return this.muted;
   }
 
+  /**
+   * How long the caller has sent no RTP, in ms; 0 while the caller holds the call (a held phone
+   * legitimately sends nothing, and the session timer still watches the dialog).
+   */
+  get silentForMs(): number {
+    return this.offer.onHold ? 0 : performance.now() - this.lastHeardAt;
+  }
+
   /** A re-INVITE changed where the caller receives, or put the call on (or off) hold. */
   update(offer: AudioOffer): void {
     this.offer = offer;
+    // Back from hold: the silence is counted from now.
+    this.lastHeardAt = performance.now();
   }
 
   setMuted(muted: boolean): void {
@@ -153,6 +165,7 @@ export class CallMedia {
       this.stats.ignored += 1;
       return;
     }
+    this.lastHeardAt = performance.now();
     if (packet.payloadType === this.offer.telephoneEvent && this.offer.telephoneEvent !== undefined) {
       const digit = this.dtmf.decode(packet.timestamp, packet.payload);
       if (digit !== undefined) {

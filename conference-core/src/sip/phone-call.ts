@@ -42,6 +42,8 @@ export class PhoneCall {
   private leg: ConferenceAudioLeg | undefined;
   private idle: NodeJS.Timeout | undefined;
   private inCallKeys = '';
+  /** Why we hung up ourselves, when it says more than `hung_up` (e.g. the caller's RTP stopped). */
+  private hangUpReason: EndReason | undefined;
   /** Keys typed while the API checks an entry (auto-dialers send everything at once). */
   private typeahead: string[] = [];
   private readonly deps: PhoneCallDeps;
@@ -94,11 +96,18 @@ export class PhoneCall {
     if (this.stage === 'in_meeting') this.inCallKey(digit);
   }
 
+  /** Ends the call from our side (BYE) and records why. */
+  hangUp(reason: EndReason): void {
+    if (this.stage === 'ended') return;
+    this.hangUpReason = reason;
+    this.call.hangup();
+  }
+
   /** The dialog ended (either side); frees the meeting place, the mixer leg and the ports. */
   ended(reason: EndReason): void {
     if (this.stage === 'ended') return;
     this.stage = 'ended';
-    this.endReason = reason;
+    this.endReason = this.hangUpReason ?? reason;
     clearTimeout(this.idle);
     this.media.close();
     this.log.info({ reason, stats: this.media.stats }, 'call ended');

@@ -16,7 +16,7 @@ export interface CallEvents {
 }
 
 export type EndReason =
-  'caller_hung_up' | 'hung_up' | 'cancelled' | 'no_ack' | 'session_expired' | 'shutdown';
+  'caller_hung_up' | 'hung_up' | 'cancelled' | 'no_ack' | 'session_expired' | 'rtp_timeout' | 'shutdown';
 
 /** An incoming call as the gateway sees it. */
 export interface InboundCall {

@@ -24,6 +24,11 @@ export interface SipGatewayOptions {
   readonly maxAttempts: number;
   readonly maxCalls: number;
   readonly digitTimeoutMs: number;
+  /**
+   * A call whose caller sends no RTP for this long (not on hold) is dead: a phone that lost its
+   * network sends no BYE, and without session timers nothing else would ever end it. 0: never.
+   */
+  readonly rtpTimeoutMs: number;
   readonly invitesPerSource: { readonly burst: number; readonly perSecond: number };
   readonly api: CallInApi;
   readonly audio: ConferenceAudio;
@@ -143,6 +148,22 @@ export async function startSipGateway(options: SipGatewayOptions): Promise<SipGa
     };
   }
 
+  // One sweep for all calls; a dead call is found within the timeout plus a second at most.
+  const sweep =
+    options.rtpTimeoutMs > 0
+      ? setInterval(
+          () => {
+            for (const call of calls) {
+              if (call.relay.silentForMs > options.rtpTimeoutMs) {
+                logger.info({ call: call.callId }, 'no RTP from the caller; hanging up');
+                call.hangUp('rtp_timeout');
+              }
+            }
+          },
+          Math.min(1000, options.rtpTimeoutMs / 2),
+        ).unref()
+      : undefined;
+
   const edge: SipEdge = await startSipEdge({
     ...options.sip,
     logger: logger.child({ component: 'sip-edge' }),
@@ -167,6 +188,7 @@ export async function startSipGateway(options: SipGatewayOptions): Promise<SipGa
     },
     registration,
     async close() {
+      clearInterval(sweep);
       await registration?.stop();
       await edge.close();
       for (const call of calls) call.ended('shutdown');

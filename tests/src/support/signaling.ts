@@ -115,6 +115,8 @@ export interface SignalingWorld {
 export function useSignalingWorld(
   env: Record<string, string>,
   hubOptions: Omit<ApiHubOptions, 'env'> = {},
+  /** The hub's start budget (a hub with a Janus of its own takes longer on a loaded machine). */
+  startTimeoutMs?: number,
 ): SignalingWorld {
   const open: SignalingClient[] = [];
   const state: { api?: ApiHub; tokens?: [string, string, string] } = {};
@@ -128,7 +130,7 @@ export function useSignalingWorld(
     const tokens = await Promise.all([api.token('alice'), api.token('bob'), api.token('carol')]);
     state.tokens = tokens;
     await Promise.all(tokens.map((token) => api.call('/v1/users/me', { token })));
-  });
+  }, startTimeoutMs);
   afterAll(async () => {
     await Promise.all(open.map((c) => c.close().catch(() => undefined)));
     await state.api?.stop();

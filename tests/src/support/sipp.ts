@@ -13,7 +13,8 @@ import { freePort } from '../../scripts/free-port.js';
 export type SippStep =
   | { readonly dtmf: string }
   | { readonly info: string }
-  | { readonly speech: true }
+  /** 7 s of A-law speech in the background: sip-tester's 30 ms pcap, or another pcap file. */
+  | { readonly speech: true; readonly pcap?: string }
   | { readonly pause: number }
   | { readonly hangUp: true }
   | { readonly expectBye: number };
@@ -85,7 +86,9 @@ a=ptime:30
         parts.push('<recv response="200"/>');
       }
     } else if ('speech' in step) {
-      parts.push(`<nop><action><exec play_pcap_audio="${pcaps}/g711a.pcap"/></action></nop>`);
+      parts.push(
+        `<nop><action><exec play_pcap_audio="${step.pcap ?? `${pcaps}/g711a.pcap`}"/></action></nop>`,
+      );
     } else if ('pause' in step) {
       parts.push(`<pause milliseconds="${step.pause}"/>`);
     } else if ('hangUp' in step) {
@@ -112,6 +115,8 @@ export async function runSipp(
   call: SippCall,
   /** Several calls of the same scenario at once (benchmarks): how many, started at `rate` per second. */
   load: { calls: number; rate: number } = { calls: 1, rate: 10 },
+  /** Told sipp's process id once it runs (benchmarks read its CPU time). */
+  onSpawn?: (pid: number) => void,
 ): Promise<SippResult> {
   const dir = mkdtempSync(join(tmpdir(), 'vc-sipp-'));
   const file = join(dir, 'scenario.xml');
@@ -131,6 +136,7 @@ export async function runSipp(
     child.stdout.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
     child.stderr.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
     child.once('error', reject);
+    if (child.pid !== undefined) onSpawn?.(child.pid);
     child.once('exit', (code) => {
       rmSync(dir, { recursive: true, force: true });
       resolve({ code, output });
