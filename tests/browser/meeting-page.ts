@@ -61,6 +61,10 @@ async function join(signalingUrl: string, name: string, relayOnly = false): Prom
       {
         published: (id, kind) => published.add(`${id}:${kind}`),
         unpublished: (id, kind) => published.delete(`${id}:${kind}`),
+        // After a breakout move every source is elsewhere; the new room's `published` events follow.
+        renegotiating: (reason) => {
+          if (reason === 'breakout_changed') published.clear();
+        },
         mixedAudio: (stream) => {
           // Chromium only pulls remote audio through Web Audio while an element plays it.
           const element = new Audio();
@@ -224,6 +228,8 @@ const api: MeetingPageApi = {
   setMuted: (muted: boolean) => current().media.setMuted(muted),
   // Unchecked on purpose: the server validates, and tests send refused commands too.
   send: (payload) => current().client.sendRaw(JSON.stringify({ namespace: 'media', payload })),
+  sendTo: (namespace, payload) => current().client.sendRaw(JSON.stringify({ namespace, payload })),
+  eventCount: (message: string) => current().events.filter((e) => e.message === message).length,
 };
 
 (window as unknown as { meeting: MeetingPageApi }).meeting = api;

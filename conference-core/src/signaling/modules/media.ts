@@ -259,6 +259,16 @@ export function createMediaModule(media: MediaService) {
       Object.assign(peer, { scope: undefined, audio: 'off', camera: false, screen: false, speaking: false });
       room.announceUpdate(participant);
       room.send(participant, 'media', { message: 'renegotiate', reason: 'breakout_changed' });
+      // What the new room already shows: the mover never saw these `published` events.
+      const scope = participant.breakout ?? null;
+      for (const other of room.inRoom()) {
+        const otherPeer = peerOf(other);
+        if (other === participant || otherPeer.scope !== scope) continue;
+        for (const kind of ['camera', 'screen'] as const) {
+          if (otherPeer[kind])
+            room.send(participant, 'media', { message: 'published', id: other.id, media: kind });
+        }
+      }
     },
     onClose(_room, state) {
       state.stopWatching();
