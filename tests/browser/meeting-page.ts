@@ -33,6 +33,8 @@ function current(): Meeting {
 async function join(signalingUrl: string, name: string, relayOnly = false): Promise<string> {
   const client = await SignalingClient.connect(signalingUrl, {
     WebSocket: WebSocket as unknown as WebSocketConstructor,
+    // Generous: the benchmark's ten pages starve a busy 2-core machine.
+    timeoutMs: 30_000,
   });
   const me = (await client.join({ display_name: name })).payload as unknown as JoinSuccess;
   const published = new Set<string>();
