@@ -8,15 +8,19 @@ import { mediaBrowserArgs, openMeetingPage, type MeetingPage } from '../src/supp
 import { createTestNetns } from '../src/support/netns.js';
 import { createRoom, startRoom } from '../src/support/signaling.js';
 import { percentile, type Benchmark } from './benchmark.js';
+import { measureMeetingCpu } from './media-cpu.js';
 
 /**
  * Join to first decoded remote frame: a new participant starts (POST /start), joins signaling,
  * publishes microphone and camera, subscribes to the presenter's camera, and decodes a frame.
  * Floor in the same run: a bare RTCPeerConnection subscribing to the same camera on the same Janus
  * straight through janode (ICE + DTLS + first keyframe, no API, no signaling, no publishing).
- * Bar: p50 under 3 s and under 2x the floor. Runs in a private network namespace (needs root).
+ * Bar: p50 under 3 s and under 2x the floor. Then Janus CPU per participant of a 10-participant
+ * meeting (media-cpu.ts), against the same Janus idle. Runs in a private network namespace (needs root).
  */
 const joins = Number(process.env['BENCH_JOINS'] ?? 10);
+const meetingSize = Number(process.env['BENCH_MEETING_SIZE'] ?? 10);
+const cpuWindowMs = Number(process.env['BENCH_CPU_WINDOW_MS'] ?? 10_000);
 
 async function untilFrame(page: MeetingPage, read: () => Promise<number>): Promise<void> {
   const deadline = Date.now() + 30_000;
@@ -116,6 +120,24 @@ export const mediaBenchmark: Benchmark = {
       console.log(`  ratio p50 ours/floor: ${(o50 / f50).toFixed(2)}x (bar: p50 < 3000 ms and < 2x)`);
       console.log(`  bar ${o50 < 3000 && o50 / f50 < 2 ? 'met' : 'NOT met'}`);
       await session.destroy();
+      await Promise.all([presenter.page.close(), floorPage.page.close()]);
+
+      if (janus.pid === undefined) throw new Error('Janus has no pid');
+      const cpu = await measureMeetingCpu({
+        api,
+        browser,
+        janusPid: janus.pid,
+        size: meetingSize,
+        windowMs: cpuWindowMs,
+      });
+      const streams = cpu.size * (cpu.size - 1);
+      console.log(
+        `media: Janus CPU, ${cpu.size}-participant meeting (${cpu.size} mixed audio legs, ${cpu.size} cameras, ${streams} forwarded video streams), ${cpu.windowMs / 1000} s window`,
+      );
+      console.log(`  baseline (Janus idle, no meeting): ${cpu.idlePercent.toFixed(1)} % of one core`);
+      console.log(
+        `  meeting: ${cpu.meetingPercent.toFixed(1)} % of one core, ${((cpu.meetingPercent - cpu.idlePercent) / cpu.size).toFixed(2)} % per participant above idle (pages decoded ${cpu.decodedFps.toFixed(0)} remote frames/s)`,
+      );
     } finally {
       await janode.close();
       await browser.close();

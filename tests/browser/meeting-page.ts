@@ -33,6 +33,8 @@ function current(): Meeting {
 async function join(signalingUrl: string, name: string, relayOnly = false): Promise<string> {
   const client = await SignalingClient.connect(signalingUrl, {
     WebSocket: WebSocket as unknown as WebSocketConstructor,
+    // Generous: the benchmark's ten pages starve a busy 2-core machine.
+    timeoutMs: 30_000,
   });
   const me = (await client.join({ display_name: name })).payload as unknown as JoinSuccess;
   const published = new Set<string>();
@@ -61,6 +63,10 @@ async function join(signalingUrl: string, name: string, relayOnly = false): Prom
       {
         published: (id, kind) => published.add(`${id}:${kind}`),
         unpublished: (id, kind) => published.delete(`${id}:${kind}`),
+        // After a breakout move every source is elsewhere; the new room's `published` events follow.
+        renegotiating: (reason) => {
+          if (reason === 'breakout_changed') published.clear();
+        },
         mixedAudio: (stream) => {
           // Chromium only pulls remote audio through Web Audio while an element plays it.
           const element = new Audio();
@@ -224,6 +230,8 @@ const api: MeetingPageApi = {
   setMuted: (muted: boolean) => current().media.setMuted(muted),
   // Unchecked on purpose: the server validates, and tests send refused commands too.
   send: (payload) => current().client.sendRaw(JSON.stringify({ namespace: 'media', payload })),
+  sendTo: (namespace, payload) => current().client.sendRaw(JSON.stringify({ namespace, payload })),
+  eventCount: (message: string) => current().events.filter((e) => e.message === message).length,
 };
 
 (window as unknown as { meeting: MeetingPageApi }).meeting = api;

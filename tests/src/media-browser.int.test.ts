@@ -149,6 +149,38 @@ describe('media through Janus, end to end', () => {
     }
   });
 
+  it('moves media into a breakout room and back: the movers renegotiate and meet there', async () => {
+    const renegotiated = async (page: MeetingPage, count: number): Promise<void> => {
+      const deadline = Date.now() + 20_000;
+      while ((await page.call('eventCount', 'renegotiate')) < count) {
+        if (Date.now() > deadline) throw new Error('no renegotiate');
+        await page.page.waitForTimeout(50);
+      }
+    };
+    const meetAgain = async (): Promise<void> => {
+      await Promise.all([
+        alice.call('subscribe', bob.id, 'camera'),
+        bob.call('subscribe', alice.id, 'camera'),
+      ]);
+      await flowing(alice, (s) => frames(s, `${bob.id}:camera`) > 10 && audioBytes(s) > 2000);
+      await flowing(bob, (s) => frames(s, `${alice.id}:camera`) > 10 && audioBytes(s) > 2000);
+      expect(await alice.call('mixPeak', 1500)).toBeGreaterThan(0.005);
+    };
+    const [a0, b0] = await Promise.all([
+      alice.call('eventCount', 'renegotiate'),
+      bob.call('eventCount', 'renegotiate'),
+    ]);
+    await alice.call('sendTo', 'breakout', {
+      action: 'start',
+      rooms: [{ name: 'Side', assignments: [alice.id, bob.id] }],
+    });
+    await Promise.all([renegotiated(alice, a0 + 1), renegotiated(bob, b0 + 1)]);
+    await meetAgain();
+    await alice.call('sendTo', 'breakout', { action: 'stop', delay: 0 });
+    await Promise.all([renegotiated(alice, a0 + 2), renegotiated(bob, b0 + 2)]);
+    await meetAgain();
+  });
+
   it('survives a Janus restart: clients renegotiate and media flows again within 10 s', async () => {
     janus.kill();
     await janus.exited;

@@ -29,4 +29,8 @@ export interface MeetingPageApi {
   floorFrames(): Promise<number>;
   /** Sends a raw `media` command (moderation in the tests). */
   send(payload: { action: string; [field: string]: unknown }): void;
+  /** Sends a raw command of another namespace (breakout rooms in the tests). */
+  sendTo(namespace: string, payload: { action: string; [field: string]: unknown }): void;
+  /** How many `media` events `message` arrived so far. */
+  eventCount(message: string): number;
 }

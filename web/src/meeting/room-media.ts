@@ -100,7 +100,11 @@ export class RoomMedia {
           this.update({ speaking: next });
         },
         status: (available, reason) => this.update({ available, reason }),
-        renegotiating: () => this.update({ degraded: true, remote: new Map() }),
+        renegotiating: (reason) => {
+          // After a breakout move the client dropped its subscriptions: take up the new room's `published`.
+          if (reason === 'breakout_changed') this.receiving.clear();
+          this.update({ degraded: true, remote: new Map() });
+        },
         forceMuted: (forced) => {
           this.update({ forceMuted: forced });
           if (forced && this.mic !== undefined) this.mic.enabled = false;

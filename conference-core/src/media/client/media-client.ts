@@ -44,8 +44,12 @@ export interface MediaClientEvents {
   unpublished?(source: string, kind: VideoKind): void;
   speaker?(id: string, speaking: boolean): void;
   status?(available: boolean, reason: string | null): void;
-  /** The media server was replaced: the client renegotiates by itself; this is for the UI. */
-  renegotiating?(): void;
+  /**
+   * The client publishes anew by itself; this is for the UI. `media_server_restarted`: it takes up
+   * its subscriptions again too. `breakout_changed`: it dropped them (they are in the other room);
+   * subscribe to the `published` events that follow.
+   */
+  renegotiating?(reason: string): void;
   /** A moderator muted us (we cannot unmute until released) or released us. */
   forceMuted?(forced: boolean): void;
   error?(error: string, detail: string | undefined, action: string | undefined): void;
@@ -241,10 +245,12 @@ export class MediaClient {
       case 'force_muted':
       case 'mute_released':
         return this.events.forceMuted?.(event.message === 'force_muted');
-      case 'renegotiate':
-        this.events.renegotiating?.();
-        void this.renegotiate();
+      case 'renegotiate': {
+        const reason = String(event['reason']);
+        this.events.renegotiating?.(reason);
+        void this.renegotiate(reason !== 'breakout_changed');
         return;
+      }
       case 'error':
         return this.events.error?.(
           String(event['error']),
@@ -254,14 +260,18 @@ export class MediaClient {
     }
   }
 
-  /** The server lost our connections (media server restart): publish and subscribe anew. */
-  private async renegotiate(): Promise<void> {
+  /**
+   * The server dropped our connections (media server restart, or a move to another breakout room):
+   * publish anew. After a restart the sources publish anew too and each subscription is taken up at
+   * its `published` event; after a move they are in another room and stay dropped.
+   */
+  private async renegotiate(resubscribe: boolean): Promise<void> {
     const audio = this.audio?.track;
     const published = [...this.publications].map(([kind, p]) => [kind, p.track] as const);
-    // The sources publish anew too: each subscription is taken up at its `published` event.
+    if (!resubscribe) this.resubscribe.clear();
     for (const [key, s] of this.subscriptions) {
       s.pc.close();
-      this.resubscribe.add(key);
+      if (resubscribe) this.resubscribe.add(key);
     }
     this.subscriptions.clear();
     try {

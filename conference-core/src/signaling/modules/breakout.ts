@@ -74,7 +74,7 @@ function close(room: Room, state: BreakoutState): void {
   if (breakout === undefined) return;
   for (const timer of breakout.timers) clearTimeout(timer);
   state.running = undefined;
-  for (const p of room.participants.values()) p.breakout = undefined;
+  for (const p of room.participants.values()) room.moveToBreakout(p, undefined);
   room.broadcast('breakout', { message: 'closed' });
 }
 
@@ -117,13 +117,13 @@ export const breakoutModule = defineModule<ParsedBreakoutCommand, BreakoutState,
           command.rooms.forEach((r, i) => {
             for (const id of r.assignments) {
               const p = room.participants.get(id);
-              if (p !== undefined) p.breakout = rooms[i]?.id;
+              if (p !== undefined) room.moveToBreakout(p, rooms[i]?.id);
             }
           });
         } else {
           // Moderators stay in the main room to look after everyone; the others are dealt round-robin.
           const others = shuffled(room.inRoom().filter((p) => p.role !== 'moderator'));
-          others.forEach((p, i) => (p.breakout = rooms[i % rooms.length]?.id));
+          others.forEach((p, i) => room.moveToBreakout(p, rooms[i % rooms.length]?.id));
         }
         const now = room.now().getTime();
         const breakout: Breakout = {
@@ -155,7 +155,7 @@ export const breakoutModule = defineModule<ParsedBreakoutCommand, BreakoutState,
         if (command.room !== null && !breakout.rooms.some((r) => r.id === command.room)) {
           return fail('no_such_breakout_room', `no breakout room ${command.room}`);
         }
-        from.breakout = command.room ?? undefined;
+        room.moveToBreakout(from, command.room ?? undefined);
         room.send(from, 'breakout', { message: 'switched_room', room: command.room });
         room.broadcast(
           'breakout',

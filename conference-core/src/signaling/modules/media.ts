@@ -242,6 +242,34 @@ export function createMediaModule(media: MediaService) {
       Object.assign(peer, { scope: undefined, audio: 'off', camera: false, screen: false, speaking: false });
       void room;
     },
+    onMoved(room, state, participant) {
+      // Janus rooms are per (breakout) room: the streams stay behind, the client publishes anew.
+      const peer = peerOf(participant);
+      if (peer.scope === undefined || peer.scope === (participant.breakout ?? null)) return;
+      const old = peer.scope;
+      for (const kind of ['camera', 'screen'] as const) {
+        if (peer[kind])
+          room.broadcast(
+            'media',
+            { message: 'unpublished', id: participant.id, media: kind },
+            { scope: old },
+          );
+      }
+      void state.meetings.get(old)?.leave(participant.id);
+      Object.assign(peer, { scope: undefined, audio: 'off', camera: false, screen: false, speaking: false });
+      room.announceUpdate(participant);
+      room.send(participant, 'media', { message: 'renegotiate', reason: 'breakout_changed' });
+      // What the new room already shows: the mover never saw these `published` events.
+      const scope = participant.breakout ?? null;
+      for (const other of room.inRoom()) {
+        const otherPeer = peerOf(other);
+        if (other === participant || otherPeer.scope !== scope) continue;
+        for (const kind of ['camera', 'screen'] as const) {
+          if (otherPeer[kind])
+            room.send(participant, 'media', { message: 'published', id: other.id, media: kind });
+        }
+      }
+    },
     onClose(_room, state) {
       state.stopWatching();
       for (const meeting of state.meetings.values()) void meeting.close();

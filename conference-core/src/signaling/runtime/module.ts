@@ -43,6 +43,8 @@ export interface SignalingModule<Command extends { action: string }, RoomState, 
   onLeft?(room: Room, state: RoomState, participant: Participant, reason: LeaveReason): void;
   /** The room closes: stop timers. */
   onClose?(room: Room, state: RoomState): void;
+  /** After a participant moved to another breakout room, or back to the main room (`from`: where it was). */
+  onMoved?(room: Room, state: RoomState, participant: Participant, from: string | undefined): void;
 }
 
 // The registry holds modules of different command and state types side by side; each module is

@@ -269,6 +269,20 @@ export class Room {
     this.toWaitingRoom(participant);
   }
 
+  /**
+   * Moves a participant to a breakout room (undefined: the main room); modules follow (media
+   * leaves the old room's Janus rooms and asks the client to renegotiate).
+   */
+  moveToBreakout(participant: Participant, breakout: string | undefined): void {
+    const from = participant.breakout;
+    if (from === breakout) return;
+    participant.breakout = breakout;
+    if (participant.state !== 'in_room') return;
+    for (const module of this.modules) {
+      module.onMoved?.(this, this.states.get(module.namespace), participant, from);
+    }
+  }
+
   /** Tells everyone in the room that a participant changed (role, display name, a module's part). */
   announceUpdate(participant: Participant): void {
     if (participant.state === 'in_room') {
