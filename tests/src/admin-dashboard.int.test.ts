@@ -16,10 +16,10 @@ const artifacts = join(import.meta.dirname, '../../reports/admin-dashboard');
 const axeSource = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 interface AxeResults {
-  violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[];
+  violations: { id: string; impact: string | null; nodes: { target: string[]; html: string }[] }[];
 }
 
-/** axe-core's serious and critical findings on the page as it is now, as `rule: element` lines. */
+/** axe-core's serious and critical findings on the page as it is now, as `rule: element html` lines. */
 async function accessibilityProblems(page: Page): Promise<string[]> {
   await page.addScriptTag({ path: axeSource });
   const violations = await page.evaluate(async () => {
@@ -28,7 +28,7 @@ async function accessibilityProblems(page: Page): Promise<string[]> {
   });
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .flatMap((v) => v.nodes.map((node) => `${v.id}: ${node.target.join(' ')}`));
+    .flatMap((v) => v.nodes.map((node) => `${v.id}: ${node.target.join(' ')} ${node.html}`));
 }
 
 const people = Array.from({ length: 10 }, (_, i) => `p${i + 1}`);
@@ -72,7 +72,7 @@ describe('admin dashboard (Chromium)', () => {
       headless: true,
       args: [...quietChromiumArgs],
     });
-  }, 120_000);
+  }, 240_000);
   afterAll(async () => {
     await browser?.close();
     await api?.stop();
@@ -109,13 +109,13 @@ describe('admin dashboard (Chromium)', () => {
     // Create: every field is labelled by the connector (not its key), numbers are number inputs,
     // the checkbox shows its effective default.
     await page.getByRole('link', { name: 'New connector' }).click();
-    await page.getByLabel('Name').fill('Campus directory');
+    await page.getByRole('textbox', { name: 'Name', exact: true }).fill('Campus directory');
     await page.getByLabel('LDAP server URL').fill(slapd.url);
     const startTls = page.getByLabel('Use StartTLS');
     expect(await startTls.isChecked()).toBe(true);
     await startTls.uncheck();
     await page.getByLabel('Bind DN').fill(slapd.hubDn);
-    await page.getByLabel('Bind password').fill(slapd.hubPassword);
+    await page.getByLabel('Bind password', { exact: true }).fill(slapd.hubPassword);
     await page.getByLabel('Search base (base DN)').fill(slapd.base);
     const pageSize = page.getByLabel('Page size');
     expect(await pageSize.getAttribute('inputmode')).toBe('numeric');
@@ -150,7 +150,7 @@ describe('admin dashboard (Chromium)', () => {
 
     // Settings: the stored bind password is never shown; left empty it stays as it is.
     await page.getByRole('tab', { name: 'Settings' }).click();
-    const password = page.getByLabel('Bind password');
+    const password = page.getByLabel('Bind password', { exact: true });
     expect(await password.inputValue()).toBe('');
     expect(await password.getAttribute('placeholder')).toBe('unchanged');
     expect(await page.content()).not.toContain(slapd.hubPassword);
@@ -181,7 +181,9 @@ describe('admin dashboard (Chromium)', () => {
     await page.getByText('Deutsch', { exact: true }).click();
     await page.getByLabel('Suchbasis (Base-DN)').waitFor();
     await page.getByLabel('StartTLS verwenden').waitFor();
-    expect(await page.getByLabel('Bind-Passwort').getAttribute('placeholder')).toBe('unverändert');
+    expect(await page.getByLabel('Bind-Passwort', { exact: true }).getAttribute('placeholder')).toBe(
+      'unverändert',
+    );
     await shot(page, 'settings-de');
     expect(await accessibilityProblems(page)).toEqual([]);
     await page.getByText('English', { exact: true }).click();

@@ -17,7 +17,7 @@ export function DeleteConnector({ connector }: { connector: Connector }) {
   const remove = useAdminMutation(() => api(adminPaths.connector(connector.id), { method: 'DELETE' }));
   return (
     <>
-      <Button color="red" variant="outline" onClick={open}>
+      <Button color="red.9" variant="outline" onClick={open}>
         {t('admin.delete.button')}
       </Button>
       <Modal opened={opened} onClose={close} title={t('admin.delete.title', { name: connector.name })}>

@@ -124,6 +124,7 @@ export function SettingFields({ type, stored, values, onChange, errors = {} }: P
               {...common}
               required={isRequired}
               allowDecimal={schema.type === 'number'}
+              inputMode={schema.type === 'number' ? 'decimal' : 'numeric'}
               {...(schema.minimum === undefined ? {} : { min: schema.minimum })}
               {...(schema.maximum === undefined ? {} : { max: schema.maximum })}
               placeholder={typeof schema.default === 'number' ? String(schema.default) : ''}
