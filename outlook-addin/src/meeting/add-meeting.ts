@@ -162,10 +162,27 @@ function changedFields(event: ApiEvent, fields: EventFields): Partial<EventField
     event.ends_at?.timezone === fields.ends_at.timezone
       ? {}
       : { ends_at: fields.ends_at }),
-    ...(event.recurrence_pattern.join('\n') === fields.recurrence_pattern.join('\n')
+    ...(sameRecurrence(event.recurrence_pattern, fields.recurrence_pattern)
       ? {}
       : { recurrence_pattern: fields.recurrence_pattern }),
   };
+}
+
+/** The API stores a rule with its parts in its own order: compare the parts, not the text. */
+function sameRecurrence(a: readonly string[], b: readonly string[]): boolean {
+  const normal = (rules: readonly string[]) =>
+    rules
+      .map((rule) =>
+        rule
+          .toUpperCase()
+          .replace(/^RRULE:/, '')
+          .split(';')
+          .sort()
+          .join(';'),
+      )
+      .sort()
+      .join('\n');
+  return normal(a) === normal(b);
 }
 
 /**
