@@ -61,6 +61,7 @@ import { defineApiExtension, withTimeout } from '@vc/conference-core';
 import { adminEndpoints } from './admin-api/registry.js';
 import { adminDashboardRouter } from './admin-dashboard/serve.js';
 import { webClientRouter } from './web-client/serve.js';
+import { outlookAddinRouter } from './outlook-addin/serve.js';
 import { describeBackends, hubUrl, signalingBaseUrl, type HubConfig } from './config.js';
 import { connectorDefinitions, createConnectorRegistry } from './connectors/registry.js';
 import { createConnectorFileWatcher } from './sync/connector-file-watcher.js';
@@ -159,7 +160,7 @@ export async function startHub(
     config.roles.includes('api')
       ? {
           routes: [...apiV1Endpoints, ...adminEndpoints].map((e) => e.path),
-          staticPrefixes: ['/admin/', '/assets/'],
+          staticPrefixes: ['/admin/', '/assets/', '/outlook/'],
         }
       : {},
   );
@@ -286,7 +287,14 @@ export async function startHub(
     metrics,
     outages,
     health: { checks, isDraining: () => draining },
-    ...(api === undefined ? {} : { api, dashboard: adminDashboardRouter(), webClient: webClientRouter() }),
+    ...(api === undefined
+      ? {}
+      : {
+          api,
+          dashboard: adminDashboardRouter(),
+          webClient: webClientRouter(),
+          outlookAddin: outlookAddinRouter(() => url),
+        }),
     ...(devIdp === undefined ? {} : { identityProvider: { path: '/idp', handler: devIdp.router } }),
   });
   server.on('request', app);

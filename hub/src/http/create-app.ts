@@ -19,6 +19,8 @@ export interface AppOptions {
   readonly dashboard?: Router;
   /** The conference web client, served at `/` (its pages for every path the server does not own). */
   readonly webClient?: Router;
+  /** The Outlook add-in and the personal tab, with their manifests, served at `/outlook/`. */
+  readonly outlookAddin?: Router;
 }
 
 /**
@@ -44,6 +46,7 @@ export function createApp(options: AppOptions): Express {
     });
     app.use('/admin/', options.dashboard);
   }
+  if (options.outlookAddin !== undefined) app.use('/outlook', options.outlookAddin);
   if (options.webClient !== undefined) app.use(options.webClient);
   app.use(notFound);
   app.use(errorHandler(options.logger, options.outages === undefined ? {} : { outages: options.outages }));
