@@ -11,6 +11,7 @@ import { pngSize } from '../../outlook-addin/src/manifest/icon-sizes.js';
 import { startApiHub, type ApiHub } from './support/api-hub.js';
 import { quietChromiumArgs } from './support/chromium-args.js';
 import { officeStubScript } from './support/office-stub-bundle.js';
+import { teamsHostPage } from './support/teams-host-stub.js';
 
 const artifacts = join(import.meta.dirname, '../../reports/outlook-addin');
 
@@ -26,7 +27,8 @@ interface StubState {
  * host (tests/browser/office-stub.ts) whose appointment is the fake mailbox item; nothing is
  * loaded from the internet (every other host is refused).
  */
-describe('Outlook add-in pages (Chromium)', () => {
+// Generous: the browser waits on a real hub and issuer on a shared, busy machine.
+describe('Outlook add-in pages (Chromium)', { timeout: 150_000 }, () => {
   let hub: ApiHub;
   let browser: Browser;
   let stub: string;
@@ -223,5 +225,121 @@ describe('Outlook add-in pages (Chromium)', () => {
       { key: 'vc-meeting', type: 'errorMessage', message: 'Video meeting: the sign-in window was closed' },
     ]);
     expect((await state(page)).customProperties).toEqual({});
+  });
+});
+
+/**
+ * The personal tab framed by a stub of the Microsoft 365 host (support/teams-host-stub.ts) at
+ * https://outlook.office.com, which teams-js trusts; the tab itself comes from the real hub on
+ * loopback. The signed-in person's token comes from the hub's real development issuer (the tab's
+ * sign-in popup is not driven here).
+ */
+describe('Microsoft 365 personal tab (Chromium)', { timeout: 150_000 }, () => {
+  let hub: ApiHub;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    await ensureOutlookAddinBuilt();
+    hub = await startApiHub({ backend: 'postgres', env: { MAIL_DIAL_IN_NUMBER: '+49 30 1234567' } });
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      // The host page is public, the tab on loopback: let the frame load (Private Network Access).
+      args: [
+        ...quietChromiumArgs,
+        '--disable-features=PrivateNetworkAccessRespectPreflightResults,BlockInsecurePrivateNetworkRequests,LocalNetworkAccessChecks',
+      ],
+    });
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await hub?.stop();
+  });
+
+  it("lists the user's next meetings with join buttons, meets now and composes an Outlook meeting with our block", async () => {
+    const token = await hub.token('alice');
+    const soon = Date.now() + 2 * 3_600_000;
+    for (const title of ['Design review', 'Retro']) {
+      const res = await hub.call('/v1/events?suppress_email_notification=true', {
+        method: 'POST',
+        token,
+        body: {
+          title,
+          starts_at: {
+            datetime: new Date(soon + (title === 'Retro' ? 86_400_000 : 0)).toISOString(),
+            timezone: 'UTC',
+          },
+          ends_at: {
+            datetime: new Date(soon + 3_600_000 + (title === 'Retro' ? 86_400_000 : 0)).toISOString(),
+            timezone: 'UTC',
+          },
+        },
+      });
+      expect(res.status).toBe(201);
+    }
+    const context = await browser.newContext({ locale: 'en-US' });
+    const hostUrl = 'https://outlook.office.com/host/';
+    await context.route('**/*', async (route) => {
+      const url = new URL(route.request().url());
+      if (url.href === hostUrl)
+        await route.fulfill({ contentType: 'text/html', body: teamsHostPage(`${hub.url}/outlook/tab.html`) });
+      else if (url.hostname === '127.0.0.1') await route.continue();
+      else await route.abort('blockedbyclient');
+    });
+    const hubOrigin = new URL(hub.url).origin;
+    await context.addInitScript(
+      ({ origin, accessToken }) => {
+        const g = globalThis as unknown as {
+          location: { origin: string };
+          sessionStorage: { setItem(k: string, v: string): void };
+        };
+        if (g.location.origin === origin) {
+          g.sessionStorage.setItem(
+            'vc-outlook-tokens',
+            JSON.stringify({ accessToken, expiresAt: Date.now() + 300_000 }),
+          );
+        }
+      },
+      { origin: hubOrigin, accessToken: token },
+    );
+    const page = await context.newPage();
+    page.setDefaultTimeout(30_000);
+    await page.goto(hostUrl);
+    const tab = page.frameLocator('#tab');
+    await tab.getByRole('button', { name: 'Join: Design review' }).waitFor();
+    await tab.getByRole('button', { name: 'Join: Retro' }).waitFor();
+    await page.screenshot({ path: join(artifacts, 'personal-tab.png') });
+
+    const calls = () =>
+      page.evaluate(
+        () => (globalThis as unknown as { hostCalls: { func: string; args: unknown[] }[] }).hostCalls,
+      );
+    await tab.getByRole('button', { name: 'Join: Design review' }).click();
+    await expect
+      .poll(
+        async () => (await calls()).filter((c) => c.func === 'app.openLink' || c.func === 'executeDeepLink'),
+        { timeout: 10_000 },
+      )
+      .toHaveLength(1);
+
+    await tab.getByRole('button', { name: 'Meet now' }).click();
+    await tab.getByRole('button', { name: 'Join: Meeting now' }).waitFor();
+
+    await tab.getByRole('button', { name: 'Schedule in Outlook' }).click();
+    await expect
+      .poll(async () => (await calls()).filter((c) => c.func === 'calendar.composeMeeting'), {
+        timeout: 15_000,
+      })
+      .toHaveLength(1);
+    const compose = (await calls()).find((c) => c.func === 'calendar.composeMeeting')!.args[0] as {
+      content: string;
+      startTime: string;
+      endTime: string;
+    };
+    expect(compose.content).toContain('vc-meeting-block');
+    expect(compose.content).toContain(`${hub.url}/rooms/`);
+    expect(compose.content).toContain('+49 30 1234567');
+    expect(Date.parse(compose.endTime) - Date.parse(compose.startTime)).toBe(3_600_000);
+    await context.close();
   });
 });
