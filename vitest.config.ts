@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 // Two projects: fast unit tests (`*.test.ts`) and integration tests that talk to real servers
 // (`*.int.test.ts`), which run one file at a time so slow suites never fight for the 2 cores.
-const everywhere = ['{conference-core,hub,connectors,tests,web}/**'];
+const everywhere = ['{conference-core,hub,connectors,tests,web,outlook-addin}/**'];
 const ignored = ['**/node_modules/**', '**/.tsbuild/**'];
 
 export default defineConfig({

@@ -60,6 +60,7 @@ import { defineApiExtension, withTimeout } from '@vc/conference-core';
 
 import { adminEndpoints } from './admin-api/registry.js';
 import { webClientRouter } from './web-client/serve.js';
+import { outlookAddinRouter } from './outlook-addin/serve.js';
 import { describeBackends, hubUrl, signalingBaseUrl, type HubConfig } from './config.js';
 import { connectorDefinitions, createConnectorRegistry } from './connectors/registry.js';
 import { createConnectorFileWatcher } from './sync/connector-file-watcher.js';
@@ -158,7 +159,7 @@ export async function startHub(
     config.roles.includes('api')
       ? {
           routes: [...apiV1Endpoints, ...adminEndpoints].map((e) => e.path),
-          staticPrefixes: ['/admin/', '/assets/'],
+          staticPrefixes: ['/admin/', '/assets/', '/outlook/'],
         }
       : {},
   );
@@ -285,7 +286,9 @@ export async function startHub(
     metrics,
     outages,
     health: { checks, isDraining: () => draining },
-    ...(api === undefined ? {} : { api, webClient: webClientRouter() }),
+    ...(api === undefined
+      ? {}
+      : { api, webClient: webClientRouter(), outlookAddin: outlookAddinRouter(() => url) }),
     ...(devIdp === undefined ? {} : { identityProvider: { path: '/idp', handler: devIdp.router } }),
   });
   server.on('request', app);

@@ -17,6 +17,8 @@ export interface AppOptions {
   readonly identityProvider?: { readonly path: string; readonly handler: RequestHandler };
   /** The conference web client, served at `/` (its pages for every path the server does not own). */
   readonly webClient?: Router;
+  /** The Outlook add-in and the personal tab, with their manifests, served at `/outlook/`. */
+  readonly outlookAddin?: Router;
 }
 
 /**
@@ -34,6 +36,7 @@ export function createApp(options: AppOptions): Express {
   app.use(express.json({ limit: '1mb' }));
   app.use(healthRoutes({ ...options.health, metrics: options.metrics.registry }));
   if (options.api !== undefined) app.use(options.api);
+  if (options.outlookAddin !== undefined) app.use('/outlook', options.outlookAddin);
   if (options.webClient !== undefined) app.use(options.webClient);
   app.use(notFound);
   app.use(errorHandler(options.logger, options.outages === undefined ? {} : { outages: options.outages }));

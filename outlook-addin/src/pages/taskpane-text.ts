@@ -1,0 +1,43 @@
+import type { Locale } from '../meeting/meeting-details.js';
+
+/** The task pane's words, German and English. */
+export const paneText: Record<Locale, Record<string, string>> = {
+  en: {
+    title: 'Meeting settings',
+    signIn: 'Sign in',
+    signedIn: 'Signed in',
+    signedOut: 'Sign in to add a video meeting to this appointment.',
+    deviceCode: 'Open {uri} and enter the code {code}.',
+    waitingRoom: 'Waiting room',
+    guestAccess: 'Guest access',
+    guestDisabled: 'No guests',
+    guestWaiting: 'Guests wait in the waiting room',
+    guestDirect: 'Guests join directly',
+    password: 'Room password (empty: none)',
+    showDialIn: 'Show dial-in in the invitation',
+    add: 'Add meeting',
+    update: 'Update meeting',
+    added: 'The video meeting was added to the appointment.',
+    updated: 'The video meeting was updated.',
+    working: 'Working…',
+  },
+  de: {
+    title: 'Besprechungseinstellungen',
+    signIn: 'Anmelden',
+    signedIn: 'Angemeldet',
+    signedOut: 'Melden Sie sich an, um diesem Termin eine Videokonferenz hinzuzufügen.',
+    deviceCode: 'Öffnen Sie {uri} und geben Sie den Code {code} ein.',
+    waitingRoom: 'Warteraum',
+    guestAccess: 'Gastzugang',
+    guestDisabled: 'Keine Gäste',
+    guestWaiting: 'Gäste warten im Warteraum',
+    guestDirect: 'Gäste treten direkt bei',
+    password: 'Raumpasswort (leer: keines)',
+    showDialIn: 'Einwahl in der Einladung zeigen',
+    add: 'Besprechung hinzufügen',
+    update: 'Besprechung aktualisieren',
+    added: 'Die Videokonferenz wurde dem Termin hinzugefügt.',
+    updated: 'Die Videokonferenz wurde aktualisiert.',
+    working: 'Einen Moment…',
+  },
+};
