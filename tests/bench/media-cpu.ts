@@ -93,7 +93,10 @@ export async function measureMeetingCpu(options: {
         const stats = await page.call('stats');
         const receiving = ids.filter((id, j) => j !== i && (stats[`${id}:camera`]?.frames ?? 0) > 0);
         if (receiving.length === size - 1) break;
-        if (Date.now() > deadline) throw new Error('the meeting never fully flowed');
+        if (Date.now() > deadline)
+          throw new Error(
+            `the meeting never fully flowed: p${i} decodes ${receiving.length} of ${size - 1} cameras`,
+          );
         await page.page.waitForTimeout(200);
       }
     }
