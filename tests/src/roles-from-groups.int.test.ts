@@ -109,7 +109,8 @@ describe.each(backends)('roles from directory groups (%s)', (backend) => {
     carolLink = (
       await json<{ invite_code: string }>(await post(`/v1/rooms/${carolRoom}/invites`, carol), 201)
     ).invite_code;
-  });
+    // A hub on a fresh PGlite runs initdb first: slow on a loaded machine.
+  }, 180_000);
   afterAll(async () => {
     await api?.stop();
   });
