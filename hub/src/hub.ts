@@ -59,7 +59,6 @@ import type { ConnectorDefinition } from '@vc/connector-sdk';
 import { defineApiExtension, withTimeout } from '@vc/conference-core';
 
 import { adminEndpoints } from './admin-api/registry.js';
-import { adminDashboardRouter } from './admin-dashboard/serve.js';
 import { webClientRouter } from './web-client/serve.js';
 import { describeBackends, hubUrl, signalingBaseUrl, type HubConfig } from './config.js';
 import { connectorDefinitions, createConnectorRegistry } from './connectors/registry.js';
@@ -286,7 +285,7 @@ export async function startHub(
     metrics,
     outages,
     health: { checks, isDraining: () => draining },
-    ...(api === undefined ? {} : { api, dashboard: adminDashboardRouter(), webClient: webClientRouter() }),
+    ...(api === undefined ? {} : { api, webClient: webClientRouter() }),
     ...(devIdp === undefined ? {} : { identityProvider: { path: '/idp', handler: devIdp.router } }),
   });
   server.on('request', app);

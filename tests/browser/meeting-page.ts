@@ -30,7 +30,7 @@ function current(): Meeting {
   return meeting;
 }
 
-async function join(signalingUrl: string, name: string): Promise<string> {
+async function join(signalingUrl: string, name: string, relayOnly = false): Promise<string> {
   const client = await SignalingClient.connect(signalingUrl, {
     WebSocket: WebSocket as unknown as WebSocketConstructor,
   });
@@ -53,7 +53,11 @@ async function join(signalingUrl: string, name: string): Promise<string> {
     client,
     analyser: undefined,
     media: new MediaClient(
-      { signaling: mediaSignalingOf(client), iceServers },
+      {
+        signaling: mediaSignalingOf(client),
+        iceServers,
+        ...(relayOnly ? { iceTransportPolicy: 'relay' as const } : {}),
+      },
       {
         published: (id, kind) => published.add(`${id}:${kind}`),
         unpublished: (id, kind) => published.delete(`${id}:${kind}`),
@@ -133,6 +137,23 @@ async function stats(): Promise<{ [stream: string]: { frames: number; audioBytes
   return out;
 }
 
+/** Per stream: the candidate types (host, srflx, relay) of the selected pair, local and remote. */
+async function selectedCandidates(): Promise<{ [stream: string]: { local: string; remote: string } }> {
+  const out: { [stream: string]: { local: string; remote: string } } = {};
+  for (const [key, report] of await current().media.stats()) {
+    const byId = new Map<string, Record<string, unknown>>();
+    report.forEach((s: Record<string, unknown>) => byId.set(String(s['id']), s));
+    for (const s of byId.values()) {
+      if (s['type'] !== 'transport' || typeof s['selectedCandidatePairId'] !== 'string') continue;
+      const pair = byId.get(s['selectedCandidatePairId']);
+      const local = byId.get(String(pair?.['localCandidateId']));
+      const remote = byId.get(String(pair?.['remoteCandidateId']));
+      out[key] = { local: String(local?.['candidateType']), remote: String(remote?.['candidateType']) };
+    }
+  }
+  return out;
+}
+
 /** The loudest RMS of the received mix over `ms` (0: silence; -1: no mix yet). */
 async function mixPeak(ms: number): Promise<number> {
   const { analyser } = current();
@@ -197,6 +218,7 @@ const api: MeetingPageApi = {
   stopScreen: () => current().media.unpublish('screen'),
   isPublished: (source: string, kind: string) => current().published.has(`${source}:${kind}`),
   stats,
+  selectedCandidates,
   mixPeak,
   eventArrived,
   setMuted: (muted: boolean) => current().media.setMuted(muted),

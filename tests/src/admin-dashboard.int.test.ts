@@ -1,41 +1,72 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 
-import { ensureDashboardBuilt } from '../../hub/src/admin-dashboard/build.js';
-import { fakeConnector, fakeDirectory } from '../../hub/src/testing/fake-directory.js';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+
+import { ensureWebClientBuilt } from '../../hub/src/web-client/build.js';
 import { startApiHub, type ApiHub } from './support/api-hub.js';
 import { quietChromiumArgs } from './support/chromium-args.js';
+import { startSlapd, type Slapd } from './support/slapd.js';
+import { userDn, userLdif } from './support/ucs-ldap/ucs-ldif.js';
+
+/** Screenshots of the dashboard's screens, kept as test artifacts. */
+const artifacts = join(import.meta.dirname, '../../reports/admin-dashboard');
+const axeSource = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+interface AxeResults {
+  violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[];
+}
+
+/** axe-core's serious and critical findings on the page as it is now, as `rule: element` lines. */
+async function accessibilityProblems(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: axeSource });
+  const violations = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run: (options: object) => Promise<AxeResults> } }).axe;
+    return (await axe.run({ resultTypes: ['violations'] })).violations;
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .flatMap((v) => v.nodes.map((node) => `${v.id}: ${node.target.join(' ')}`));
+}
+
+const people = Array.from({ length: 10 }, (_, i) => `p${i + 1}`);
 
 /**
- * The admin dashboard in real Chromium: alice signs in through the development issuer's login form
- * (code + PKCE), sees the connector, starts a run and watches it complete, then approves a run the
- * guard stopped; bob, who is no tenant administrator, is refused.
+ * The admin dashboard (part of the web client, at `/admin/`) in real Chromium against a real hub
+ * and a private slapd with a UCS-like directory: alice, a tenant administrator, signs in through
+ * the development issuer, creates a UCS connector from the labelled settings form, edits settings
+ * (the bind password is write-only) and schedules, runs syncs, filters the history, approves a run
+ * the guard stopped, reads the audit log, deletes the connector and signs out of the issuer too;
+ * bob, who is no administrator, is refused with a message.
  */
 describe('admin dashboard (Chromium)', () => {
-  const directory = fakeDirectory('dash-pass');
+  let slapd: Slapd;
   let api: ApiHub;
   let browser: Browser;
 
   beforeAll(async () => {
-    await ensureDashboardBuilt();
-    for (let i = 1; i <= 10; i++) directory.put({ externalId: `p${i}`, email: `p${i}@dash.test` });
-    // Slow enough to watch: each batch waits a little.
-    directory.fault = () => new Promise((resolve) => setTimeout(resolve, 150));
-    api = await startApiHub({ connectors: [fakeConnector({ dash: directory })] });
-    const alice = await api.token('alice');
-    const created = await api.call('/v1/admin/connectors', {
-      method: 'POST',
-      token: alice,
-      // No schedule: the test starts every run itself and watches it in the dashboard.
-      body: {
-        type: 'fake',
-        name: 'Dash directory',
-        settings: { directory: 'dash', password: 'dash-pass' },
-        incremental_every_ms: null,
-        full_cron: null,
-      },
-    });
-    expect(created.status).toBe(201);
+    mkdirSync(artifacts, { recursive: true });
+    const [started] = await Promise.all([
+      startSlapd({ suffixes: ['dc=dash,dc=test'] }),
+      ensureWebClientBuilt(),
+    ]);
+    slapd = started;
+    await slapd.add(
+      people
+        .map((uid) =>
+          userLdif(slapd.base, {
+            uid,
+            mail: `${uid}@dash.test`,
+            givenName: uid,
+            sn: 'Dash',
+            activated: true,
+          }),
+        )
+        .join('\n\n'),
+    );
+    api = await startApiHub();
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       headless: true,
@@ -45,12 +76,20 @@ describe('admin dashboard (Chromium)', () => {
   afterAll(async () => {
     await browser?.close();
     await api?.stop();
+    await slapd?.dispose();
   });
 
   async function signIn(user: string): Promise<Page> {
-    const context = await browser.newContext({ locale: 'en-US' });
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
-    await page.goto(`${api.url}/admin`);
+    page.setDefaultTimeout(15_000);
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.stack ?? error.message));
+    onTestFailed(async () => {
+      writeFileSync(join(artifacts, `failed-${user}.log`), errors.join('\n'));
+      await page.screenshot({ path: join(artifacts, `failed-${user}.png`), fullPage: true });
+    });
+    await page.goto(`${api.url}/admin/`);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.locator('input[name="username"]').fill(user);
     await page.locator('input[name="password"]').fill('demo');
@@ -59,51 +98,182 @@ describe('admin dashboard (Chromium)', () => {
     return page;
   }
 
-  it('lets alice sign in, run a sync with live progress, and approve a guarded run', async () => {
+  const shot = (page: Page, name: string) =>
+    page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+
+  it('lets alice create, edit, run, approve, audit and delete a UCS connector, then sign out', async () => {
     const page = await signIn('alice');
-    const card = page.getByTestId('connector-Dash directory');
-    await expect.poll(() => card.getByTestId('health').textContent(), { timeout: 15_000 }).toBe('never run');
-    expect(await card.getByTestId('schedule').textContent()).toBe(
-      'Schedule: incremental only when started, full only when started',
+    await page.getByRole('heading', { name: 'Directory connectors' }).waitFor();
+    await page.getByText('No connector yet').waitFor();
+
+    // Create: every field is labelled by the connector (not its key), numbers are number inputs,
+    // the checkbox shows its effective default.
+    await page.getByRole('link', { name: 'New connector' }).click();
+    await page.getByLabel('Name').fill('Campus directory');
+    await page.getByLabel('LDAP server URL').fill(slapd.url);
+    const startTls = page.getByLabel('Use StartTLS');
+    expect(await startTls.isChecked()).toBe(true);
+    await startTls.uncheck();
+    await page.getByLabel('Bind DN').fill(slapd.hubDn);
+    await page.getByLabel('Bind password').fill(slapd.hubPassword);
+    await page.getByLabel('Search base (base DN)').fill(slapd.base);
+    const pageSize = page.getByLabel('Page size');
+    expect(await pageSize.getAttribute('inputmode')).toBe('numeric');
+    expect(await pageSize.getAttribute('placeholder')).toBe('500');
+    await pageSize.fill('4');
+    expect(await page.getByText('bindDn', { exact: true }).count()).toBe(0);
+    await shot(page, 'new-connector');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Create connector' }).click();
+
+    // A new connector has the default schedules; the interval's first run starts at once.
+    const connector = page.getByTestId('connector-Campus directory');
+    await connector.waitFor();
+    expect(await page.getByTestId('schedule').textContent()).toBe(
+      'ucs · Incremental: every 5 minutes · full: 30 2 * * *',
     );
-    // The schedule is editable: a nightly full run at 03:00 (an interval would start a run at once).
-    await card.getByLabel('Full run (cron, empty: off)').fill('0 3 * * *');
-    await card.getByRole('button', { name: 'Save schedule' }).click();
-    await expect
-      .poll(() => card.getByTestId('schedule').textContent(), { timeout: 15_000 })
-      .toBe('Schedule: incremental only when started, full 0 3 * * *');
+    await expect.poll(() => page.getByTestId('health').textContent(), { timeout: 30_000 }).toBe('healthy');
 
-    await card.getByRole('button', { name: 'Full sync' }).click();
-    await expect.poll(() => card.getByTestId('run-state').textContent(), { timeout: 15_000 }).toBe('running');
+    // Schedules: incremental off (null), full at 03:00.
+    await page.getByRole('tab', { name: 'Schedule' }).click();
+    await page.getByLabel('Incremental runs on a schedule').uncheck();
+    await page.getByLabel('Full run (cron pattern)').fill('0 3 * * *');
+    await page.getByRole('button', { name: 'Save schedule' }).click();
     await expect
-      .poll(() => card.getByTestId('run-state').textContent(), { timeout: 30_000 })
+      .poll(() => page.getByTestId('schedule').textContent())
+      .toBe('ucs · Incremental: only when started · full: 0 3 * * *');
+    // A bad cron pattern is refused with a readable message, and nothing changes.
+    await page.getByLabel('Full run (cron pattern)').fill('every night');
+    await page.getByRole('button', { name: 'Save schedule' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Please check your input' }).waitFor();
+    await shot(page, 'schedule');
+
+    // Settings: the stored bind password is never shown; left empty it stays as it is.
+    await page.getByRole('tab', { name: 'Settings' }).click();
+    const password = page.getByLabel('Bind password');
+    expect(await password.inputValue()).toBe('');
+    expect(await password.getAttribute('placeholder')).toBe('unchanged');
+    expect(await page.content()).not.toContain(slapd.hubPassword);
+    const stored = (await (
+      await api.call('/v1/admin/connectors', { token: await api.token('alice') })
+    ).json()) as {
+      items: { settings: Record<string, unknown> }[];
+    };
+    expect(stored.items[0]?.settings['bindPassword']).toBe('<set>');
+    expect(await page.getByLabel('Page size').inputValue()).toBe('4');
+    await page.getByLabel('Page size').fill('3');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await expect.poll(() => page.getByTestId('notice').textContent()).toBe('The connection works.');
+    // A typed secret replaces the stored one (here a wrong one: the test then fails to bind).
+    await password.fill('not-the-password');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    expect(await password.inputValue()).toBe('');
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await expect.poll(() => page.getByTestId('notice').textContent()).toMatch(/^The connection failed: /);
+    await password.fill(slapd.hubPassword);
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+
+    // The same form in German, labels from the connector's metadata.
+    await page.getByText('Deutsch', { exact: true }).click();
+    await page.getByLabel('Suchbasis (Base-DN)').waitFor();
+    await page.getByLabel('StartTLS verwenden').waitFor();
+    expect(await page.getByLabel('Bind-Passwort').getAttribute('placeholder')).toBe('unverändert');
+    await shot(page, 'settings-de');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.getByText('English', { exact: true }).click();
+
+    // A full run, watched on the overview.
+    await page.getByRole('tab', { name: 'Overview' }).click();
+    await page.getByRole('button', { name: 'Full sync' }).click();
+    await expect
+      .poll(() => connector.getByTestId('run').getAttribute('data-state'), { timeout: 30_000 })
       .toBe('completed');
-    expect(await card.getByTestId('counter-created').textContent()).toBe('created: 10');
-    expect(await card.getByTestId('progress').getAttribute('value')).toBe('1');
+    expect(await connector.getByTestId('counter-seen').textContent()).toBe('10');
 
-    // Half the people leave: above the default guard (10%), so the run waits for an approval.
-    for (let i = 1; i <= 5; i++) directory.users.delete(`p${i}`);
-    await card.getByRole('button', { name: 'Full sync' }).click();
+    // Half the people leave: more than the guard allows, so the run waits for an approval and
+    // lists who would be deactivated.
+    for (const uid of people.slice(0, 5)) await slapd.remove(userDn(slapd.base, uid));
+    await page.getByRole('button', { name: 'Full sync' }).click();
+    const guard = page.getByTestId('guard');
+    await guard.waitFor({ timeout: 30_000 });
+    expect(await guard.textContent()).toContain('deactivate 5 of 10 people');
+    expect(await page.getByTestId('guard-people').getByRole('listitem').allTextContents()).toEqual(
+      people
+        .slice(0, 5)
+        .map((uid) => `${uid}@dash.test`)
+        .sort(),
+    );
+    await shot(page, 'guarded-run');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Approve deactivations' }).click();
     await expect
-      .poll(() => card.getByTestId('run-state').textContent(), { timeout: 30_000 })
-      .toBe('needs approval');
-    await expect(card.getByTestId('guard').textContent()).resolves.toContain('5 of 10');
-    await card.getByRole('button', { name: 'Approve deactivations' }).click();
-    await expect
-      .poll(() => card.getByTestId('run-state').textContent(), { timeout: 15_000 })
+      .poll(() => connector.getByTestId('run').getAttribute('data-state'), { timeout: 15_000 })
       .toBe('completed');
-    expect(await card.getByTestId('counter-deactivated').textContent()).toBe('deactivated: 5');
+    expect(await connector.getByTestId('counter-deactivated').textContent()).toBe('5');
 
-    // The same page in German, from the one catalog.
-    await page.getByRole('button', { name: 'Deutsch' }).click();
-    await expect.poll(() => card.getByTestId('run-state').textContent()).toBe('abgeschlossen');
+    // History: three runs (the scheduled incremental one and two full ones), filtered.
+    await page.getByRole('tab', { name: 'Run history' }).click();
+    await expect.poll(() => page.getByTestId('history-row').count()).toBe(3);
+    await page.getByRole('textbox', { name: 'Kind' }).click();
+    await page.getByRole('option', { name: 'Full' }).click();
+    await expect.poll(() => page.getByTestId('history-count').textContent()).toBe('2 of 3 runs');
+    await page.getByRole('textbox', { name: 'Status' }).click();
+    await page.getByRole('option', { name: 'failed' }).click();
+    await expect.poll(() => page.getByTestId('history-count').textContent()).toBe('0 of 3 runs');
+    await page.getByRole('textbox', { name: 'Status' }).click();
+    await page.getByRole('option', { name: 'completed' }).click();
+    await expect.poll(() => page.getByTestId('history-count').textContent()).toBe('2 of 3 runs');
+    await page.getByLabel('Started on').fill('2001-01-01');
+    await expect.poll(() => page.getByTestId('history-count').textContent()).toBe('0 of 3 runs');
+    await page.getByLabel('Started on').fill(await page.evaluate(() => new Date().toLocaleDateString('sv')));
+    await expect.poll(() => page.getByTestId('history-count').textContent()).toBe('2 of 3 runs');
+    await shot(page, 'run-history');
+
+    // The audit log names what changed, never a value.
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+    const audit = page.getByTestId('audit');
+    for (const action of [
+      'Connector created',
+      'Connector changed',
+      'Run started',
+      'Deactivations approved',
+    ]) {
+      await audit.getByRole('cell', { name: action }).first().waitFor();
+    }
+    expect(await audit.textContent()).not.toContain('not-the-password');
+    await shot(page, 'audit');
+    expect(await accessibilityProblems(page)).toEqual([]);
+
+    // Delete, after a confirmation.
+    await page.getByRole('link', { name: 'Directory connectors' }).click();
+    await page.getByRole('link', { name: 'Campus directory' }).click();
+    await page.getByRole('button', { name: 'Delete connector' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+    await page.getByText('No connector yet').waitFor();
+    await shot(page, 'connectors');
+
+    // Sign-out ends the issuer's session too: the next sign-in asks for the password again.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out / Abmelden' }).click();
+    await page.waitForURL(`${api.url}/`);
+    await page.goto(`${api.url}/admin/`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('input[name="password"]').waitFor();
     await page.context().close();
   });
 
-  it('refuses bob, who is not a tenant administrator', async () => {
+  it('refuses bob, who is not a tenant administrator, with a message', async () => {
     const page = await signIn('bob');
-    await expect.poll(() => page.getByTestId('not-admin').isVisible(), { timeout: 15_000 }).toBe(true);
-    expect(await page.getByTestId('connector-Dash directory').count()).toBe(0);
+    await page.getByTestId('not-admin').waitFor();
+    expect(await page.getByRole('heading', { name: 'Administrators only' }).isVisible()).toBe(true);
+    expect(await page.getByRole('link', { name: 'New connector' }).count()).toBe(0);
+    await shot(page, 'not-admin');
+    expect(await accessibilityProblems(page)).toEqual([]);
     await page.context().close();
   });
 });

@@ -2,6 +2,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startApiHub, type ApiHub } from './support/api-hub.js';
+import { startTestCoturn, type TestCoturn } from './support/coturn.js';
 import { startTestJanus, type TestJanus } from './support/janus.js';
 import { mediaBrowserArgs, openMeetingPage, type MeetingPage } from './support/media-page.js';
 import type { MeetingPageApi } from './support/meeting-page-api.js';
@@ -11,11 +12,13 @@ import { connect, createRoom, startRoom } from './support/signaling.js';
 /**
  * Two people in two Chromium pages, through our API, signaling and a real Janus. Janus and
  * Chromium run in the test's own network namespace (Janus never offers loopback candidates); the
- * hub listens on the host end of its veth pair. Nothing leaves that link.
+ * hub listens on the host end of its veth pair. Nothing leaves that link. A private coturn in the
+ * namespace (TURN REST secret shared with the hub) carries a relay-only participant.
  */
 describe('media through Janus, end to end', () => {
   let netns: TestNetns;
   let janus: TestJanus;
+  let coturn: TestCoturn;
   let api: ApiHub;
   let browser: Browser;
   let roomId: string;
@@ -35,7 +38,11 @@ describe('media through Janus, end to end', () => {
 
   beforeAll(async () => {
     netns = createTestNetns();
-    janus = await startJanus();
+    // The namespace has ports of its own: fixed ones cannot collide with other test files.
+    [janus, coturn] = await Promise.all([
+      startJanus(),
+      startTestCoturn({ ip: netns.innerIp, port: 3478, relayPorts: [50000, 50099], wrapper: netns.wrapper }),
+    ]);
     janusPort = Number(new URL(janus.url).port);
     api = await startApiHub({
       HOST: netns.hostIp,
@@ -43,6 +50,8 @@ describe('media through Janus, end to end', () => {
       JANUS_URLS: janus.url,
       JANUS_API_SECRET: janus.apiSecret,
       JANUS_ADMIN_KEY: janus.adminKey,
+      TURN_URLS: coturn.url,
+      TURN_SECRET: coturn.secret,
     });
     const aliceToken = await api.token('alice');
     roomId = await createRoom(api, aliceToken);
@@ -61,6 +70,7 @@ describe('media through Janus, end to end', () => {
     await browser?.close();
     await api?.stop();
     await janus?.dispose();
+    await coturn?.dispose();
     netns?.remove();
   });
 
@@ -117,6 +127,26 @@ describe('media through Janus, end to end', () => {
     await bob.call('setMuted', false);
     await alice.page.waitForTimeout(500);
     expect(await alice.call('mixPeak', 2500)).toBeGreaterThan(0.005);
+  });
+
+  it('carries a relay-only participant through TURN, with credentials from the join', async () => {
+    const carol = await openMeetingPage(
+      browser,
+      (await startRoom(api, roomId, { token: await api.token('carol') })).signaling_url,
+      'carol',
+      { relayOnly: true },
+    );
+    try {
+      await carol.call('subscribe', alice.id, 'camera');
+      await flowing(carol, (s) => frames(s, `${alice.id}:camera`) > 10 && audioBytes(s) > 2000);
+      await flowing(alice, (s) => audioBytes(s) > 0);
+      const pairs = await carol.call('selectedCandidates');
+      // Sending (audio, camera) and receiving alike: the browser's end of every pair is coturn's.
+      expect(Object.keys(pairs).sort()).toEqual(['audio', 'camera', `${alice.id}:camera`].sort());
+      for (const pair of Object.values(pairs)) expect(pair.local).toBe('relay');
+    } finally {
+      await carol.page.close();
+    }
   });
 
   it('survives a Janus restart: clients renegotiate and media flows again within 10 s', async () => {

@@ -22,3 +22,5 @@ export type {
   UserRecord,
 } from './records.js';
 export { isSecret, secret, secretFields, secretKeys } from './secret.js';
+export { labelled, settingTexts, settingTextsOf } from './setting-text.js';
+export type { LocalizedText, SettingText } from './setting-text.js';

@@ -15,15 +15,13 @@ export interface AppOptions {
   /** The REST API v1 (when this process has the api role). */
   readonly api?: Router;
   readonly identityProvider?: { readonly path: string; readonly handler: RequestHandler };
-  /** The admin dashboard's static files, served at `/admin/`. */
-  readonly dashboard?: Router;
   /** The conference web client, served at `/` (its pages for every path the server does not own). */
   readonly webClient?: Router;
 }
 
 /**
- * The express application: probes, metrics, the development issuer, the API v1, the admin
- * dashboard and the web client.
+ * The express application: probes, metrics, the development issuer, the API v1 and the web
+ * client (which includes the admin dashboard at `/admin/`).
  */
 export function createApp(options: AppOptions): Express {
   const app = express();
@@ -36,14 +34,6 @@ export function createApp(options: AppOptions): Express {
   app.use(express.json({ limit: '1mb' }));
   app.use(healthRoutes({ ...options.health, metrics: options.metrics.registry }));
   if (options.api !== undefined) app.use(options.api);
-  if (options.dashboard !== undefined) {
-    // The dashboard's OIDC redirect URI is its folder: make the bare path that folder.
-    app.get('/admin', (req, res, next) => {
-      if (req.path.endsWith('/')) next();
-      else res.redirect(301, '/admin/');
-    });
-    app.use('/admin/', options.dashboard);
-  }
   if (options.webClient !== undefined) app.use(options.webClient);
   app.use(notFound);
   app.use(errorHandler(options.logger, options.outages === undefined ? {} : { outages: options.outages }));

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { silentLogger } from '@vc/conference-core';
 
-import { adminDashboardRouter } from '../admin-dashboard/serve.js';
+import { webClientRouter } from '../web-client/serve.js';
 import { createApp } from './create-app.js';
 import { createHttpMetrics } from './metrics.js';
 
@@ -34,7 +34,7 @@ beforeAll(async () => {
     metrics,
     health: { checks: [], isDraining: () => false },
     api,
-    dashboard: adminDashboardRouter(dist),
+    webClient: webClientRouter(dist),
   });
   server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
@@ -67,10 +67,11 @@ describe('HTTP metrics', () => {
     );
   });
 
-  it('labels the admin dashboard files as one route and a path nobody serves as unmatched', async () => {
-    expect((await fetch(`${url}/admin/assets/app.js`)).status).toBe(200);
-    expect((await fetch(`${url}/admin/`)).status).toBe(200);
-    expect((await fetch(`${url}/nowhere`)).status).toBe(404);
+  it('labels the admin dashboard pages as one route and a path nobody serves as unmatched', async () => {
+    const html = { headers: { accept: 'text/html' } };
+    expect((await fetch(`${url}/admin/connectors/4f0b`, html)).status).toBe(200);
+    expect((await fetch(`${url}/admin/`, html)).status).toBe(200);
+    expect((await fetch(`${url}/nowhere`, { headers: { accept: 'application/json' } })).status).toBe(404);
     const lines = await series();
     expect(lines).toEqual(
       expect.arrayContaining([

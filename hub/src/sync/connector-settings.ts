@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import type { ConnectorDefinition } from '@vc/connector-sdk';
-import { secretKeys } from '@vc/connector-sdk';
+import { secretKeys, settingTextsOf } from '@vc/connector-sdk';
 import type { ConnectorInstance, FieldProblem, JsonValue } from '@vc/conference-core';
 
 import type { SecretBox } from './secret-box.js';
@@ -102,7 +102,10 @@ export function publicSettings(instance: StoredSettings): Record<string, JsonVal
   };
 }
 
-/** The settings schema as JSON Schema for forms, secret fields marked `writeOnly` and `x-secret`. */
+/**
+ * The settings schema as JSON Schema for forms: secret fields marked `writeOnly` and `x-secret`,
+ * labelled fields carrying `x-label` (and `x-description`) as `{en, de}`.
+ */
 export function settingsJsonSchema(definition: ConnectorDefinition): Record<string, unknown> {
   const schema = z.toJSONSchema(definition.settings, { io: 'input', unrepresentable: 'any' }) as Record<
     string,
@@ -112,6 +115,13 @@ export function settingsJsonSchema(definition: ConnectorDefinition): Record<stri
   for (const key of secretKeys(definition.settings)) {
     const property = properties[key];
     if (property !== undefined) Object.assign(property, { writeOnly: true, 'x-secret': true });
+  }
+  // Labels for people, in every language (`labelled()` in the connector SDK); forms fall back to the key.
+  for (const [key, text] of Object.entries(settingTextsOf(definition.settings))) {
+    const property = properties[key];
+    if (property === undefined) continue;
+    property['x-label'] = text.label;
+    if (text.description !== undefined) property['x-description'] = text.description;
   }
   return schema;
 }

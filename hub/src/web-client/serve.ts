@@ -9,9 +9,9 @@ import { webClientDist } from './build.js';
 
 /**
  * Paths that belong to the server, never to the web client: an unknown path below them stays a
- * 404 problem instead of becoming the app's page.
+ * 404 problem instead of becoming the app's page. `/admin/` is the web client's admin dashboard.
  */
-const serverPrefixes = ['/v1', '/admin', '/idp', '/signaling', '/healthz', '/readyz', '/metrics', '/assets'];
+const serverPrefixes = ['/v1', '/idp', '/signaling', '/healthz', '/readyz', '/metrics', '/assets'];
 
 function isAppPage(req: Request): boolean {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;

@@ -49,6 +49,7 @@ export async function openMeetingPage(
   browser: Browser,
   signalingUrl: string | undefined,
   name: string,
+  options: { relayOnly?: boolean } = {},
 ): Promise<MeetingPage> {
   const page = await browser.newPage();
   const code = await pageBundle();
@@ -67,6 +68,7 @@ export async function openMeetingPage(
       [method, args] as const,
     ) as never;
   // Without a signaling URL the page only loads (the benchmark's floor drives it directly).
-  const id = signalingUrl === undefined ? '' : await call('join', signalingUrl, name);
+  const id =
+    signalingUrl === undefined ? '' : await call('join', signalingUrl, name, options.relayOnly === true);
   return { page, id, call };
 }

@@ -3,8 +3,11 @@
  * Plain data only: the page's DOM types stay in the browser project.
  */
 export interface MeetingPageApi {
-  /** Joins, publishes the fake microphone and camera; resolves with the participant id. */
-  join(signalingUrl: string, name: string): Promise<string>;
+  /**
+   * Joins, publishes the fake microphone and camera; resolves with the participant id. With
+   * `relayOnly` every connection goes through TURN (iceTransportPolicy 'relay').
+   */
+  join(signalingUrl: string, name: string, relayOnly?: boolean): Promise<string>;
   /** Waits until the source publishes that kind, then receives it. */
   subscribe(source: string, kind: 'camera' | 'screen'): Promise<void>;
   /** Publishes a moving canvas as screen share. */
@@ -13,6 +16,8 @@ export interface MeetingPageApi {
   isPublished(source: string, kind: 'camera' | 'screen'): boolean;
   /** Per stream (`audio`, `camera`, `<source>:<kind>`): decoded frames and received audio bytes. */
   stats(): Promise<{ [stream: string]: { frames: number; audioBytes: number } }>;
+  /** Per stream: the candidate types of the selected pair (`host`, `srflx`, `prflx`, `relay`). */
+  selectedCandidates(): Promise<{ [stream: string]: { local: string; remote: string } }>;
   /** The loudest RMS of the received mix over `ms` (0: silence, -1: no mix yet). */
   mixPeak(ms: number): Promise<number>;
   /** Resolves once a `media` event `message` (with `error`, for errors) has arrived. */

@@ -22,7 +22,7 @@ let nextIp = 1;
 
 /** `POST /v1/rooms/{id}/start`; each call from its own address so attempt limits never interfere. */
 export async function startRoom(
-  api: ApiHub,
+  api: Pick<ApiHub, 'call'>,
   roomId: string,
   who: Starter,
   password?: string,
@@ -59,7 +59,7 @@ export async function joinRoom(
 }
 
 export async function createRoom(
-  api: ApiHub,
+  api: Pick<ApiHub, 'call'>,
   token: string,
   body: Record<string, unknown> = {},
 ): Promise<string> {

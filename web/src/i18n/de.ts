@@ -1,3 +1,4 @@
+import { adminDe } from './admin-de.js';
 import type { en } from './en.js';
 
 /** Every key of the English catalog, with any text. */
@@ -360,4 +361,5 @@ export const de: Catalog<typeof en> = {
       mainRoom: 'Hauptraum',
     },
   },
+  admin: adminDe,
 };

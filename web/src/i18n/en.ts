@@ -1,3 +1,5 @@
+import { adminEn } from './admin-en.js';
+
 /** The English catalog; `de.ts` has the same shape (the compiler checks it). */
 export const en = {
   app: {
@@ -345,4 +347,5 @@ export const en = {
       mainRoom: 'Main room',
     },
   },
+  admin: adminEn,
 };
