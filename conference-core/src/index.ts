@@ -25,3 +25,4 @@ export type {
 export * from './signaling/index.js';
 export * from './media/index.js';
 export * from './sip/index.js';
+export * from './roles/index.js';

@@ -3,6 +3,7 @@ import { z } from 'zod';
 
 import type { EndpointMeta } from './endpoint.js';
 import { problemCodes } from './problem.js';
+import { permissions } from '../roles/permissions.js';
 
 // zod-to-openapi reads metadata through a method it adds to zod's prototype; once per process.
 extendZodWithOpenApi(z);
@@ -15,6 +16,7 @@ export const problemSchema = z.object({
   title: z.string(),
   detail: z.string().optional(),
   errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  permission: z.enum(permissions).optional(),
 });
 
 export interface OpenApiInfo {

@@ -1,3 +1,5 @@
+import type { Permission } from '../roles/permissions.js';
+
 /**
  * Who is calling, after authentication: a signed-in person, a service account (SIP gateway,
  * recorder) holding roles, or a guest holding a room's invite code. Every principal belongs to
@@ -12,6 +14,8 @@ export type Principal =
       /** Realm roles from the token (e.g. `tenant-admin`). */
       readonly roles: readonly string[];
       readonly groups: readonly string[];
+      /** What the person may do under the tenant's group mapping (decision 0027). */
+      readonly permissions: readonly Permission[];
     }
   | {
       readonly kind: 'service';

@@ -28,6 +28,8 @@ export const problemCodes = [
   'database_unavailable',
   'redis_unavailable',
   'internal_error',
+  /** The person lacks a permission the tenant's group mapping restricts; `permission` names it (0027). */
+  'missing_role',
 ] as const;
 export type ProblemCode = (typeof problemCodes)[number];
 
@@ -43,6 +45,8 @@ export interface Problem {
   readonly title: string;
   readonly detail?: string;
   readonly errors?: readonly FieldProblem[];
+  /** With `missing_role`: the permission the request needs (`schedule`, `dial_in`, ...). */
+  readonly permission?: string;
 }
 
 /** Thrown by endpoint handlers for outcomes that end the request with a problem response. */

@@ -10,6 +10,9 @@ import { createInviteRepository } from '../storage/invite-repository.js';
 import { createTenantRepository } from '../storage/tenant-repository.js';
 import { createUserRepository, type User } from '../storage/user-repository.js';
 import { createUserRoleRepository } from '../storage/user-role-repository.js';
+import { createRoleMappingRepository } from '../storage/role-mapping-repository.js';
+import { loadPermissions } from '../roles/load-permissions.js';
+import { heldPermissions } from '../roles/resolve-permissions.js';
 import { tenantAdminRole } from './v1/users/require-tenant-admin.js';
 import { ApiProblem, type ProblemCode } from './problem.js';
 import type { Principal } from './principal.js';
@@ -95,6 +98,13 @@ export function createPrincipalResolver(options: PrincipalResolverOptions) {
       case 'user': {
         const tenant = await tenantId(identity.tenant);
         const user = await userFor(tenant, identity);
+        const permissions = heldPermissions(
+          await loadPermissions(db, tenant, user.id, {
+            live: true,
+            realmRoles: identity.realmRoles,
+            groups: identity.groups,
+          }),
+        );
         return {
           kind: 'user',
           tenantId: tenant,
@@ -102,6 +112,7 @@ export function createPrincipalResolver(options: PrincipalResolverOptions) {
           email: user.email,
           roles: await rolesOf(tenant, user.id, identity.realmRoles),
           groups: identity.groups,
+          permissions,
         };
       }
     }
@@ -171,6 +182,8 @@ export function createPrincipalResolver(options: PrincipalResolverOptions) {
         tenantAdminRole,
         identity.realmRoles.includes(tenantAdminRole),
       );
+      // Kept so an admin can see where this person's roles come from (decision 0027).
+      await createRoleMappingRepository(db).setTokenGroups(tenant, user.id, identity.groups);
       user = (await users.markLogin(tenant, user.id, now())) ?? user;
     }
     return user;

@@ -82,6 +82,7 @@ beforeAll(async () => {
             email: 'a@b.c',
             roles: [],
             groups: [],
+            permissions: [],
           };
           return Promise.resolve(user);
         }

@@ -122,3 +122,5 @@ export type {
   ConnectorAuditRepository,
   NewConnectorAuditEntry,
 } from './connector-audit-repository.js';
+export { createRoleMappingRepository } from './role-mapping-repository.js';
+export type { MappedGroup, RoleMappingRepository, RoleRule } from './role-mapping-repository.js';

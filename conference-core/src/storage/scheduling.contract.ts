@@ -9,6 +9,7 @@ import { describeIsolationContract } from './scheduling-isolation.contract.js';
 import { describeOutboxContract } from './scheduling-outbox.contract.js';
 import { describePeopleContract } from './scheduling-people.contract.js';
 import { describeRoomsContract } from './scheduling-rooms.contract.js';
+import { describeRoleMappingContract } from './role-mapping.contract.js';
 import { describeSyncApplyContract } from './sync-apply.contract.js';
 import { describeSyncStorageContract } from './sync-storage.contract.js';
 
@@ -37,5 +38,6 @@ export function describeSchedulingContract(label: string, open: () => Promise<Da
     describeSyncStorageContract(context);
     describeSyncApplyContract(context);
     describeIsolationContract(context);
+    describeRoleMappingContract(context);
   });
 }

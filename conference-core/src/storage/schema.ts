@@ -28,6 +28,8 @@ export interface DatabaseSchema {
   sync_run_skipped: SyncRunSkippedTable;
   connector_audit_log: ConnectorAuditLogTable;
   user_roles: UserRolesTable;
+  role_mappings: RoleMappingsTable;
+  user_token_groups: UserTokenGroupsTable;
 }
 
 export interface TenantsTable {
@@ -317,4 +319,23 @@ export interface ConnectorAuditLogTable extends TenantRow {
   action: string;
   details: Generated<JsonValue>;
   created_at: Generated<Date>;
+}
+
+/** A tenant's rule: members of one group get these roles (migration 0006, decision 0027). */
+export interface RoleMappingsTable extends TenantRow {
+  id: Generated<string>;
+  /** The rule's place in the list the admin saved (0, 1, ...). */
+  position: number;
+  group_kind: 'connector' | 'token';
+  /** Set exactly when `group_kind` is `connector`; no foreign key (a deleted connector matches nobody). */
+  connector_id: string | null;
+  group_name: string;
+  roles: string[];
+  created_at: Generated<Date>;
+}
+
+/** The `groups` claim of a person's last sign-in (migration 0006). */
+export interface UserTokenGroupsTable extends TenantRow {
+  user_id: string;
+  group_name: string;
 }

@@ -2,6 +2,7 @@ import { sql, type RawBuilder, type Transaction } from 'kysely';
 import type { JsonValue } from '../json.js';
 import { jsonb } from '../storage/jsonb.js';
 import { allUuids, type Db } from '../storage/repository-support.js';
+import { createRoleMappingRepository } from '../storage/role-mapping-repository.js';
 import type { DatabaseSchema } from '../storage/schema.js';
 import { applyGroups, applyUsers, emptyTally } from './directory-apply.js';
 import {
@@ -532,7 +533,8 @@ async function deactivate(
  * The tenant administrators among `userIds` that must stay enabled: all of them when no active
  * administrator outside `userIds` is left (a sync must never lock the tenant out of its own
  * administration), none otherwise. Administrators are the users holding the stored role, from a
- * login's token or granted by an operator.
+ * login's token or granted by an operator, and the members of directory groups the tenant's role
+ * mapping makes administrators (decision 0027), as the memberships stand when this runs.
  */
 async function lastAdministrators(trx: Trx, tenantId: string, userIds: readonly string[]): Promise<string[]> {
   if (userIds.length === 0) return [];
@@ -547,9 +549,21 @@ async function lastAdministrators(trx: Trx, tenantId: string, userIds: readonly 
     .where('user_roles.role', '=', tenantAdministratorRole)
     .where('users.disabled_at', 'is', null)
     .execute();
+  const mapped = await createRoleMappingRepository(trx).directoryMembersGranted(tenantId, 'tenant_admin');
+  const activeMapped =
+    mapped.length === 0
+      ? []
+      : await trx
+          .selectFrom('users')
+          .select('id')
+          .where('tenant_id', '=', tenantId)
+          .where('id', '=', sql<string>`any(${mapped}::uuid[])`)
+          .where('disabled_at', 'is', null)
+          .execute();
+  const all = [...new Set([...admins, ...activeMapped].map((a) => a.id))];
   const leaving = new Set(userIds);
-  const affected = admins.map((a) => a.id).filter((id) => leaving.has(id));
-  const remaining = admins.length - affected.length;
+  const affected = all.filter((id) => leaving.has(id));
+  const remaining = all.length - affected.length;
   return remaining > 0 ? [] : affected;
 }
 

@@ -8,15 +8,19 @@ import { LanguageSwitch } from '../layout/language-switch.js';
 
 /**
  * The dashboard's frame: title, language and sign-out in the header, the sections on the left.
- * The role mapping editor (groups -> roles per tenant) gets its entry here once its API exists.
  */
 export function AdminLayout() {
   const { t } = useTranslation();
   const location = useLocation();
   const [opened, { toggle }] = useDisclosure();
   const sections = [
-    { to: '/admin', label: t('admin.nav.connectors'), active: !location.pathname.startsWith('/admin/audit') },
+    {
+      to: '/admin',
+      label: t('admin.nav.connectors'),
+      active: !/^\/admin\/(audit|roles)/.test(location.pathname),
+    },
     { to: '/admin/audit', label: t('admin.nav.audit'), active: location.pathname.startsWith('/admin/audit') },
+    { to: '/admin/roles', label: t('admin.nav.roles'), active: location.pathname.startsWith('/admin/roles') },
   ];
   return (
     <AppShell

@@ -7,11 +7,11 @@ import { ConnectorPage } from './connector-page.js';
 import { ConnectorsPage } from './connectors-page.js';
 import { NewConnectorPage } from './new-connector-page.js';
 import { RequireAdmin } from './require-admin.js';
+import { RoleMappingPage } from './role-mapping-page.js';
 
 /**
  * The admin dashboard below `/admin/`, loaded only when someone opens it (its own chunk, so
- * the meeting client's first load does not carry it). A role mapping page joins these routes
- * (and the navigation in AdminLayout) once its API exists.
+ * the meeting client's first load does not carry it).
  */
 export default function AdminRoutes() {
   return (
@@ -23,6 +23,7 @@ export default function AdminRoutes() {
             <Route path="connectors/new" element={<NewConnectorPage />} />
             <Route path="connectors/:connectorId" element={<ConnectorPage />} />
             <Route path="audit" element={<AuditPage />} />
+            <Route path="roles" element={<RoleMappingPage />} />
           </Route>
         </Routes>
       </RequireAdmin>

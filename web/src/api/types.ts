@@ -78,6 +78,8 @@ export interface Me {
   readonly display_name: string;
   readonly time_zone: string | null;
   readonly language: string | null;
+  /** What the tenant's group mapping lets me do (decision 0027), e.g. `schedule`. */
+  readonly permissions: readonly string[];
 }
 
 export interface StartAnswer {

@@ -2,6 +2,9 @@ import type { Endpoint } from '../endpoint.js';
 import { getAdminMailDeadLetters } from './admin/get-admin-mail-dead-letters.js';
 import { getAdminMailOutbox } from './admin/get-admin-mail-outbox.js';
 import { postAdminMailReplies } from './admin/post-admin-mail-replies.js';
+import { getAdminRoleMapping } from './admin/get-admin-role-mapping.js';
+import { putAdminRoleMapping } from './admin/put-admin-role-mapping.js';
+import { getAdminUserRoles } from './admin/get-admin-user-roles.js';
 import { deleteCalendarFeed } from './calendar/delete-calendar-feed.js';
 import { getCalendarIcs } from './calendar/get-calendar-ics.js';
 import { postCalendarFeed } from './calendar/post-calendar-feed.js';
@@ -86,4 +89,7 @@ export const apiV1Endpoints: readonly Endpoint<ApiDeps>[] = [
   getAdminMailDeadLetters,
   getAdminMailOutbox,
   postAdminMailReplies,
+  getAdminRoleMapping,
+  putAdminRoleMapping,
+  getAdminUserRoles,
 ];

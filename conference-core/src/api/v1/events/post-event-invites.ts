@@ -1,6 +1,9 @@
 import { z } from 'zod';
 
+import { createUserRepository } from '../../../storage/user-repository.js';
 import { defineEndpoint } from '../deps.js';
+import { missingRole } from '../users/require-permission.js';
+import { requireUser } from '../users/require-user.js';
 import {
   actorOf,
   eventIdParams,
@@ -37,6 +40,12 @@ export const postEventInvites = defineEndpoint({
     },
   },
   handle: async ({ principal, params, query, body }, deps) => {
+    // An address no account of the tenant has is a guest from outside (decision 0027).
+    const me = requireUser(principal);
+    if ('email' in body && !me.permissions.includes('invite_guests')) {
+      const member = await createUserRepository(deps.db).findByEmail(me.tenantId, body.email);
+      if (member === undefined) throw missingRole('invite_guests');
+    }
     const invite = await scheduling(() =>
       eventService(deps).invite(actorOf(principal), params.eventId, body, mutationOptions(query)),
     );

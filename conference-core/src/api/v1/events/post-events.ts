@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { defineEndpoint } from '../deps.js';
+import { requirePermission } from '../users/require-permission.js';
 import {
   actorOf,
   descriptionSchema,
@@ -40,6 +41,7 @@ export const postEvents = defineEndpoint({
   body: newEventSchema,
   responses: { 201: { description: 'The new event; its ETag is its revision', schema: eventSchema } },
   handle: async ({ principal, query, body }, deps) => {
+    requirePermission(principal, 'schedule');
     const actor = actorOf(principal);
     const event = await scheduling(() =>
       eventService(deps).create(

@@ -4,6 +4,7 @@ import { instantSchema } from '../schemas.js';
 
 import { createGuestLinkRepository } from '../../../storage/guest-link-repository.js';
 import { defineEndpoint } from '../deps.js';
+import { requirePermission } from '../users/require-permission.js';
 import {
   futureExpiration,
   guestLinkJson,
@@ -24,6 +25,7 @@ export const postRoomInvites = defineEndpoint({
   body: z.strictObject({ expiration: instantSchema.nullable().optional() }).optional(),
   responses: { 201: { description: 'The new guest link', schema: guestLinkSchema } },
   handle: async ({ principal, params, body }, deps) => {
+    requirePermission(principal, 'invite_guests');
     const { me, room } = await ownedRoom(principal, params.roomId, deps);
     const expiresAt = futureExpiration(body?.expiration, deps.now());
     const created = await createGuestLinkRepository(deps.db).create(me.tenantId, room.id, {

@@ -5,7 +5,7 @@ import { inTransaction } from '../../../storage/repository-support.js';
 import { createRoomRepository } from '../../../storage/room-repository.js';
 import { ApiProblem } from '../../problem.js';
 import { defineEndpoint } from '../deps.js';
-import { requireUser } from '../users/require-user.js';
+import { requirePermission } from '../users/require-permission.js';
 import {
   dialInJson,
   dialInSchema,
@@ -36,7 +36,9 @@ export const postRooms = defineEndpoint({
     },
   },
   handle: async ({ principal, body }, deps) => {
-    const me = requireUser(principal);
+    // Decision 0027: creating a room is scheduling; one with a dial-in also needs dial_in.
+    const me = requirePermission(principal, 'schedule');
+    if (body.enable_sip === true) requirePermission(principal, 'dial_in');
     const created = await inTransaction(deps.db, async (db) => {
       const result = await createRoomRepository(db).create(me.tenantId, {
         ownerId: me.userId,

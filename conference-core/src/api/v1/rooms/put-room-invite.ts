@@ -4,6 +4,7 @@ import { instantSchema } from '../schemas.js';
 
 import { createGuestLinkRepository } from '../../../storage/guest-link-repository.js';
 import { defineEndpoint } from '../deps.js';
+import { requirePermission } from '../users/require-permission.js';
 import {
   futureExpiration,
   guestLinkJson,
@@ -28,6 +29,8 @@ export const putRoomInvite = defineEndpoint({
   }),
   responses: { 200: { description: 'The changed guest link', schema: guestLinkSchema } },
   handle: async ({ principal, params, body }, deps) => {
+    // Switching a link off never needs a permission; switching it on or changing its expiry does.
+    if (body.active === true || body.expiration !== undefined) requirePermission(principal, 'invite_guests');
     const { me, link } = await roomGuestLink(principal, params.roomId, params.inviteCode, deps);
     const expiresAt = futureExpiration(body.expiration, deps.now());
     const updated = await createGuestLinkRepository(deps.db).update(me.tenantId, link.code, {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { createDialInRepository, DIAL_IN_PIN_PATTERN } from '../../../storage/dial-in-repository.js';
 import { defineEndpoint } from '../deps.js';
+import { requirePermission } from '../users/require-permission.js';
 import { dialInJson, dialInSchema, notFound, ownedRoom, roomParams } from './room-support.js';
 
 /**
@@ -28,6 +29,7 @@ export const putRoomSip = defineEndpoint({
     201: { description: 'The new dial-in', schema: dialInSchema },
   },
   handle: async ({ principal, params, body }, deps) => {
+    requirePermission(principal, 'dial_in');
     const { me, room } = await ownedRoom(principal, params.roomId, deps);
     const settings = {
       ...(body?.password === undefined ? {} : { pin: body.password }),

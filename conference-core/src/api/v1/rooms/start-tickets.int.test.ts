@@ -66,7 +66,7 @@ afterAll(async () => {
 });
 
 function user(userId: string): Principal {
-  return { kind: 'user', tenantId, userId, email: 'x@acme.test', roles: [], groups: [] };
+  return { kind: 'user', tenantId, userId, email: 'x@acme.test', roles: [], groups: [], permissions: [] };
 }
 
 async function room(settings: Omit<NewRoom, 'ownerId'> = {}): Promise<Room> {

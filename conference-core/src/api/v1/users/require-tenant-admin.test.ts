@@ -10,6 +10,7 @@ const user = (roles: string[]): Principal => ({
   email: 'a@example.test',
   roles,
   groups: [],
+  permissions: [],
 });
 
 describe('tenant administrator check', () => {

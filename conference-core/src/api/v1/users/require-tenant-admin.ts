@@ -12,10 +12,13 @@ export const tenantAdminRole = tenantAdministratorRole;
 
 type UserPrincipal = Extract<Principal, { kind: 'user' }>;
 
-/** Narrows to a tenant administrator, or ends the request with 403 `forbidden`. */
+/**
+ * Narrows to a tenant administrator (the realm role, an operator's grant, or a group the tenant's
+ * mapping makes administrator: decision 0027), or ends the request with 403 `forbidden`.
+ */
 export function requireTenantAdmin(principal: Principal | undefined): UserPrincipal {
   const user = requireUser(principal);
-  if (!user.roles.includes(tenantAdminRole)) {
+  if (!user.roles.includes(tenantAdminRole) && !user.permissions.includes('tenant_admin')) {
     throw new ApiProblem({
       status: 403,
       code: 'forbidden',
