@@ -13,9 +13,11 @@ import { useSignalingWorld } from './support/signaling.js';
  */
 const sipPort = await freePort();
 const mixer = new PlainRtpMixer();
-const world = useSignalingWorld(callInEnv(sipPort, { callInSecret: 'call-in-secret-for-the-baresip-test' }), {
-  conferenceAudio: mixer,
-});
+const world = useSignalingWorld(
+  callInEnv(sipPort, { callInSecret: 'call-in-secret-for-the-baresip-test' }),
+  { conferenceAudio: mixer },
+  120_000,
+);
 const phones: Baresip[] = [];
 afterAll(async () => {
   await Promise.all(phones.map((p) => p.stop()));

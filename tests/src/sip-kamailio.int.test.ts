@@ -25,6 +25,7 @@ const world = useSignalingWorld(
     SIP_PASSWORD: password,
   },
   { conferenceAudio: mixer },
+  120_000,
 );
 afterAll(async () => {
   mixer.close();
