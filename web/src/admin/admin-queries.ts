@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
-import { api } from '../api/client.js';
+import { api, ApiError } from '../api/client.js';
 import type { AuditEntry, Connector, ConnectorType, Run, RunDetail } from './admin-types.js';
 
 const base = '/v1/admin';
@@ -11,11 +11,16 @@ const liveInterval = (connectors: readonly Connector[] | undefined): number =>
     ? 1000
     : 5000;
 
+/** A refusal (403: not an administrator) is an answer, not a fault: no retry, no polling. */
+const refused = (error: unknown): boolean =>
+  error instanceof ApiError && error.status >= 400 && error.status < 500;
+
 export function useConnectors() {
   return useQuery({
     queryKey: ['admin', 'connectors'],
     queryFn: async () => (await api<{ items: Connector[] }>(`${base}/connectors`)).items,
-    refetchInterval: (query) => liveInterval(query.state.data),
+    retry: (failures, error) => !refused(error) && failures < 1,
+    refetchInterval: (query) => (refused(query.state.error) ? false : liveInterval(query.state.data)),
   });
 }
 

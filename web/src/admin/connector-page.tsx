@@ -22,7 +22,7 @@ export function ConnectorPage() {
   const errorText = useErrorText();
   const { connectorId = '' } = useParams();
   const connector = useConnector(connectorId);
-  if (connector.isPending) return <Loader aria-label={t('common.loading')} />;
+  if (connector.isPending) return <Loader role="status" aria-label={t('common.loading')} />;
   if (connector.error !== null) {
     return (
       <Alert color="red" role="alert">

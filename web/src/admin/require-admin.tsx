@@ -19,7 +19,7 @@ export function RequireAdmin({ children }: { children: ReactNode }) {
   if (connectors.isPending) {
     return (
       <Center mih="50vh">
-        <Loader aria-label={t('common.loading')} />
+        <Loader role="status" aria-label={t('common.loading')} />
       </Center>
     );
   }

@@ -31,7 +31,9 @@ export function settingText(key: string, schema: SettingSchema, language: string
   const lang: Language = language === 'de' ? 'de' : 'en';
   return {
     label: schema['x-label']?.[lang] ?? key,
-    description: schema['x-description']?.[lang] ?? schema.description,
+    // The schema's own description is English: shown only for fields the connector did not label.
+    description:
+      schema['x-description']?.[lang] ?? (schema['x-label'] === undefined ? schema.description : undefined),
   };
 }
 

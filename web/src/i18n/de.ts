@@ -194,6 +194,7 @@ export const de: Catalog<typeof en> = {
     },
   },
   room: {
+    untitled: 'Besprechungsraum',
     layout: 'Ansicht',
     grid: 'Raster',
     speaker: 'Sprecher',

@@ -184,6 +184,7 @@ export const en = {
     },
   },
   room: {
+    untitled: 'Meeting room',
     layout: 'Layout',
     grid: 'Grid',
     speaker: 'Speaker',

@@ -61,7 +61,6 @@ export function JoinFlow(props: {
     <InMeeting
       session={joined.session}
       media={joined.media}
-      title={props.title}
       onRejoin={() => {
         setJoined(undefined);
         setBusy(false);
@@ -70,15 +69,14 @@ export function JoinFlow(props: {
   );
 }
 
+/** The meeting once joined; its header names the event, or the room when it has none. */
 function InMeeting({
   session,
   media,
-  title,
   onRejoin,
 }: {
   session: MeetingSession;
   media: MediaChoice;
-  title: string;
   onRejoin: () => void;
 }) {
   const { t } = useTranslation();
@@ -117,7 +115,7 @@ function InMeeting({
           room={status.room}
           reconnecting={false}
           media={media}
-          fallbackTitle={title}
+          fallbackTitle={t('room.untitled')}
         />
       );
     case 'reconnecting':
@@ -126,7 +124,13 @@ function InMeeting({
           <Loader aria-label={t('room.reconnecting')} />
         </Center>
       ) : (
-        <MeetingRoom session={session} room={status.room} reconnecting media={media} fallbackTitle={title} />
+        <MeetingRoom
+          session={session}
+          room={status.room}
+          reconnecting
+          media={media}
+          fallbackTitle={t('room.untitled')}
+        />
       );
     case 'ended':
       return <Ended reason={status.reason} onRejoin={onRejoin} />;
