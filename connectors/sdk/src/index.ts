@@ -22,3 +22,10 @@ export type {
   UserRecord,
 } from './records.js';
 export { isSecret, secret, secretFields, secretKeys } from './secret.js';
+export type {
+  CalendarAppointment,
+  CalendarBatch,
+  CalendarsCapability,
+  MeetingAccess,
+  SkippedAppointment,
+} from './calendars.js';
