@@ -92,7 +92,7 @@ export async function* pollAppointments(
   let key = parseCursor(cursor);
   // A new poll reaches back a little for clock skew and for saves still committing at the last
   // poll; what it reads twice the hub applies as unchanged.
-  if (key !== null) {
+  if (key !== null && settings.overlapSeconds > 0) {
     key = {
       modifiedAt: new Date(Date.parse(key.modifiedAt) - settings.overlapSeconds * 1000).toISOString(),
       docRef: '',

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import { ConnectorError, type ConnectorContext } from '@vc/connector-sdk';
 
 import { httpError, unreachable } from './http-retry.js';
@@ -15,10 +17,25 @@ export interface TokenSource {
 
 type Ctx = Pick<ConnectorContext<A12Settings>, 'settings' | 'fetch' | 'signal' | 'clock'>;
 
+/**
+ * Tokens by client (token URL, client id, secret hash), shared by every call of the process: the
+ * hub calls the connector per poll and per write-back, and each would otherwise ask for a token.
+ */
+const tokenCache = new Map<string, { token: string; expiresAt: number }>();
+const pendingRequests = new Map<string, Promise<string>>();
+
 /** OAuth2 client credentials against A12 UAA or Keycloak, cached until shortly before expiry. */
 export function clientCredentials(ctx: Ctx): TokenSource {
-  let cached: { token: string; expiresAt: number } | undefined;
-  let pending: Promise<string> | undefined;
+  const key = createHash('sha256')
+    .update(
+      JSON.stringify([
+        ctx.settings.tokenUrl,
+        ctx.settings.clientId,
+        ctx.settings.clientSecret,
+        ctx.settings.scope ?? '',
+      ]),
+    )
+    .digest('hex');
 
   const fetchToken = async (): Promise<string> => {
     const { settings } = ctx;
@@ -59,24 +76,27 @@ export function clientCredentials(ctx: Ctx): TokenSource {
       throw new ConnectorError('invalid_data', 'the token endpoint answered without an access_token');
     }
     const lifetimeMs = typeof body.expires_in === 'number' ? body.expires_in * 1000 : 60_000;
-    cached = {
+    tokenCache.set(key, {
       token: body.access_token,
-      expiresAt: ctx.clock.now().getTime() + lifetimeMs - EXPIRY_MARGIN_MS,
-    };
+      expiresAt: ctx.clock.now().getTime() + lifetimeMs - Math.min(EXPIRY_MARGIN_MS, lifetimeMs / 4),
+    });
     return body.access_token;
   };
 
   return {
     async get() {
+      const cached = tokenCache.get(key);
       if (cached !== undefined && cached.expiresAt > ctx.clock.now().getTime()) return cached.token;
       // Concurrent callers share one token request.
-      pending ??= fetchToken().finally(() => {
-        pending = undefined;
-      });
+      let pending = pendingRequests.get(key);
+      if (pending === undefined) {
+        pending = fetchToken().finally(() => pendingRequests.delete(key));
+        pendingRequests.set(key, pending);
+      }
       return pending;
     },
     invalidate() {
-      cached = undefined;
+      tokenCache.delete(key);
     },
   };
 }
