@@ -122,3 +122,5 @@ export type {
   ConnectorAuditRepository,
   NewConnectorAuditEntry,
 } from './connector-audit-repository.js';
+export { createCalendarLinkRepository } from './calendar-link-repository.js';
+export type { CalendarLink, CalendarLinkPatch, CalendarLinkRepository } from './calendar-link-repository.js';
