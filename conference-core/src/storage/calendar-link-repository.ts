@@ -25,8 +25,8 @@ export type CalendarLinkPatch = Partial<
 
 export interface CalendarLinkRepository {
   find(tenantId: string, instanceId: string, externalId: string): Promise<CalendarLink | undefined>;
-  /** Fails with a unique violation when the appointment is linked already (a concurrent apply). */
-  insert(link: Omit<CalendarLink, 'state' | 'writtenHash'>): Promise<void>;
+  /** False when the appointment is linked already (a concurrent apply won). */
+  insert(link: Omit<CalendarLink, 'state' | 'writtenHash'>): Promise<boolean>;
   update(tenantId: string, instanceId: string, externalId: string, patch: CalendarLinkPatch): Promise<void>;
   readCursor(tenantId: string, instanceId: string): Promise<JsonValue | null>;
   /** Stores the cursor after an applied batch. */
@@ -65,7 +65,7 @@ export function createCalendarLinkRepository(db: Db): CalendarLinkRepository {
     },
 
     async insert(link) {
-      await db
+      const inserted = await db
         .insertInto('calendar_links')
         .values({
           tenant_id: link.tenantId,
@@ -75,7 +75,10 @@ export function createCalendarLinkRepository(db: Db): CalendarLinkRepository {
           organizer_id: link.organizerId,
           content_hash: link.contentHash,
         })
-        .execute();
+        .onConflict((oc) => oc.doNothing())
+        .returning('event_id')
+        .executeTakeFirst();
+      return inserted !== undefined;
     },
 
     async update(tenantId, instanceId, externalId, patch) {
