@@ -2,7 +2,6 @@ import express, { type Router } from 'express';
 
 import {
   createCalendarLinkRepository,
-  createConnectorInstanceRepository,
   sendProblem,
   type Db,
   type Logger,
@@ -58,9 +57,8 @@ export function a12WebhookRouter(deps: A12WebhookDeps): Router {
     body: unknown,
     headers: Record<string, string | string[] | undefined>,
   ) => {
-    const instance = (await createConnectorInstanceRepository(deps.db).listEnabledAcrossTenants()).find(
-      (i) => i.id === instanceId && i.connectorType === 'a12',
-    );
+    const found = await deps.calendars.findEnabled(instanceId);
+    const instance = found?.connectorType === 'a12' ? found : undefined;
     const definition = instance === undefined ? undefined : deps.registry.find(instance.connectorType);
     if (instance === undefined || definition === undefined)
       return problem(404, 'not_found', 'No such A12 connector');

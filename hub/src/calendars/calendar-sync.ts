@@ -60,6 +60,8 @@ export interface CalendarSync {
     externalId: string,
     signal?: AbortSignal,
   ): Promise<PollReport>;
+  /** An enabled calendar connector by id alone (push hints name no tenant). */
+  findEnabled(instanceId: string): Promise<ConnectorInstance | undefined>;
   /** Queues a fetch for a push hint. */
   hint(tenantId: string, instanceId: string, externalId: string): Promise<void>;
 }
@@ -311,6 +313,13 @@ export function createCalendarSync(options: CalendarSyncOptions): CalendarSync {
         }
         return { ok: true, counts };
       });
+    },
+
+    async findEnabled(instanceId) {
+      const enabled = await createConnectorInstanceRepository(db).listEnabledAcrossTenants();
+      return enabled.find(
+        (i) => i.id === instanceId && calendarsOf(registry.find(i.connectorType)) !== undefined,
+      );
     },
 
     async hint(tenantId, instanceId, externalId) {

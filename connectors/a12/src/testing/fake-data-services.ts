@@ -50,6 +50,8 @@ export interface FakeDataServices {
   remove(docRef: string): void;
   /** The next `count` HTTP requests to /v2/rpc fail this way. */
   failNext(count: number, fault: Fault): void;
+  /** The next `count` HTTP requests whose batch calls `method` fail this way (others pass). */
+  failCallsOf(method: string, count: number, fault: Fault): void;
   /** Every issued token stops working (as after a Keycloak restart or revocation). */
   revokeTokens(): void;
   /** The token endpoint refuses the client from now on (a rotated secret). */
@@ -63,6 +65,7 @@ export async function startFakeDataServices(options: FakeDataServicesOptions): P
   const documents = new Map<string, StoredDocument>();
   const tokens = new Map<string, number>();
   const faults: Fault[] = [];
+  const methodFaults: { method: string; fault: Fault }[] = [];
   const log = { tokens: 0, batches: 0, methods: [] as string[], rejected401: 0 };
   let clientRejected = false;
   let lastStamp = 0;
@@ -88,7 +91,8 @@ export async function startFakeDataServices(options: FakeDataServicesOptions): P
   const handle = (req: IncomingMessage, res: ServerResponse, body: string) => {
     if (req.method === 'POST' && req.url === '/token') return token(req, res, body);
     if (req.method !== 'POST' || req.url !== '/v2/rpc') return send(res, 404, { error: 'not found' });
-    const fault = faults.shift();
+    const methodFault = methodFaults.findIndex((f) => body.includes(`"method":"${f.method}"`));
+    const fault = methodFault >= 0 ? methodFaults.splice(methodFault, 1)[0]?.fault : faults.shift();
     if (fault?.kind === 'reset') {
       req.socket.destroy();
       return undefined;
@@ -277,6 +281,9 @@ export async function startFakeDataServices(options: FakeDataServicesOptions): P
     remove: (docRef) => void documents.delete(docRef),
     failNext(count, fault) {
       for (let i = 0; i < count; i++) faults.push(fault);
+    },
+    failCallsOf(method, count, fault) {
+      for (let i = 0; i < count; i++) methodFaults.push({ method, fault });
     },
     revokeTokens: () => tokens.clear(),
     rejectClient(reject) {
