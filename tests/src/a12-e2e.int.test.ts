@@ -189,7 +189,9 @@ describe('A12 appointments through a real hub', () => {
     const eventIdWritten = video(ref).EventId ?? '';
     expect((await eventOf(eventIdWritten)).status).toBe(200);
     const list = (await (
-      await api.call('/v1/events?from=2030-06-01T00:00:00Z&to=2030-06-02T00:00:00Z', { token: alice })
+      await api.call('/v1/events?time_min=2030-06-01T00:00:00Z&time_max=2030-06-02T00:00:00Z', {
+        token: alice,
+      })
     ).json()) as { items: { title: string }[] };
     expect(list.items.filter((e) => e.title === 'Interrupted')).toHaveLength(1);
   });
