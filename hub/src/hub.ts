@@ -56,9 +56,12 @@ import {
   type SipGateway,
 } from '@vc/conference-core';
 import type { ConnectorDefinition } from '@vc/connector-sdk';
-import { defineApiExtension, withTimeout } from '@vc/conference-core';
+import { createEventService, defineApiExtension, withTimeout } from '@vc/conference-core';
 
 import { adminEndpoints } from './admin-api/registry.js';
+import { a12WebhookRouter } from './calendars/a12-webhook.js';
+import { createCalendarSync, type CalendarSync } from './calendars/calendar-sync.js';
+import { withCalendarSchedules } from './calendars/with-calendar-schedules.js';
 import { webClientRouter } from './web-client/serve.js';
 import { outlookAddinRouter } from './outlook-addin/serve.js';
 import { describeBackends, hubUrl, signalingBaseUrl, type HubConfig } from './config.js';
@@ -95,6 +98,8 @@ export interface RunningHub {
   readonly devIdpIssuer: string | undefined;
   /** The directory sync engine (runs, schedules, recovery sweep). */
   readonly sync: SyncEngine;
+  /** Calendar connectors (A12): polls, push hints, write-back (decision 0021). */
+  readonly calendars: CalendarSync;
   /** The SIP call-in gateway, once started (role `sip` with SIP_PORT set). */
   readonly sip: () => SipGateway | undefined;
   /** Drains HTTP, stops taking jobs, lets running ones finish within the configured bound. */
@@ -185,6 +190,24 @@ export async function startHub(
     logger,
   });
   mail?.register();
+  // Calendar connectors (A12): appointments become meetings, links are written back (0021).
+  const calendars = createCalendarSync({
+    db: database.db,
+    queue,
+    logger: logger.child({ component: 'calendars' }),
+    registry,
+    secrets,
+    events: createEventService({
+      db: database.db,
+      outboxWritten: () => {
+        if (runsOutbox) outbox.wake();
+      },
+    }),
+    publicUrl: () => address,
+    dialInNumber: config.mail.dialInNumber ?? null,
+  });
+  if (runsOutbox) calendars.registerJobs();
+  const connectorEngine = withCalendarSchedules(sync, calendars);
   const nodes = createNodeRegistry(config, redisErrors);
   if (runsOutbox) sync.registerJobs();
   // The worker keeps the join script's connector (UCS app) in step with its file.
@@ -275,7 +298,7 @@ export async function startHub(
             logger: logger.child({ component: 'admin-api' }),
             registry,
             secrets,
-            engine: sync,
+            engine: connectorEngine,
             defaultGuardShare: config.syncGuardShare,
           }),
         ],
@@ -289,6 +312,17 @@ export async function startHub(
     ...(api === undefined
       ? {}
       : { api, webClient: webClientRouter(), outlookAddin: outlookAddinRouter(() => url) }),
+    ...(api === undefined
+      ? {}
+      : {
+          webhooks: a12WebhookRouter({
+            db: database.db,
+            logger: logger.child({ component: 'calendars' }),
+            registry,
+            secrets,
+            calendars,
+          }),
+        }),
     ...(devIdp === undefined ? {} : { identityProvider: { path: '/idp', handler: devIdp.router } }),
   });
   server.on('request', app);
@@ -360,6 +394,7 @@ export async function startHub(
       const schedules = async () => {
         await sync.start();
         await mail?.scheduleHousekeeping();
+        await calendars.start();
       };
       retryWithBackoff(() => withTimeout(schedules(), 10_000, 'the job queue did not answer'), {
         initialDelayMs: 1000,
@@ -386,6 +421,7 @@ export async function startHub(
     auth,
     devIdpIssuer: devIdp?.issuer,
     sync,
+    calendars,
     sip: () => sipGateway,
     async stop() {
       if (draining) return;

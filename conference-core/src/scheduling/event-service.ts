@@ -154,7 +154,16 @@ export function createEventService({ db, outboxWritten }: EventServiceOptions) {
   };
 
   return {
-    async create(actor: Actor, input: EventInput, options: MutationOptions): Promise<ScheduledEvent> {
+    async create(
+      actor: Actor,
+      input: EventInput,
+      options: MutationOptions,
+      /**
+       * Runs inside the creating transaction: a caller that must remember the new event (a
+       * calendar connector's link row) commits or fails together with it.
+       */
+      alsoInTransaction?: (trx: Db, event: ScheduledEvent) => Promise<void>,
+    ): Promise<ScheduledEvent> {
       const times = checkTimes(input);
       return mutate(async (trx) => {
         const room = await createRoomRepository(trx).create(actor.tenantId, {
@@ -176,6 +185,7 @@ export function createEventService({ db, outboxWritten }: EventServiceOptions) {
           revision: created.event.revision,
           room_id: created.event.roomId,
         });
+        if (alsoInTransaction !== undefined) await alsoInTransaction(trx, created.event);
         return created.event;
       });
     },
@@ -467,14 +477,23 @@ export function createEventService({ db, outboxWritten }: EventServiceOptions) {
       });
     },
 
-    async uninvite(actor: Actor, eventId: string, userId: string, options: MutationOptions): Promise<void> {
+    /** Removes a registered invitee (by user id) or an external one (by `{ email }`). */
+    async uninvite(
+      actor: Actor,
+      eventId: string,
+      who: string | { readonly email: string },
+      options: MutationOptions,
+    ): Promise<void> {
       await mutate(async (trx) => {
         const event = await owned(trx, actor, eventId);
-        const removed = await createInviteRepository(trx).remove(actor.tenantId, eventId, { userId });
+        const invitee = typeof who === 'string' ? { userId: who } : { email: who.email };
+        const removed = await createInviteRepository(trx).remove(actor.tenantId, eventId, invitee);
         if (!removed) throw new SchedulingError('not_found', 'This person is not invited.');
         await append(trx, actor, 'invite.removed', eventId, options, {
           revision: event.revision,
-          invitee_user_id: userId,
+          ...(typeof who === 'string'
+            ? { invitee_user_id: who }
+            : { invitee_user_id: null, email: who.email }),
         });
       });
     },

@@ -124,3 +124,5 @@ export type {
 } from './connector-audit-repository.js';
 export { createRoleMappingRepository } from './role-mapping-repository.js';
 export type { MappedGroup, RoleMappingRepository, RoleRule } from './role-mapping-repository.js';
+export { createCalendarLinkRepository } from './calendar-link-repository.js';
+export type { CalendarLink, CalendarLinkPatch, CalendarLinkRepository } from './calendar-link-repository.js';

@@ -23,6 +23,9 @@ export interface DatabaseSchema {
   mail_deliveries: MailDeliveriesTable;
   mail_plans: MailPlansTable;
   connector_instances: ConnectorInstancesTable;
+  calendar_links: CalendarLinksTable;
+  calendar_poll_state: CalendarPollStateTable;
+  calendar_push_deliveries: CalendarPushDeliveriesTable;
   sync_runs: SyncRunsTable;
   sync_run_marks: SyncRunMarksTable;
   sync_run_skipped: SyncRunSkippedTable;
@@ -338,4 +341,30 @@ export interface RoleMappingsTable extends TenantRow {
 export interface UserTokenGroupsTable extends TenantRow {
   user_id: string;
   group_name: string;
+}
+
+/** Which upstream appointment became which meeting (calendar connectors, migration 0007). */
+export interface CalendarLinksTable extends TenantRow {
+  instance_id: string;
+  external_id: string;
+  event_id: string;
+  organizer_id: string;
+  state: Generated<'active' | 'cancelled'>;
+  content_hash: string;
+  written_hash: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface CalendarPollStateTable extends TenantRow {
+  instance_id: string;
+  cursor: JsonValue | null;
+  polled_at: Date | null;
+  last_error: string | null;
+}
+
+export interface CalendarPushDeliveriesTable {
+  instance_id: string;
+  delivery_id: string;
+  received_at: Generated<Date>;
 }

@@ -24,3 +24,10 @@ export type {
 export { isSecret, secret, secretFields, secretKeys } from './secret.js';
 export { labelled, settingTexts, settingTextsOf } from './setting-text.js';
 export type { LocalizedText, SettingText } from './setting-text.js';
+export type {
+  CalendarAppointment,
+  CalendarBatch,
+  CalendarsCapability,
+  MeetingAccess,
+  SkippedAppointment,
+} from './calendars.js';

@@ -8,6 +8,7 @@ import {
   validationProblem,
 } from '@vc/conference-core';
 
+import { validateOnSave } from '../calendars/validate-on-save.js';
 import { prepareSettings } from '../sync/connector-settings.js';
 import { defineAdminEndpoint } from './deps.js';
 import { instanceFields } from './instance-input.js';
@@ -47,6 +48,8 @@ export const patchConnector = defineAdminEndpoint({
       }
       const prepared = prepareSettings(definition, deps.secrets, admin.tenantId, body.settings, current);
       if (!prepared.ok) throw validationProblem(prepared.problems);
+      const misfit = await validateOnSave(definition, prepared.parsed, deps.logger);
+      if (misfit !== undefined) throw validationProblem([misfit]);
       stored = prepared.stored;
     }
     const patch = {

@@ -8,6 +8,7 @@ import {
   validationProblem,
 } from '@vc/conference-core';
 
+import { validateOnSave } from '../calendars/validate-on-save.js';
 import { prepareSettings } from '../sync/connector-settings.js';
 import { defaultSchedule } from '../sync/default-schedule.js';
 import { defineAdminEndpoint } from './deps.js';
@@ -45,6 +46,8 @@ export const postConnectors = defineAdminEndpoint({
     }
     const prepared = prepareSettings(definition, deps.secrets, admin.tenantId, body.settings);
     if (!prepared.ok) throw validationProblem(prepared.problems);
+    const misfit = await validateOnSave(definition, prepared.parsed, deps.logger);
+    if (misfit !== undefined) throw validationProblem([misfit]);
     const instances = createConnectorInstanceRepository(deps.db);
     const created = await instances.create(admin.tenantId, {
       connectorType: definition.id,

@@ -19,6 +19,8 @@ export interface AppOptions {
   readonly webClient?: Router;
   /** The Outlook add-in and the personal tab, with their manifests, served at `/outlook/`. */
   readonly outlookAddin?: Router;
+  /** Signed inbound webhooks, mounted before the JSON body parser (they verify the raw body). */
+  readonly webhooks?: Router;
 }
 
 /**
@@ -33,6 +35,7 @@ export function createApp(options: AppOptions): Express {
   if (options.identityProvider !== undefined) {
     app.use(options.identityProvider.path, options.identityProvider.handler);
   }
+  if (options.webhooks !== undefined) app.use(options.webhooks);
   app.use(express.json({ limit: '1mb' }));
   app.use(healthRoutes({ ...options.health, metrics: options.metrics.registry }));
   if (options.api !== undefined) app.use(options.api);

@@ -15,7 +15,12 @@ export type StoredSettings = {
 };
 
 export type SettingsResult =
-  | { readonly ok: true; readonly stored: StoredSettings }
+  | {
+      readonly ok: true;
+      readonly stored: StoredSettings;
+      /** The parsed settings, secrets in plain: for the connector's save-time check only. */
+      readonly parsed: Record<string, unknown>;
+    }
   | { readonly ok: false; readonly problems: FieldProblem[] };
 
 const secretContext = (tenantId: string, field: string) => `${tenantId}/${field}`;
@@ -57,7 +62,7 @@ export function prepareSettings(
     if (secrets.has(key)) sealed[key] = box.seal(JSON.stringify(value), secretContext(tenantId, key));
     else settings[key] = value as JsonValue;
   }
-  return { ok: true, stored: { settings, secrets: sealed } };
+  return { ok: true, stored: { settings, secrets: sealed }, parsed: parsed.data };
 }
 
 function openSettingsRaw(box: SecretBox, tenantId: string, stored: StoredSettings): Record<string, unknown> {

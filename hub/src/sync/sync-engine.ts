@@ -200,7 +200,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
     async check(instance) {
       const definition = registry.find(instance.connectorType);
-      const users = definition?.capabilities.users as UsersCapability<unknown> | undefined;
+      const users = (definition?.capabilities.users ?? definition?.capabilities.calendars) as
+        Pick<UsersCapability<unknown>, 'check'> | undefined;
       if (definition === undefined || users === undefined) {
         return {
           ok: false,
@@ -244,7 +245,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           { everyMs: every },
           payload('incremental'),
         );
-      const cron = instance.enabled ? instance.fullCron : null;
+      // Only directories have full runs; a calendar connector polls on its own schedule.
+      const cron = instance.enabled && users !== undefined ? instance.fullCron : null;
       if (cron === null) await queue.unschedule(scheduleIds.full(instance.id));
       else await queue.schedule(scheduleIds.full(instance.id), syncScheduledJob, { cron }, payload('full'));
     },
