@@ -223,13 +223,13 @@ describe('admin dashboard (Chromium)', () => {
     // History: three runs (the scheduled incremental one and two full ones), filtered.
     await page.getByRole('tab', { name: 'Run history' }).click();
     await expect.poll(() => page.getByTestId('history-row').count()).toBe(3);
-    await page.getByRole('textbox', { name: 'Kind' }).click();
+    await page.getByRole('combobox', { name: 'Kind' }).click();
     await page.getByRole('option', { name: 'Full' }).click();
     await expect.poll(() => page.getByTestId('history-count').textContent()).toBe('2 of 3 runs');
-    await page.getByRole('textbox', { name: 'Status' }).click();
+    await page.getByRole('combobox', { name: 'Status' }).click();
     await page.getByRole('option', { name: 'failed' }).click();
     await expect.poll(() => page.getByTestId('history-count').textContent()).toBe('0 of 3 runs');
-    await page.getByRole('textbox', { name: 'Status' }).click();
+    await page.getByRole('combobox', { name: 'Status' }).click();
     await page.getByRole('option', { name: 'completed' }).click();
     await expect.poll(() => page.getByTestId('history-count').textContent()).toBe('2 of 3 runs');
     await page.getByLabel('Started on').fill('2001-01-01');
