@@ -59,9 +59,9 @@ import type { ConnectorDefinition } from '@vc/connector-sdk';
 import { createEventService, defineApiExtension, withTimeout } from '@vc/conference-core';
 
 import { adminEndpoints } from './admin-api/registry.js';
-import { a12WebhookRouter } from './calendars/a12-webhook.js';
-import { createCalendarSync, type CalendarSync } from './calendars/calendar-sync.js';
-import { withCalendarSchedules } from './calendars/with-calendar-schedules.js';
+import { a12WebhookRouter } from './appointments/a12-webhook.js';
+import { createAppointmentSync, type AppointmentSync } from './appointments/appointment-sync.js';
+import { withAppointmentSchedules } from './appointments/with-appointment-schedules.js';
 import { webClientRouter } from './web-client/serve.js';
 import { outlookAddinRouter } from './outlook-addin/serve.js';
 import { describeBackends, hubUrl, signalingBaseUrl, type HubConfig } from './config.js';
@@ -99,7 +99,7 @@ export interface RunningHub {
   /** The directory sync engine (runs, schedules, recovery sweep). */
   readonly sync: SyncEngine;
   /** Calendar connectors (A12): polls, push hints, write-back (decision 0021). */
-  readonly calendars: CalendarSync;
+  readonly appointments: AppointmentSync;
   /** The SIP call-in gateway, once started (role `sip` with SIP_PORT set). */
   readonly sip: () => SipGateway | undefined;
   /** Drains HTTP, stops taking jobs, lets running ones finish within the configured bound. */
@@ -191,7 +191,7 @@ export async function startHub(
   });
   mail?.register();
   // Calendar connectors (A12): appointments become meetings, links are written back (0021).
-  const calendars = createCalendarSync({
+  const appointments = createAppointmentSync({
     db: database.db,
     queue,
     logger: logger.child({ component: 'calendars' }),
@@ -206,8 +206,8 @@ export async function startHub(
     publicUrl: () => address,
     dialInNumber: config.mail.dialInNumber ?? null,
   });
-  if (runsOutbox) calendars.registerJobs();
-  const connectorEngine = withCalendarSchedules(sync, calendars);
+  if (runsOutbox) appointments.registerJobs();
+  const connectorEngine = withAppointmentSchedules(sync, appointments);
   const nodes = createNodeRegistry(config, redisErrors);
   if (runsOutbox) sync.registerJobs();
   // The worker keeps the join script's connector (UCS app) in step with its file.
@@ -320,7 +320,7 @@ export async function startHub(
             logger: logger.child({ component: 'calendars' }),
             registry,
             secrets,
-            calendars,
+            calendars: appointments,
           }),
         }),
     ...(devIdp === undefined ? {} : { identityProvider: { path: '/idp', handler: devIdp.router } }),
@@ -394,7 +394,7 @@ export async function startHub(
       const schedules = async () => {
         await sync.start();
         await mail?.scheduleHousekeeping();
-        await calendars.start();
+        await appointments.start();
       };
       retryWithBackoff(() => withTimeout(schedules(), 10_000, 'the job queue did not answer'), {
         initialDelayMs: 1000,
@@ -421,7 +421,7 @@ export async function startHub(
     auth,
     devIdpIssuer: devIdp?.issuer,
     sync,
-    calendars,
+    appointments,
     sip: () => sipGateway,
     async stop() {
       if (draining) return;

@@ -39,7 +39,7 @@ describe('A12 appointments through a real hub', () => {
   const video = (docRef: string) =>
     (fake.get(docRef) as { Appointment: { Video?: Video } }).Appointment.Video ?? {};
   const writes = () => fake.log.methods.filter((m) => m === 'PARTIAL_MODIFY_DOCUMENT').length;
-  const poll = () => api.hub.calendars.poll(tenantId, instanceId);
+  const poll = () => api.hub.appointments.poll(tenantId, instanceId);
   const eventOf = (id: string) => api.call(`/v1/events/${id}`, { token: alice });
   const invitees = async (id: string) =>
     (await (await api.call(`/v1/events/${id}/invites`, { token: alice })).json()) as {
@@ -97,7 +97,7 @@ describe('A12 appointments through a real hub', () => {
     expect(response.status, text).toBe(201);
     expect(text).not.toContain(webhookSecret);
     instanceId = (JSON.parse(text) as { id: string }).id;
-    const found = await api.hub.calendars.findEnabled(instanceId);
+    const found = await api.hub.appointments.findEnabled(instanceId);
     tenantId = found?.tenantId ?? '';
     expect(tenantId).not.toBe('');
   });

@@ -1,4 +1,4 @@
-import type { CalendarBatch, CalendarsCapability, JsonValue } from '@vc/connector-sdk';
+import type { AppointmentBatch, AppointmentsCapability, JsonValue } from '@vc/connector-sdk';
 import { expectConnectorError, testContext } from '@vc/connector-sdk/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
@@ -15,7 +15,7 @@ import {
 // Runs against a FAKE A12 Data Services on 127.0.0.1 (see testing/fake-data-services.ts): the
 // method names and request shapes are A12's, the answers' shapes our reading of its fixtures.
 
-const calendars = a12Connector.capabilities.calendars as CalendarsCapability<A12Settings>;
+const calendars = a12Connector.capabilities.appointments as AppointmentsCapability<A12Settings>;
 let fake: FakeDataServices;
 let settings: A12Settings;
 
@@ -33,7 +33,7 @@ afterEach(() => fake.rejectClient(false));
 const ctx = (overrides: Partial<A12Settings> = {}) => testContext({ ...settings, ...overrides });
 
 async function pollAll(cursor: JsonValue | null, overrides: Partial<A12Settings> = {}) {
-  const batches: CalendarBatch[] = [];
+  const batches: AppointmentBatch[] = [];
   for await (const batch of calendars.poll(ctx(overrides), cursor)) batches.push(batch);
   return {
     batches,
@@ -89,7 +89,7 @@ describe('the A12 connector against a fake Data Services', () => {
 
   it('resumes after a batch from that batch cursor without losing or repeating documents', async () => {
     const iterator = calendars.poll(ctx(), null)[Symbol.asyncIterator]();
-    const firstBatch = (await iterator.next()).value as CalendarBatch;
+    const firstBatch = (await iterator.next()).value as AppointmentBatch;
     await iterator.return?.();
     const rest = await pollAll(firstBatch.cursor);
     const all = [...firstBatch.appointments.map((a) => a.externalId), ...rest.ids];

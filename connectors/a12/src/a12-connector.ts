@@ -20,7 +20,7 @@ export const a12Connector = defineConnector({
     'Video appointments from A12 business applications: meetings for appointment documents, links written back.',
   settings: a12Settings,
   capabilities: {
-    calendars: {
+    appointments: {
       async check(ctx) {
         const [outcome] = await createRpcClient(ctx).batch([
           modifiedSinceQuery({ ...ctx.settings, pageSize: 1 }, null, 0),

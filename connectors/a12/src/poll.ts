@@ -1,4 +1,4 @@
-import { ConnectorError, type CalendarBatch, type ConnectorContext, type JsonValue } from '@vc/connector-sdk';
+import { ConnectorError, type AppointmentBatch, type ConnectorContext, type JsonValue } from '@vc/connector-sdk';
 
 import { mapDocument, type A12Document } from './map-appointment.js';
 import { expectResult, type RpcClient } from './rpc-client.js';
@@ -87,7 +87,7 @@ export async function* pollAppointments(
   ctx: ConnectorContext<A12Settings>,
   rpc: RpcClient,
   cursor: JsonValue | null,
-): AsyncIterable<CalendarBatch> {
+): AsyncIterable<AppointmentBatch> {
   const { settings } = ctx;
   let key = parseCursor(cursor);
   // A new poll reaches back a little for clock skew and for saves still committing at the last

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { CalendarsCapability } from './calendars.js';
+import type { AppointmentsCapability } from './appointments.js';
 import type { DirectoryDeletion, DirectoryRecord, SkippedRecord } from './records.js';
 
 /** Anything JSON can carry: cursors are stored by the hub as jsonb and handed back verbatim. */
@@ -73,7 +73,7 @@ export interface UsersCapability<TSettings> {
 export interface ConnectorCapabilities<TSettings> {
   readonly users?: UsersCapability<TSettings>;
   /** Appointments that ask for meetings (contract in `calendars.ts`). */
-  readonly calendars?: CalendarsCapability<TSettings>;
+  readonly appointments?: AppointmentsCapability<TSettings>;
 }
 
 /** A connector is a plain definition; the hub lists the ones it knows in an explicit registry. */

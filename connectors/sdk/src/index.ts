@@ -26,8 +26,8 @@ export { labelled, settingTexts, settingTextsOf } from './setting-text.js';
 export type { LocalizedText, SettingText } from './setting-text.js';
 export type {
   CalendarAppointment,
-  CalendarBatch,
-  CalendarsCapability,
+  AppointmentBatch,
+  AppointmentsCapability,
   MeetingAccess,
   SkippedAppointment,
-} from './calendars.js';
+} from './appointments.js';

@@ -8,7 +8,7 @@ import {
   validationProblem,
 } from '@vc/conference-core';
 
-import { validateOnSave } from '../calendars/validate-on-save.js';
+import { validateOnSave } from '../appointments/validate-on-save.js';
 import { prepareSettings } from '../sync/connector-settings.js';
 import { defineAdminEndpoint } from './deps.js';
 import { instanceFields } from './instance-input.js';

@@ -200,7 +200,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
     async check(instance) {
       const definition = registry.find(instance.connectorType);
-      const users = (definition?.capabilities.users ?? definition?.capabilities.calendars) as
+      const users = (definition?.capabilities.users ?? definition?.capabilities.appointments) as
         Pick<UsersCapability<unknown>, 'check'> | undefined;
       if (definition === undefined || users === undefined) {
         return {

@@ -2,7 +2,7 @@ import type { FieldProblem, Logger } from '@vc/conference-core';
 import { isConnectorError, secretKeys, type ConnectorDefinition } from '@vc/connector-sdk';
 
 import { connectorLogger, scrubMessage } from '../sync/connector-logger.js';
-import { calendarsOf } from './calendar-sync.js';
+import { calendarsOf } from './appointment-sync.js';
 
 const VALIDATE_TIMEOUT_MS = 30_000;
 

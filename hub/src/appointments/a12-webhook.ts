@@ -17,14 +17,14 @@ import {
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import { openSettings } from '../sync/connector-settings.js';
 import type { SecretBox } from '../sync/secret-box.js';
-import type { CalendarSync } from './calendar-sync.js';
+import type { AppointmentSync } from './appointment-sync.js';
 
 export interface A12WebhookDeps {
   readonly db: Db;
   readonly logger: Logger;
   readonly registry: ConnectorRegistry;
   readonly secrets: SecretBox;
-  readonly calendars: CalendarSync;
+  readonly calendars: AppointmentSync;
   readonly now?: () => Date;
 }
 

@@ -1,12 +1,12 @@
 import type { ConnectorContext, JsonValue } from './connector.js';
 
 /**
- * The `calendars` capability: appointments that live in an upstream (an A12 document, a Graph
- * event) and ask for a meeting. The connector reads them; the hub creates, updates or cancels the
- * core meeting and hands the meeting's access details back to be written into the appointment.
+ * The `appointments` capability: appointments that live in a business application (an A12
+ * document) and ask for a meeting. The connector reads them; the hub creates, updates or cancels
+ * the core meeting and hands the meeting's access details back to be written into the appointment.
  *
- * Kept in its own file so several connectors (A12, Microsoft 365) can extend it without touching
- * the `users` contract.
+ * Not the `calendars` capability (`calendars.ts`, Microsoft 365): that one mirrors calendars that
+ * already hold our meetings and never creates one; this one creates meetings and writes back.
  */
 
 /** One appointment as the upstream has it now, normalized. */
@@ -43,7 +43,7 @@ export interface SkippedAppointment {
 }
 
 /** One page of changed appointments; the hub applies it, then stores `cursor`. */
-export interface CalendarBatch {
+export interface AppointmentBatch {
   readonly appointments: readonly CalendarAppointment[];
   readonly skipped: readonly SkippedAppointment[];
   readonly cursor: JsonValue;
@@ -62,7 +62,7 @@ export interface MeetingAccess {
   } | null;
 }
 
-export interface CalendarsCapability<TSettings> {
+export interface AppointmentsCapability<TSettings> {
   /** Connectivity, credentials and the settings' fit to the upstream ("test connection"). */
   check(ctx: ConnectorContext<TSettings>): Promise<void>;
   /**
@@ -74,7 +74,7 @@ export interface CalendarsCapability<TSettings> {
    * Appointments changed after `cursor` (null: all), in batches, oldest change first; each batch's
    * cursor resumes after it. Must throw (retryable or not), never end early, when reading fails.
    */
-  poll(ctx: ConnectorContext<TSettings>, cursor: JsonValue | null): AsyncIterable<CalendarBatch>;
+  poll(ctx: ConnectorContext<TSettings>, cursor: JsonValue | null): AsyncIterable<AppointmentBatch>;
   /** One appointment by its key, e.g. after a push hint; null when it is gone. */
   fetch(ctx: ConnectorContext<TSettings>, externalId: string): Promise<CalendarAppointment | null>;
   /**

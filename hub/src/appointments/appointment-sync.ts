@@ -10,7 +10,7 @@ import {
 import {
   isConnectorError,
   type CalendarAppointment,
-  type CalendarsCapability,
+  type AppointmentsCapability,
   type ConnectorContext,
   type ConnectorDefinition,
 } from '@vc/connector-sdk';
@@ -45,7 +45,7 @@ export interface PollReport {
   readonly error?: { code: string; message: string };
 }
 
-export interface CalendarSync {
+export interface AppointmentSync {
   registerJobs(): void;
   /** Worker role: a poll schedule for every enabled calendar connector. */
   start(): Promise<void>;
@@ -69,8 +69,8 @@ export interface CalendarSync {
 /** The calendars capability of a definition, if it has one. */
 export function calendarsOf(
   definition: ConnectorDefinition | undefined,
-): CalendarsCapability<unknown> | undefined {
-  return definition?.capabilities.calendars;
+): AppointmentsCapability<unknown> | undefined {
+  return definition?.capabilities.appointments;
 }
 
 const DEFAULT_POLL_EVERY_MS = 5 * 60_000;
@@ -83,7 +83,7 @@ const DEFAULT_POLL_EVERY_MS = 5 * 60_000;
  * instance is serialized in this process; across processes the link row keeps one meeting per
  * appointment.
  */
-export function createCalendarSync(options: CalendarSyncOptions): CalendarSync {
+export function createAppointmentSync(options: CalendarSyncOptions): AppointmentSync {
   const { db, queue, logger, registry } = options;
   const now = options.now ?? (() => new Date());
   const links = createCalendarLinkRepository(db);
@@ -208,7 +208,7 @@ export function createCalendarSync(options: CalendarSyncOptions): CalendarSync {
     return { ok: false, counts, error: { code, message } };
   };
 
-  const sync: CalendarSync = {
+  const sync: AppointmentSync = {
     registerJobs() {
       queue.register(calendarPollJob, async ({ tenantId, instanceId }, context) => {
         const report = await sync.poll(tenantId, instanceId, context.signal);
