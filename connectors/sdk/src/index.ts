@@ -22,3 +22,14 @@ export type {
   UserRecord,
 } from './records.js';
 export { isSecret, secret, secretFields, secretKeys } from './secret.js';
+export type {
+  CalendarAttendee,
+  CalendarBatch,
+  CalendarItem,
+  CalendarLink,
+  CalendarPush,
+  CalendarRemoval,
+  CalendarsCapability,
+  CalendarSyncRequest,
+  PushReceipt,
+} from './calendars.js';
