@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import {
   BullMqJobQueue,
   InProcessJobQueue,
+  createEventService,
   type DatabaseHandle,
   type JobQueue,
   type Logger,
@@ -82,6 +83,11 @@ import { prepareDatabase } from './prepare-database.js';
 import { createRedisErrorReporter } from './redis-error-reporter.js';
 import { retryWithBackoff } from './retry.js';
 import type { ReadinessCheck } from './readiness.js';
+import { calendarNotificationsRouter } from './calendar-sync/calendar-notifications-route.js';
+import {
+  createCalendarSyncService,
+  type CalendarSyncService,
+} from './calendar-sync/calendar-sync-service.js';
 
 export interface RunningHub {
   /** Where the hub answers, as people should type it. */
@@ -99,7 +105,12 @@ export interface RunningHub {
   readonly sip: () => SipGateway | undefined;
   /** Drains HTTP, stops taking jobs, lets running ones finish within the configured bound. */
   stop(): Promise<void>;
+  /** Calendar sync (Microsoft 365), in a process with both the api and the worker role. */
+  readonly calendarSync?: CalendarSyncService;
 }
+
+/** Calendar rounds without a push (a lost notification is found here at the latest). */
+const CALENDAR_ROUND_EVERY_MS = 15 * 60_000;
 
 export interface HubOptions {
   /** The connectors this hub offers; default the explicit registry (tests pass their own fakes). */
@@ -209,6 +220,20 @@ export async function startHub(
       })
     : undefined;
 
+  // Calendar pushes are received and their rounds run in the same process (api + worker roles).
+  const calendarSync =
+    runsOutbox && config.roles.includes('api')
+      ? createCalendarSyncService({
+          db: database.db,
+          registry,
+          secrets,
+          events: createEventService({ db: database.db, outboxWritten: () => outbox.wake() }),
+          logger: logger.child({ component: 'calendar-sync' }),
+          publicUrl: () => address,
+          everyMs: CALENDAR_ROUND_EVERY_MS,
+        })
+      : undefined;
+
   let databaseReady = false;
   let lastDatabaseError = 'connecting';
   const checks: ReadinessCheck[] = [
@@ -288,6 +313,7 @@ export async function startHub(
     health: { checks, isDraining: () => draining },
     ...(api === undefined ? {} : { api, dashboard: adminDashboardRouter(), webClient: webClientRouter() }),
     ...(devIdp === undefined ? {} : { identityProvider: { path: '/idp', handler: devIdp.router } }),
+    ...(calendarSync === undefined ? {} : { webhooks: calendarNotificationsRouter(calendarSync) }),
   });
   server.on('request', app);
   // Embedded mode starts a private Janus here (well under a second); without one media is unavailable.
@@ -370,6 +396,7 @@ export async function startHub(
           if (shutdown.signal.aborted) return;
           await connectorFile?.start();
           if (!shutdown.signal.aborted) pushPoller?.start();
+          if (!shutdown.signal.aborted) await calendarSync?.start();
         })
         .catch(() => undefined);
     }
@@ -385,6 +412,7 @@ export async function startHub(
     devIdpIssuer: devIdp?.issuer,
     sync,
     sip: () => sipGateway,
+    ...(calendarSync !== undefined && { calendarSync }),
     async stop() {
       if (draining) return;
       draining = true;
@@ -404,6 +432,7 @@ export async function startHub(
       await prepared.catch(() => undefined);
       await connectorFile?.stop();
       await pushPoller?.stop();
+      await calendarSync?.stop();
       clearInterval(sweeper);
       await outbox.stop();
       await mail?.transport.close();

@@ -122,3 +122,9 @@ export type {
   ConnectorAuditRepository,
   NewConnectorAuditEntry,
 } from './connector-audit-repository.js';
+export { createCalendarSyncRepository } from './calendar-sync-repository.js';
+export type {
+  CalendarLinkRow,
+  CalendarSyncRepository,
+  CalendarSyncState,
+} from './calendar-sync-repository.js';

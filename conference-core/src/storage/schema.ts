@@ -28,6 +28,8 @@ export interface DatabaseSchema {
   sync_run_skipped: SyncRunSkippedTable;
   connector_audit_log: ConnectorAuditLogTable;
   user_roles: UserRolesTable;
+  calendar_sync_state: CalendarSyncStateTable;
+  calendar_links: CalendarLinksTable;
 }
 
 export interface TenantsTable {
@@ -317,4 +319,23 @@ export interface ConnectorAuditLogTable extends TenantRow {
   action: string;
   details: Generated<JsonValue>;
   created_at: Generated<Date>;
+}
+
+export interface CalendarSyncStateTable extends TenantRow {
+  instance_id: string;
+  /** The connector's calendars cursor, handed back verbatim. */
+  cursor: JsonValue | null;
+  /** The connector's push state, sealed by the hub (it holds subscription client states). */
+  push_state: string | null;
+  updated_at: Generated<Date>;
+}
+
+export interface CalendarLinksTable extends TenantRow {
+  instance_id: string;
+  calendar: string;
+  external_id: string;
+  event_id: string;
+  /** For an occurrence: its original start (the core's instance identity). */
+  instance_start: Date | null;
+  updated_at: Generated<Date>;
 }

@@ -1,8 +1,9 @@
 import type { ConnectorDefinition } from '@vc/connector-sdk';
+import { microsoft365Connector } from '@vc/connector-microsoft365';
 import { ucsConnector } from '@vc/connector-ucs';
 
 /** The connectors this hub knows, by hand: nothing is discovered from the filesystem. */
-export const connectorDefinitions: readonly ConnectorDefinition[] = [ucsConnector];
+export const connectorDefinitions: readonly ConnectorDefinition[] = [ucsConnector, microsoft365Connector];
 
 export interface ConnectorRegistry {
   readonly all: readonly ConnectorDefinition[];

@@ -19,6 +19,8 @@ export interface AppOptions {
   readonly dashboard?: Router;
   /** The conference web client, served at `/` (its pages for every path the server does not own). */
   readonly webClient?: Router;
+  /** Where upstreams push changes (Graph change notifications), when this process runs them. */
+  readonly webhooks?: Router;
 }
 
 /**
@@ -35,6 +37,7 @@ export function createApp(options: AppOptions): Express {
   }
   app.use(express.json({ limit: '1mb' }));
   app.use(healthRoutes({ ...options.health, metrics: options.metrics.registry }));
+  if (options.webhooks !== undefined) app.use(options.webhooks);
   if (options.api !== undefined) app.use(options.api);
   if (options.dashboard !== undefined) {
     // The dashboard's OIDC redirect URI is its folder: make the bare path that folder.

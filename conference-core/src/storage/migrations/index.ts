@@ -4,6 +4,7 @@ import * as scheduling from './0002-scheduling.js';
 import * as mail from './0003-mail.js';
 import * as sync from './0004-sync.js';
 import * as ownership from './0005-directory-ownership.js';
+import * as calendarSync from './0006-calendar-sync.js';
 
 export interface NamedMigration {
   /** Runs in order of these names (kysely sorts them), so they start with a zero-padded number. */
@@ -22,4 +23,5 @@ export const migrations: readonly NamedMigration[] = [
   { name: '0003-mail', ...mail },
   { name: '0004-sync', ...sync },
   { name: '0005-directory-ownership', ...ownership },
+  { name: '0006-calendar-sync', ...calendarSync },
 ];
