@@ -185,3 +185,34 @@ describe('Microsoft 365 calendar sync through a real hub', () => {
     expect(renamed.title).toBe('Removed (renamed)');
   });
 });
+
+describe('Microsoft 365 calendar sync safety', () => {
+  it('does not let a watched mailbox move or cancel a meeting it does not own by carrying its join link', async () => {
+    const bob = await api.token('bob');
+    const bobs = await json<EventJson>(
+      await api.call('/v1/events', {
+        method: 'POST',
+        token: bob,
+        body: {
+          title: 'Bob only',
+          starts_at: { datetime: at(50).toISOString(), timezone: 'Europe/Berlin' },
+          ends_at: { datetime: at(51).toISOString(), timezone: 'Europe/Berlin' },
+        },
+      }),
+      201,
+    );
+    // In alice's (watched) calendar, organized by someone else, pointing at bob's meeting.
+    const copy = fake.addEvent(mailbox, {
+      subject: 'Bob only',
+      start: at(55),
+      end: at(56),
+      organizer: 'mallory@partner.test',
+      location: `${api.url}/rooms/${bobs.room_id}`,
+    });
+    await settled();
+    fake.store.deleteEvent(mailbox, copy.id);
+    await settled();
+    const still = await json<EventJson>(await api.call(`/v1/events/${bobs.id}`, { token: bob }), 200);
+    expect(Date.parse(still.starts_at.datetime)).toBe(at(50).getTime());
+  });
+});

@@ -88,6 +88,18 @@ async function applyItem(ctx: ApplyContext, item: CalendarItem, counts: ApplyCou
     counts.ignored++;
     return;
   }
+  // Only the owner's own calendar speaks for a meeting: anyone can paste a join link into an
+  // event of theirs, and must not move or cancel someone else's meeting by doing so.
+  const owner = await createUserRepository(ctx.db).findById(ctx.tenantId, event.createdBy);
+  const ownerEmail = owner?.email.toLowerCase();
+  if (ownerEmail === undefined || (item.calendar !== ownerEmail && item.organizer !== ownerEmail)) {
+    ctx.logger.info(
+      { calendar: item.calendar },
+      'calendar item links a meeting its calendar does not own; ignored',
+    );
+    counts.ignored++;
+    return;
+  }
   // The hub acts for the meeting's owner: Outlook is where the owner edited it.
   const actor: Actor = { tenantId: ctx.tenantId, userId: event.createdBy };
   const recurring = event.recurrence.length > 0;
