@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import {
   BullMqJobQueue,
   InProcessJobQueue,
+  createEventService,
   type DatabaseHandle,
   type JobQueue,
   type Logger,
@@ -56,7 +57,7 @@ import {
   type SipGateway,
 } from '@vc/conference-core';
 import type { ConnectorDefinition } from '@vc/connector-sdk';
-import { createEventService, defineApiExtension, withTimeout } from '@vc/conference-core';
+import { defineApiExtension, withTimeout } from '@vc/conference-core';
 
 import { adminEndpoints } from './admin-api/registry.js';
 import { a12WebhookRouter } from './appointments/a12-webhook.js';
@@ -85,6 +86,11 @@ import { prepareDatabase } from './prepare-database.js';
 import { createRedisErrorReporter } from './redis-error-reporter.js';
 import { retryWithBackoff } from './retry.js';
 import type { ReadinessCheck } from './readiness.js';
+import { calendarNotificationsRouter } from './calendar-sync/calendar-notifications-route.js';
+import {
+  createCalendarSyncService,
+  type CalendarSyncService,
+} from './calendar-sync/calendar-sync-service.js';
 
 export interface RunningHub {
   /** Where the hub answers, as people should type it. */
@@ -104,7 +110,12 @@ export interface RunningHub {
   readonly sip: () => SipGateway | undefined;
   /** Drains HTTP, stops taking jobs, lets running ones finish within the configured bound. */
   stop(): Promise<void>;
+  /** Calendar sync (Microsoft 365), in a process with both the api and the worker role. */
+  readonly calendarSync?: CalendarSyncService;
 }
+
+/** Calendar rounds without a push (a lost notification is found here at the latest). */
+const CALENDAR_ROUND_EVERY_MS = 15 * 60_000;
 
 export interface HubOptions {
   /** The connectors this hub offers; default the explicit registry (tests pass their own fakes). */
@@ -232,6 +243,20 @@ export async function startHub(
       })
     : undefined;
 
+  // Calendar pushes are received and their rounds run in the same process (api + worker roles).
+  const calendarSync =
+    runsOutbox && config.roles.includes('api')
+      ? createCalendarSyncService({
+          db: database.db,
+          registry,
+          secrets,
+          events: createEventService({ db: database.db, outboxWritten: () => outbox.wake() }),
+          logger: logger.child({ component: 'calendar-sync' }),
+          publicUrl: () => address,
+          everyMs: CALENDAR_ROUND_EVERY_MS,
+        })
+      : undefined;
+
   let databaseReady = false;
   let lastDatabaseError = 'connecting';
   const checks: ReadinessCheck[] = [
@@ -315,7 +340,7 @@ export async function startHub(
     ...(api === undefined
       ? {}
       : {
-          webhooks: a12WebhookRouter({
+          rawBodyHooks: a12WebhookRouter({
             db: database.db,
             logger: logger.child({ component: 'calendars' }),
             registry,
@@ -324,6 +349,7 @@ export async function startHub(
           }),
         }),
     ...(devIdp === undefined ? {} : { identityProvider: { path: '/idp', handler: devIdp.router } }),
+    ...(calendarSync === undefined ? {} : { webhooks: calendarNotificationsRouter(calendarSync) }),
   });
   server.on('request', app);
   // Embedded mode starts a private Janus here (well under a second); without one media is unavailable.
@@ -407,6 +433,7 @@ export async function startHub(
           if (shutdown.signal.aborted) return;
           await connectorFile?.start();
           if (!shutdown.signal.aborted) pushPoller?.start();
+          if (!shutdown.signal.aborted) await calendarSync?.start();
         })
         .catch(() => undefined);
     }
@@ -423,6 +450,7 @@ export async function startHub(
     sync,
     appointments,
     sip: () => sipGateway,
+    ...(calendarSync !== undefined && { calendarSync }),
     async stop() {
       if (draining) return;
       draining = true;
@@ -442,6 +470,7 @@ export async function startHub(
       await prepared.catch(() => undefined);
       await connectorFile?.stop();
       await pushPoller?.stop();
+      await calendarSync?.stop();
       clearInterval(sweeper);
       await outbox.stop();
       await mail?.transport.close();

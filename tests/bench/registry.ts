@@ -1,6 +1,7 @@
 import { apiBenchmark } from './api.js';
 import type { Benchmark } from './benchmark.js';
 import { jobsBenchmark } from './jobs.js';
+import { m365Benchmark } from './m365.js';
 import { mailBenchmark } from './mail.js';
 import { mediaBenchmark } from './media.js';
 import { signalingBenchmark } from './signaling.js';
@@ -12,6 +13,7 @@ import { webBenchmark } from './web.js';
 export const benchmarks: readonly Benchmark[] = [
   apiBenchmark,
   jobsBenchmark,
+  m365Benchmark,
   mailBenchmark,
   mediaBenchmark,
   signalingBenchmark,

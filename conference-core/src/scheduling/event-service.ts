@@ -498,6 +498,28 @@ export function createEventService({ db, outboxWritten }: EventServiceOptions) {
       });
     },
 
+    /**
+     * Removes an invitation made to a bare address (a guest, or someone without an account then),
+     * as calendar sync does when an attendee leaves the Outlook meeting.
+     */
+    async uninviteEmail(
+      actor: Actor,
+      eventId: string,
+      email: string,
+      options: MutationOptions,
+    ): Promise<void> {
+      await mutate(async (trx) => {
+        const event = await owned(trx, actor, eventId);
+        const removed = await createInviteRepository(trx).remove(actor.tenantId, eventId, { email });
+        if (!removed) throw new SchedulingError('not_found', 'This address is not invited.');
+        await append(trx, actor, 'invite.removed', eventId, options, {
+          revision: event.revision,
+          invitee_user_id: null,
+          email,
+        });
+      });
+    },
+
     /** The invitee answers: accepted, tentative or declined. */
     async respond(
       actor: Actor,

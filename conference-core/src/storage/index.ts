@@ -126,3 +126,9 @@ export { createRoleMappingRepository } from './role-mapping-repository.js';
 export type { MappedGroup, RoleMappingRepository, RoleRule } from './role-mapping-repository.js';
 export { createCalendarLinkRepository } from './calendar-link-repository.js';
 export type { CalendarLink, CalendarLinkPatch, CalendarLinkRepository } from './calendar-link-repository.js';
+export { createCalendarSyncRepository } from './calendar-sync-repository.js';
+export type {
+  CalendarLinkRow,
+  CalendarSyncRepository,
+  CalendarSyncState,
+} from './calendar-sync-repository.js';

@@ -33,6 +33,8 @@ export interface DatabaseSchema {
   user_roles: UserRolesTable;
   role_mappings: RoleMappingsTable;
   user_token_groups: UserTokenGroupsTable;
+  calendar_sync_state: CalendarSyncStateTable;
+  calendar_item_links: CalendarItemLinksTable;
 }
 
 export interface TenantsTable {
@@ -367,4 +369,24 @@ export interface CalendarPushDeliveriesTable {
   instance_id: string;
   delivery_id: string;
   received_at: Generated<Date>;
+}
+
+export interface CalendarSyncStateTable extends TenantRow {
+  instance_id: string;
+  /** The connector's calendars cursor, handed back verbatim. */
+  cursor: JsonValue | null;
+  /** The connector's push state, sealed by the hub (it holds subscription client states). */
+  push_state: string | null;
+  updated_at: Generated<Date>;
+}
+
+/** Which upstream calendar item is linked to which core event (calendars connectors, migration 0008). */
+export interface CalendarItemLinksTable extends TenantRow {
+  instance_id: string;
+  calendar: string;
+  external_id: string;
+  event_id: string;
+  /** For an occurrence: its original start (the core's instance identity). */
+  instance_start: Date | null;
+  updated_at: Generated<Date>;
 }

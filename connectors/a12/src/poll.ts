@@ -1,4 +1,9 @@
-import { ConnectorError, type AppointmentBatch, type ConnectorContext, type JsonValue } from '@vc/connector-sdk';
+import {
+  ConnectorError,
+  type AppointmentBatch,
+  type ConnectorContext,
+  type JsonValue,
+} from '@vc/connector-sdk';
 
 import { mapDocument, type A12Document } from './map-appointment.js';
 import { expectResult, type RpcClient } from './rpc-client.js';

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { AppointmentsCapability } from './appointments.js';
+import type { CalendarsCapability } from './calendars.js';
 import type { DirectoryDeletion, DirectoryRecord, SkippedRecord } from './records.js';
 
 /** Anything JSON can carry: cursors are stored by the hub as jsonb and handed back verbatim. */
@@ -72,8 +73,10 @@ export interface UsersCapability<TSettings> {
 
 export interface ConnectorCapabilities<TSettings> {
   readonly users?: UsersCapability<TSettings>;
-  /** Appointments that ask for meetings (contract in `calendars.ts`). */
+  /** Appointments that ask for meetings (contract in `appointments.ts`). */
   readonly appointments?: AppointmentsCapability<TSettings>;
+  /** Meetings in upstream calendars, kept in step with the core's (see `calendars.ts`). */
+  readonly calendars?: CalendarsCapability<TSettings>;
 }
 
 /** A connector is a plain definition; the hub lists the ones it knows in an explicit registry. */

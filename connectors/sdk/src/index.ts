@@ -31,3 +31,14 @@ export type {
   MeetingAccess,
   SkippedAppointment,
 } from './appointments.js';
+export type {
+  CalendarAttendee,
+  CalendarBatch,
+  CalendarItem,
+  CalendarLink,
+  CalendarPush,
+  CalendarRemoval,
+  CalendarsCapability,
+  CalendarSyncRequest,
+  PushReceipt,
+} from './calendars.js';

@@ -1,9 +1,14 @@
 import type { ConnectorDefinition } from '@vc/connector-sdk';
 import { a12Connector } from '@vc/connector-a12';
+import { microsoft365Connector } from '@vc/connector-microsoft365';
 import { ucsConnector } from '@vc/connector-ucs';
 
 /** The connectors this hub knows, by hand: nothing is discovered from the filesystem. */
-export const connectorDefinitions: readonly ConnectorDefinition[] = [ucsConnector, a12Connector];
+export const connectorDefinitions: readonly ConnectorDefinition[] = [
+  ucsConnector,
+  a12Connector,
+  microsoft365Connector,
+];
 
 export interface ConnectorRegistry {
   readonly all: readonly ConnectorDefinition[];

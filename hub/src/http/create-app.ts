@@ -19,7 +19,9 @@ export interface AppOptions {
   readonly webClient?: Router;
   /** The Outlook add-in and the personal tab, with their manifests, served at `/outlook/`. */
   readonly outlookAddin?: Router;
-  /** Signed inbound webhooks, mounted before the JSON body parser (they verify the raw body). */
+  /** Signed inbound hooks (A12 push hints), mounted before the JSON body parser: they verify the raw body. */
+  readonly rawBodyHooks?: Router;
+  /** Where upstreams push changes with JSON bodies (Graph change notifications). */
   readonly webhooks?: Router;
 }
 
@@ -35,9 +37,10 @@ export function createApp(options: AppOptions): Express {
   if (options.identityProvider !== undefined) {
     app.use(options.identityProvider.path, options.identityProvider.handler);
   }
-  if (options.webhooks !== undefined) app.use(options.webhooks);
+  if (options.rawBodyHooks !== undefined) app.use(options.rawBodyHooks);
   app.use(express.json({ limit: '1mb' }));
   app.use(healthRoutes({ ...options.health, metrics: options.metrics.registry }));
+  if (options.webhooks !== undefined) app.use(options.webhooks);
   if (options.api !== undefined) app.use(options.api);
   if (options.outlookAddin !== undefined) app.use('/outlook', options.outlookAddin);
   if (options.webClient !== undefined) app.use(options.webClient);

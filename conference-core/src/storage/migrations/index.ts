@@ -6,6 +6,7 @@ import * as sync from './0004-sync.js';
 import * as ownership from './0005-directory-ownership.js';
 import * as roleMappings from './0006-role-mappings.js';
 import * as calendarLinks from './0007-calendar-links.js';
+import * as calendarSync from './0008-calendar-sync.js';
 
 export interface NamedMigration {
   /** Runs in order of these names (kysely sorts them), so they start with a zero-padded number. */
@@ -26,4 +27,5 @@ export const migrations: readonly NamedMigration[] = [
   { name: '0005-directory-ownership', ...ownership },
   { name: '0006-role-mappings', ...roleMappings },
   { name: '0007-calendar-links', ...calendarLinks },
+  { name: '0008-calendar-sync', ...calendarSync },
 ];

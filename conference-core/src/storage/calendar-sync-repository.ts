@@ -1,0 +1,120 @@
+import { sql } from 'kysely';
+
+import type { JsonValue } from '../json.js';
+import { jsonb } from './jsonb.js';
+import { allUuids, type Db } from './repository-support.js';
+
+export interface CalendarSyncState {
+  readonly cursor: JsonValue | null;
+  /** Sealed by the hub. */
+  readonly pushState: string | null;
+}
+
+export interface CalendarLinkRow {
+  readonly calendar: string;
+  readonly externalId: string;
+  readonly eventId: string;
+  readonly instanceStart: Date | null;
+}
+
+/** Where the hub keeps a connector instance's calendar cursor, push state and item links. */
+export interface CalendarSyncRepository {
+  state(tenantId: string, instanceId: string): Promise<CalendarSyncState>;
+  saveCursor(tenantId: string, instanceId: string, cursor: JsonValue): Promise<void>;
+  savePushState(tenantId: string, instanceId: string, pushState: string | null): Promise<void>;
+  findLink(
+    tenantId: string,
+    instanceId: string,
+    calendar: string,
+    externalId: string,
+  ): Promise<CalendarLinkRow | undefined>;
+  saveLink(tenantId: string, instanceId: string, link: CalendarLinkRow): Promise<void>;
+  removeLink(tenantId: string, instanceId: string, calendar: string, externalId: string): Promise<void>;
+}
+
+export function createCalendarSyncRepository(db: Db): CalendarSyncRepository {
+  const upsertState = async (
+    tenantId: string,
+    instanceId: string,
+    values: { cursor?: JsonValue; push_state?: string | null },
+  ) => {
+    await db
+      .insertInto('calendar_sync_state')
+      .values({
+        tenant_id: tenantId,
+        instance_id: instanceId,
+        cursor: values.cursor === undefined ? null : jsonb(values.cursor),
+        push_state: values.push_state ?? null,
+      })
+      .onConflict((oc) =>
+        oc.columns(['tenant_id', 'instance_id']).doUpdateSet({
+          ...(values.cursor !== undefined && { cursor: jsonb(values.cursor) }),
+          ...(values.push_state !== undefined && { push_state: values.push_state }),
+          updated_at: sql<Date>`now()`,
+        }),
+      )
+      .execute();
+  };
+  return {
+    async state(tenantId, instanceId) {
+      if (!allUuids(tenantId, instanceId)) return { cursor: null, pushState: null };
+      const row = await db
+        .selectFrom('calendar_sync_state')
+        .select(['cursor', 'push_state'])
+        .where('tenant_id', '=', tenantId)
+        .where('instance_id', '=', instanceId)
+        .executeTakeFirst();
+      return { cursor: row?.cursor ?? null, pushState: row?.push_state ?? null };
+    },
+    saveCursor: (tenantId, instanceId, cursor) => upsertState(tenantId, instanceId, { cursor }),
+    savePushState: (tenantId, instanceId, pushState) =>
+      upsertState(tenantId, instanceId, { push_state: pushState }),
+    async findLink(tenantId, instanceId, calendar, externalId) {
+      const row = await db
+        .selectFrom('calendar_item_links')
+        .select(['calendar', 'external_id', 'event_id', 'instance_start'])
+        .where('tenant_id', '=', tenantId)
+        .where('instance_id', '=', instanceId)
+        .where('calendar', '=', calendar)
+        .where('external_id', '=', externalId)
+        .executeTakeFirst();
+      return row === undefined
+        ? undefined
+        : {
+            calendar: row.calendar,
+            externalId: row.external_id,
+            eventId: row.event_id,
+            instanceStart: row.instance_start,
+          };
+    },
+    async saveLink(tenantId, instanceId, link) {
+      await db
+        .insertInto('calendar_item_links')
+        .values({
+          tenant_id: tenantId,
+          instance_id: instanceId,
+          calendar: link.calendar,
+          external_id: link.externalId,
+          event_id: link.eventId,
+          instance_start: link.instanceStart,
+        })
+        .onConflict((oc) =>
+          oc.columns(['tenant_id', 'instance_id', 'calendar', 'external_id']).doUpdateSet({
+            event_id: link.eventId,
+            instance_start: link.instanceStart,
+            updated_at: sql<Date>`now()`,
+          }),
+        )
+        .execute();
+    },
+    async removeLink(tenantId, instanceId, calendar, externalId) {
+      await db
+        .deleteFrom('calendar_item_links')
+        .where('tenant_id', '=', tenantId)
+        .where('instance_id', '=', instanceId)
+        .where('calendar', '=', calendar)
+        .where('external_id', '=', externalId)
+        .execute();
+    },
+  };
+}
