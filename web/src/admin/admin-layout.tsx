@@ -58,6 +58,7 @@ export function AdminLayout() {
             to={section.to}
             label={section.label}
             active={section.active}
+            variant="filled"
             aria-current={section.active ? 'page' : undefined}
           />
         ))}

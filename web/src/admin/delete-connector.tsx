@@ -1,11 +1,12 @@
 import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 
 import { api } from '../api/client.js';
 import { useErrorText } from '../api/error-text.js';
-import { adminPaths, useAdminMutation } from './admin-queries.js';
+import { adminPaths } from './admin-queries.js';
 import type { Connector } from './admin-types.js';
 
 /** Deletes a connector after a confirmation that says what happens to its people. */
@@ -14,7 +15,14 @@ export function DeleteConnector({ connector }: { connector: Connector }) {
   const errorText = useErrorText();
   const navigate = useNavigate();
   const [opened, { open, close }] = useDisclosure(false);
-  const remove = useAdminMutation(() => api(adminPaths.connector(connector.id), { method: 'DELETE' }));
+  const client = useQueryClient();
+  // Leave the page before the lists are refreshed: refreshing first would show this page's own
+  // connector as "not found", and unmount this dialog before a callback passed to mutate() ran.
+  const remove = useMutation({
+    mutationFn: () => api(adminPaths.connector(connector.id), { method: 'DELETE' }),
+    onSuccess: () => void navigate('/admin'),
+    onSettled: () => client.invalidateQueries({ queryKey: ['admin'] }),
+  });
   return (
     <>
       <Button color="red.9" variant="outline" onClick={open}>
@@ -32,11 +40,7 @@ export function DeleteConnector({ connector }: { connector: Connector }) {
             <Button variant="default" onClick={close}>
               {t('admin.cancel')}
             </Button>
-            <Button
-              color="red"
-              loading={remove.isPending}
-              onClick={() => remove.mutate(undefined, { onSuccess: () => void navigate('/admin') })}
-            >
+            <Button color="red" loading={remove.isPending} onClick={() => remove.mutate()}>
               {t('admin.delete.confirm')}
             </Button>
           </Group>
