@@ -254,6 +254,21 @@ describe('admin dashboard (Chromium)', () => {
     await shot(page, 'audit');
     expect(await accessibilityProblems(page)).toEqual([]);
 
+    // Roles from groups: members of the directory's "planners" group alone may schedule.
+    await page.getByRole('link', { name: 'Roles from groups' }).click();
+    await page.getByRole('heading', { name: 'Roles from groups' }).waitFor();
+    const open = page.getByTestId('role-mapping-open');
+    await expect.poll(() => open.textContent()).toContain('May schedule meetings');
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    const rule = page.getByTestId('role-rule').first();
+    await rule.getByLabel('Group name').fill('planners');
+    expect(await rule.getByRole('checkbox', { name: 'May schedule meetings' }).isChecked()).toBe(true);
+    await page.getByRole('button', { name: 'Save mapping' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    await expect.poll(() => open.textContent()).not.toContain('May schedule meetings');
+    await shot(page, 'roles');
+    expect(await accessibilityProblems(page)).toEqual([]);
+
     // Delete, after a confirmation.
     await page.getByRole('link', { name: 'Directory connectors' }).click();
     await page.getByRole('link', { name: 'Campus directory' }).click();
