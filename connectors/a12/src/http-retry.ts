@@ -1,4 +1,4 @@
-import { ConnectorError } from '@vc/connector-sdk';
+import { ConnectorError, sleep } from '@vc/connector-sdk';
 
 /** How the client retries transient failures (429, 5xx, connection resets) before giving up. */
 export interface RetryPolicy {
@@ -34,27 +34,9 @@ export async function withRetries<T>(
       if (!(err instanceof ConnectorError) || !err.retryable || tried >= policy.attempts) throw err;
       const wait = err.retryAfterMs ?? policy.baseMs * 2 ** (tried - 1);
       if (wait > policy.maxWaitMs) throw err;
-      await delay(wait, signal);
+      await sleep(wait, signal);
     }
   }
-}
-
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason as Error);
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason as Error);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /** A failure to reach the server at all (refused, reset, timed out) as a retryable error. */

@@ -1,6 +1,6 @@
-import { ConnectorError } from '@vc/connector-sdk';
+import { ConnectorError, sleep } from '@vc/connector-sdk';
 
-import { KeyedLimiter, sleep } from './limiter.js';
+import { KeyedLimiter } from './limiter.js';
 import type { TokenProvider } from './token-provider.js';
 
 export interface GraphResponse {

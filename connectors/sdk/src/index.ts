@@ -42,3 +42,4 @@ export type {
   CalendarSyncRequest,
   PushReceipt,
 } from './calendars.js';
+export { sleep } from './sleep.js';

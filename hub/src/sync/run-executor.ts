@@ -15,7 +15,7 @@ import { connectorLogger, scrubMessage } from './connector-logger.js';
 import { openSettings } from './connector-settings.js';
 import type { SecretBox } from './secret-box.js';
 import { readAhead } from './read-ahead.js';
-import { sleep } from './sleep.js';
+import { sleep } from '@vc/connector-sdk';
 import { validateBatch } from './validate-batch.js';
 
 export interface RunExecutorOptions {
