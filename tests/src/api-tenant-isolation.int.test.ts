@@ -107,6 +107,10 @@ const probes: Record<string, Probe> = {
   postRoomStart: { expect: notFound, body: () => ({ password: 'a-secret' }) },
   // Tenant administrators only (mallory is none); an admin of another tenant sees only their own
   // tenant's mail (tests/src/api-mail.int.test.ts).
+  // Roles from groups: tenant administrators only, refused before any id is looked at.
+  getAdminRoleMapping: { expect: { kind: 'forbidden' } },
+  putAdminRoleMapping: { expect: { kind: 'forbidden' }, body: () => ({ rules: [] }) },
+  getAdminUserRoles: { expect: { kind: 'forbidden' } },
   getAdminMailDeadLetters: { expect: { kind: 'forbidden' } },
   getAdminMailOutbox: { expect: { kind: 'forbidden' } },
   postAdminMailReplies: {
