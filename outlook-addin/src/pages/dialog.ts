@@ -1,4 +1,5 @@
-import { authorizationUrl, discoverIssuer, exchangeCode, randomString } from '../auth/oidc.js';
+import { discoverIssuer, exchangeCode } from '../auth/oidc.js';
+import { redirectSignIn } from '../auth/redirect-sign-in.js';
 import { office, publicUrlOfPage } from './office-host.js';
 
 /**
@@ -12,22 +13,10 @@ async function run(): Promise<void> {
   await office().onReady();
   const publicUrl = publicUrlOfPage();
   const here = `${publicUrl}/outlook/dialog.html`;
-  const params = new URLSearchParams(location.search);
   const issuer = await discoverIssuer(publicUrl);
-  if (!params.has('code') && !params.has('error')) {
-    const verifier = randomString();
-    const state = randomString(16);
-    sessionStorage.setItem(pendingKey, JSON.stringify({ verifier, state }));
-    location.assign(
-      await authorizationUrl(issuer, { redirectUri: here, verifier, state, locale: navigator.language }),
-    );
-    return;
-  }
-  const pending = JSON.parse(sessionStorage.getItem(pendingKey) ?? 'null') as {
-    verifier: string;
-    state: string;
-  } | null;
-  sessionStorage.removeItem(pendingKey);
+  const answer = await redirectSignIn(issuer, here, pendingKey);
+  if (answer === null) return;
+  const { params, pending } = answer;
   const error = params.get('error');
   if (error !== null) throw new Error(params.get('error_description') ?? error);
   const code = params.get('code');

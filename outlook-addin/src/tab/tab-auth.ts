@@ -1,6 +1,7 @@
 import { app, authentication } from '@microsoft/teams-js';
 
-import { authorizationUrl, discoverIssuer, exchangeCode, randomString } from '../auth/oidc.js';
+import { discoverIssuer, exchangeCode } from '../auth/oidc.js';
+import { redirectSignIn } from '../auth/redirect-sign-in.js';
 import { publicUrlOfPage } from '../pages/office-host.js';
 
 /**
@@ -13,22 +14,10 @@ async function run(): Promise<void> {
   await app.initialize();
   const publicUrl = publicUrlOfPage();
   const here = `${publicUrl}/outlook/tab-auth.html`;
-  const params = new URLSearchParams(location.search);
   const issuer = await discoverIssuer(publicUrl);
-  if (!params.has('code') && !params.has('error')) {
-    const verifier = randomString();
-    const state = randomString(16);
-    sessionStorage.setItem(pendingKey, JSON.stringify({ verifier, state }));
-    location.assign(
-      await authorizationUrl(issuer, { redirectUri: here, verifier, state, locale: navigator.language }),
-    );
-    return;
-  }
-  const pending = JSON.parse(sessionStorage.getItem(pendingKey) ?? 'null') as {
-    verifier: string;
-    state: string;
-  } | null;
-  sessionStorage.removeItem(pendingKey);
+  const answer = await redirectSignIn(issuer, here, pendingKey);
+  if (answer === null) return;
+  const { params, pending } = answer;
   const code = params.get('code');
   if (code === null || pending === null || pending.state !== params.get('state')) {
     throw new Error(params.get('error_description') ?? 'the sign-in answer does not belong to this window');
