@@ -18,6 +18,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.js';
 import { useErrorText } from '../api/error-text.js';
 import { useAdminMutation, useConnectors } from './admin-queries.js';
+import { SaveFeedback } from './save-feedback.js';
 
 const roles = ['tenant_admin', 'schedule', 'dial_in', 'invite_guests', 'record'] as const;
 type Role = (typeof roles)[number];
@@ -139,16 +140,7 @@ export function RoleMappingPage() {
           </Checkbox.Group>
         </Paper>
       ))}
-      {save.error !== null && (
-        <Alert color="red" role="alert">
-          {errorText(save.error)}
-        </Alert>
-      )}
-      {save.isSuccess && (
-        <Text size="sm" role="status" c="teal.9">
-          {t('admin.saved')}
-        </Text>
-      )}
+      <SaveFeedback save={save} />
       <Group>
         <Button
           variant="default"

@@ -1,11 +1,11 @@
-import { Alert, Button, Group, NumberInput, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { Button, Group, NumberInput, Stack, Switch, TextInput } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { api } from '../api/client.js';
-import { useErrorText } from '../api/error-text.js';
 import { adminPaths, useAdminMutation } from './admin-queries.js';
 import type { Connector } from './admin-types.js';
+import { SaveFeedback } from './save-feedback.js';
 
 /**
  * The connector's schedules and guard: incremental runs every N minutes, the full run's cron
@@ -14,7 +14,6 @@ import type { Connector } from './admin-types.js';
  */
 export function ScheduleForm({ connector }: { connector: Connector }) {
   const { t } = useTranslation();
-  const errorText = useErrorText();
   const [incrementalOn, setIncrementalOn] = useState(connector.incremental_every_ms !== null);
   const [minutes, setMinutes] = useState<string | number>(
     connector.incremental_every_ms === null ? 5 : connector.incremental_every_ms / 60_000,
@@ -75,16 +74,7 @@ export function ScheduleForm({ connector }: { connector: Connector }) {
         value={guardPercent}
         onChange={setGuardPercent}
       />
-      {save.error !== null && (
-        <Alert color="red" role="alert">
-          {errorText(save.error)}
-        </Alert>
-      )}
-      {save.isSuccess && (
-        <Text size="sm" role="status" c="teal.9">
-          {t('admin.saved')}
-        </Text>
-      )}
+      <SaveFeedback save={save} />
       <Group>
         <Button type="submit" loading={save.isPending}>
           {t('admin.schedule.save')}

@@ -1,12 +1,12 @@
-import { Alert, Button, Group, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Group, Stack, Text, TextInput } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { api } from '../api/client.js';
-import { useErrorText } from '../api/error-text.js';
 import { adminPaths, useAdminMutation, useConnectorTypes } from './admin-queries.js';
 import type { Connector } from './admin-types.js';
 import { SettingFields, settingsToSend, type SettingValues } from './setting-fields.js';
+import { SaveFeedback } from './save-feedback.js';
 
 /**
  * Edits a connector's name and settings. Only what was changed is sent; a secret is sent only
@@ -14,7 +14,6 @@ import { SettingFields, settingsToSend, type SettingValues } from './setting-fie
  */
 export function SettingsForm({ connector }: { connector: Connector }) {
   const { t } = useTranslation();
-  const errorText = useErrorText();
   const type = useConnectorTypes().data?.find((x) => x.id === connector.type);
   const [name, setName] = useState(connector.name);
   const [values, setValues] = useState<SettingValues>({});
@@ -45,16 +44,7 @@ export function SettingsForm({ connector }: { connector: Connector }) {
         onChange={(e) => setName(e.currentTarget.value)}
       />
       <SettingFields type={type} stored={connector.settings} values={values} onChange={setValues} />
-      {save.error !== null && (
-        <Alert color="red" role="alert">
-          {errorText(save.error)}
-        </Alert>
-      )}
-      {save.isSuccess && (
-        <Text size="sm" role="status" c="teal.9">
-          {t('admin.saved')}
-        </Text>
-      )}
+      <SaveFeedback save={save} />
       <Group>
         <Button type="submit" loading={save.isPending}>
           {t('admin.settings.save')}
