@@ -95,25 +95,35 @@ function openPostgres(databaseUrl: string, logger: Logger, poolSize: number): Da
   };
 }
 
+/**
+ * Takes the directory's lock now (a second process on the same folder fails at start) but opens
+ * PGlite in the background: its first-time initialisation takes seconds, and the hub listens,
+ * answers `/healthz` and reports itself unready meanwhile, as it does while PostgreSQL is down.
+ * A failed open is retried by the next query (the migration step retries with backoff).
+ */
 async function openPGlite(dataDir: string, logger: Logger): Promise<DatabaseHandle> {
   const directory = resolve(dataDir, 'pglite');
   const log = logger.child({ database: directory });
   await mkdir(dataDir, { recursive: true });
   const lock = await lockDirectory(directory, log);
-  let pglite: PGlite;
-  try {
-    pglite = await PGlite.create(directory, { parsers: pgliteParsers });
-  } catch (error) {
-    await lock.release();
-    throw new DatabaseUnavailableError(
-      `the embedded database ${directory} could not be opened: ${describeError(error)}`,
-      {
-        cause: error,
+  let opening: Promise<PGlite> | undefined;
+  const open = (): Promise<PGlite> =>
+    (opening ??= PGlite.create(directory, { parsers: pgliteParsers }).then(
+      (pglite) => {
+        log.info({}, 'using the embedded PGlite database');
+        return pglite;
       },
-    );
-  }
-  const db = new Kysely<DatabaseSchema>({ dialect: new PGliteDialect({ pglite }) });
-  log.info({}, 'using the embedded PGlite database');
+      (error: unknown) => {
+        opening = undefined;
+        throw new DatabaseUnavailableError(
+          `the embedded database ${directory} could not be opened: ${describeError(error)}`,
+          { cause: error },
+        );
+      },
+    ));
+  // Start now; whoever queries first waits for it (and sees its error, if any).
+  open().catch(() => undefined);
+  const db = new Kysely<DatabaseSchema>({ dialect: new PGliteDialect({ pglite: open }) });
 
   return {
     kind: 'pglite',
@@ -122,19 +132,20 @@ async function openPGlite(dataDir: string, logger: Logger): Promise<DatabaseHand
       try {
         await sql`select 1`.execute(db);
       } catch (error) {
-        throw new DatabaseUnavailableError(
-          `the embedded database ${directory} is unavailable: ${describeError(error)}`,
-          {
-            cause: error,
-          },
-        );
+        throw error instanceof DatabaseUnavailableError
+          ? error
+          : new DatabaseUnavailableError(
+              `the embedded database ${directory} is unavailable: ${describeError(error)}`,
+              { cause: error },
+            );
       }
     },
     close: once(async () => {
       try {
         await db.destroy();
         // Kysely closes the driver (and with it PGlite) only if it was ever used.
-        if (!pglite.closed) await pglite.close();
+        const pglite = await opening?.catch(() => undefined);
+        if (pglite !== undefined && !pglite.closed) await pglite.close();
       } finally {
         await lock.release();
       }
