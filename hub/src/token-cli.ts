@@ -3,13 +3,10 @@ import { parseArgs } from 'node:util';
 import * as oidc from 'openid-client';
 
 import { formatConfigProblems, hubUrl, loadConfig, type HubConfig } from './config.js';
-import {
-  demoUserNamed,
-  demoUserNames,
-  devIdpDirectory,
-  devTokenClient,
-  readTokenCliSecret,
-} from './dev-idp/index.js';
+// The files themselves, not the dev-idp index: this command must not load the issuer and the core.
+import { demoUserNamed, demoUserNames } from './dev-idp/demo-users.js';
+import { devTokenClient } from './dev-idp/dev-token-client.js';
+import { devIdpDirectory, readTokenCliSecret } from './dev-idp/state-store.js';
 
 /**
  * `npm run token -- <user> [--tenant <slug>] [--url <hub URL>]`: prints a development access token

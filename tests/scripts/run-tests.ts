@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 
 import { alwaysNeeded, ensurePackages, postgresPackage } from './debian-packages.js';
+import { intSuiteGroups } from './int-groups.js';
 import { createRunDatabase, findOrStartPostgres, type RunningService } from './services/postgres.js';
 import { findOrStartRedis, redisServerBinary } from './services/redis.js';
 
@@ -20,6 +21,14 @@ interface StepResult {
   passed: number;
   failed: number;
   skipped: number;
+  seconds?: number;
+}
+
+/** Runs a step and records how long it took. */
+async function timed(step: Promise<StepResult>): Promise<StepResult> {
+  const started = Date.now();
+  const result = await step;
+  return { ...result, seconds: (Date.now() - started) / 1000 };
 }
 
 function runCommand(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -47,22 +56,47 @@ interface VitestReport {
   numFailedTests: number;
   numPendingTests: number;
   numTodoTests: number;
-  testResults: { name: string; status: string; assertionResults: unknown[]; message?: string }[];
+  testResults: {
+    name: string;
+    status: string;
+    assertionResults: unknown[];
+    message?: string;
+    startTime?: number;
+    endTime?: number;
+  }[];
 }
 
-async function vitest(project: string, env: NodeJS.ProcessEnv): Promise<StepResult> {
+/** Every suite's wall time, printed at the end (slowest first) so slow suites are seen. */
+const suiteTimes: { file: string; seconds: number }[] = [];
+
+interface VitestRun {
+  /** The step's name in the summary and the report file's. */
+  name: string;
+  project: 'unit' | 'int';
+  /** Only these files (default: all of the project). */
+  files?: readonly string[];
+  /** Two files at a time instead of the project's default. */
+  inPairs?: boolean;
+}
+
+async function vitest(run: VitestRun, env: NodeJS.ProcessEnv): Promise<StepResult> {
+  const { name: project } = run;
   const output = join(reports, `${project}.json`);
   rmSync(output, { force: true });
   const bin = join(root, 'node_modules', '.bin', 'vitest');
   const args = [
     'run',
     '--project',
-    project,
+    run.project,
+    ...(run.inPairs === true ? ['--fileParallelism', '--maxWorkers=2'] : []),
     '--reporter=default',
     '--reporter=json',
     `--outputFile.json=${output}`,
+    ...(run.files ?? []),
   ];
-  log(`${project} tests: vitest ${args.join(' ')}`);
+  log(
+    `${project} tests: vitest ${args.slice(0, 7).join(' ')}${run.files ? ` (${run.files.length} files)` : ''}`,
+  );
   const code = await runCommand(bin, args, env);
   let report: VitestReport;
   try {
@@ -76,6 +110,11 @@ async function vitest(project: string, env: NodeJS.ProcessEnv): Promise<StepResu
     (r) => r.status === 'failed' && r.assertionResults.length === 0,
   );
   for (const file of brokenFiles) log(`${project} tests: ${file.name} failed to run: ${file.message ?? ''}`);
+  for (const file of report.testResults) {
+    if (file.startTime !== undefined && file.endTime !== undefined) {
+      suiteTimes.push({ file: relative(root, file.name), seconds: (file.endTime - file.startTime) / 1000 });
+    }
+  }
   const failed =
     report.numFailedTests +
     brokenFiles.length +
@@ -126,11 +165,21 @@ async function main(): Promise<number> {
         env,
       ),
     );
-    results.push(await check('typecheck', bin('tsc'), ['-b'], env));
-    results.push(await check('lint', bin('eslint'), ['.'], env));
-    results.push(await check('format', bin('prettier'), ['--check', '.'], env));
-    results.push(await vitest('unit', env));
-    results.push(await vitest('int', env));
+    // Three single-threaded tools: side by side on the two cores.
+    results.push(
+      ...(await Promise.all([
+        timed(check('typecheck', bin('tsc'), ['-b'], env)),
+        timed(check('lint', bin('eslint'), ['.'], env)),
+        timed(check('format', bin('prettier'), ['--check', '.'], env)),
+      ])),
+    );
+    results.push(await timed(vitest({ name: 'unit', project: 'unit' }, env)));
+    // Suites that share nothing run two at a time; the rest one at a time (tests/scripts/int-groups.ts).
+    const groups = intSuiteGroups(root);
+    results.push(
+      await timed(vitest({ name: 'int-pairs', project: 'int', files: groups.inPairs, inPairs: true }, env)),
+    );
+    results.push(await timed(vitest({ name: 'int', project: 'int', files: groups.alone }, env)));
   } catch (err) {
     log(`could not run the suites: ${err instanceof Error ? err.message : String(err)}`);
     results.push({ name: 'setup', passed: 0, failed: 1, skipped: 0 });
@@ -138,7 +187,14 @@ async function main(): Promise<number> {
     await dropDatabase?.().catch((err: unknown) => log(`could not drop the run database: ${String(err)}`));
     for (const service of started.reverse()) await service.stop().catch(() => undefined);
   }
-  for (const r of results) log(`${r.name}: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped`);
+  log('suite times (wall clock, slowest first):');
+  for (const t of suiteTimes.sort((a, b) => b.seconds - a.seconds)) {
+    log(`  ${t.seconds.toFixed(1).padStart(7)} s  ${t.file}`);
+  }
+  for (const r of results) {
+    const seconds = r.seconds === undefined ? '' : ` in ${r.seconds.toFixed(0)} s`;
+    log(`${r.name}: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped${seconds}`);
+  }
   const passed = results.reduce((n, r) => n + r.passed, 0);
   const failed = results.reduce((n, r) => n + r.failed, 0);
   const skipped = results.reduce((n, r) => n + r.skipped, 0);

@@ -134,7 +134,7 @@ describe('npm run admin', () => {
       // eslint-disable-next-line no-restricted-properties
       const { PATH, HOME } = process.env;
       const env = { PATH, HOME, DATABASE_URL: databaseUrl(name), DEV_IDP: 'on', LOG_LEVEL: 'error' };
-      const cli = ['--import', 'tsx', 'hub/src/admin-cli.ts'];
+      const cli = ['hub/run.mjs', 'admin-cli'];
       const listed = await run('node', [...cli, 'tenants'], { env });
       expect(listed.stdout).toMatch(/^slug\tusers/);
       const wrong = await run('node', [...cli, 'explode'], { env }).catch((err: unknown) => err);

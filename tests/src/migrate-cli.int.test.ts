@@ -11,7 +11,7 @@ import { startHubProcess } from './support/hub-process.js';
 const dataDir = mkdtempSync(join(tmpdir(), 'vc-migrate-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-const migrate = (env: Record<string, string>) => startHubProcess(env, 'hub/src/migrate-cli.ts');
+const migrate = (env: Record<string, string>) => startHubProcess(env, 'migrate-cli');
 
 describe('npm run migrate', () => {
   it('applies the migrations to a new embedded database, then finds nothing to do', async () => {

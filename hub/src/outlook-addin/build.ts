@@ -1,39 +1,28 @@
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { projectRoot } from '../build/project-root.js';
+import { filesBelow, hashFiles, isStale } from '../build/source-hash.js';
 
 /** Where the add-in's sources are, and where the built pages go (git-ignored). */
-export const outlookAddinRoot = fileURLToPath(new URL('../../../outlook-addin/', import.meta.url));
+export const outlookAddinRoot = join(projectRoot, 'outlook-addin');
 export const outlookAddinDist = join(outlookAddinRoot, 'dist');
 const stampFile = join(outlookAddinDist, '.source-hash');
 /** The pages Vite builds, one entry each. */
 export const outlookAddinPages = ['taskpane', 'commands', 'dialog', 'tab', 'tab-auth'] as const;
 
-function filesBelow(path: string): string[] {
-  if (!statSync(path).isDirectory()) return path.endsWith('.test.ts') ? [] : [path];
-  return readdirSync(path)
-    .sort()
-    .flatMap((entry) => filesBelow(join(path, entry)));
-}
-
 /** A hash over every input of the build (content, not mtimes: see docs/decisions/0015). */
 export function outlookAddinSourceHash(): string {
-  const hash = createHash('sha256');
-  const inputs = [
+  return hashFiles(outlookAddinRoot, [
     ...filesBelow(join(outlookAddinRoot, 'src')),
     ...filesBelow(join(outlookAddinRoot, 'public')),
     ...outlookAddinPages.map((page) => join(outlookAddinRoot, `${page}.html`)),
     join(outlookAddinRoot, 'package.json'),
-  ];
-  for (const file of inputs) {
-    hash.update(relative(outlookAddinRoot, file)).update('\0').update(readFileSync(file)).update('\0');
-  }
-  return hash.digest('hex');
+  ]);
 }
 
 export function outlookAddinIsStale(): boolean {
-  return !existsSync(stampFile) || readFileSync(stampFile, 'utf8').trim() !== outlookAddinSourceHash();
+  return isStale(stampFile, outlookAddinSourceHash());
 }
 
 /** Builds the add-in's pages with Vite when their sources changed since the last build. */

@@ -1,48 +1,33 @@
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { projectRoot } from '../build/project-root.js';
+import { filesBelow, hashFiles, isStale } from '../build/source-hash.js';
 
 /** Where the web client's sources are, and where the built files go (git-ignored). */
-export const webClientRoot = fileURLToPath(new URL('../../../web/', import.meta.url));
+export const webClientRoot = join(projectRoot, 'web');
 export const webClientDist = join(webClientRoot, 'dist');
 const stampFile = join(webClientDist, '.source-hash');
 /** The typed signaling and media clients are bundled into the app, so their sources count too. */
-const signalingClientDir = fileURLToPath(
-  new URL('../../../conference-core/src/signaling/client/', import.meta.url),
-);
-const mediaClientDir = fileURLToPath(new URL('../../../conference-core/src/media/client/', import.meta.url));
-
-function filesBelow(path: string): string[] {
-  // Unit tests sit beside the sources but are not part of the bundle.
-  if (!statSync(path).isDirectory()) return path.endsWith('.test.ts') ? [] : [path];
-  return readdirSync(path)
-    .sort()
-    .flatMap((entry) => filesBelow(join(path, entry)));
-}
+const signalingClientDir = join(projectRoot, 'conference-core', 'src', 'signaling', 'client');
+const mediaClientDir = join(projectRoot, 'conference-core', 'src', 'media', 'client');
 
 /**
  * A hash over every input of the build: the app's sources, its entry page and package manifest,
- * and the signaling client. Content, not mtimes: a fresh clone or a `git checkout` touches every
- * file but changes nothing, and must not cost a rebuild.
+ * and the signaling and media clients.
  */
 export function webClientSourceHash(): string {
-  const hash = createHash('sha256');
-  const inputs = [
+  return hashFiles(webClientRoot, [
     ...filesBelow(join(webClientRoot, 'src')),
     join(webClientRoot, 'index.html'),
     join(webClientRoot, 'package.json'),
     ...filesBelow(signalingClientDir),
     ...filesBelow(mediaClientDir),
-  ];
-  for (const file of inputs) {
-    hash.update(relative(webClientRoot, file)).update('\0').update(readFileSync(file)).update('\0');
-  }
-  return hash.digest('hex');
+  ]);
 }
 
 export function webClientIsStale(): boolean {
-  return !existsSync(stampFile) || readFileSync(stampFile, 'utf8').trim() !== webClientSourceHash();
+  return isStale(stampFile, webClientSourceHash());
 }
 
 /**

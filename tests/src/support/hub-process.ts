@@ -5,7 +5,10 @@ import { freePort } from '../../scripts/free-port.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 
-/** A hub started the way a person starts it (`npm start`'s command), for black-box tests. */
+/**
+ * A hub started the way a person starts it (`npm start`'s command: the launcher and the compiled
+ * hub, which the int suites' global set-up has built), for black-box tests.
+ */
 export interface HubProcess {
   readonly url: string;
   readonly child: ChildProcess;
@@ -21,8 +24,8 @@ export interface HubProcess {
 
 export async function startHubProcess(
   env: Record<string, string | undefined>,
-  /** The entrypoint to run: the hub itself, or `hub/src/migrate-cli.ts` (`npm run migrate`). */
-  script = 'hub/src/main.ts',
+  /** The entrypoint to run: the hub itself, or `migrate-cli` (`npm run migrate`). */
+  entry: 'main' | 'migrate-cli' = 'main',
 ): Promise<HubProcess> {
   const port = env['PORT'] ?? String(await freePort());
   const childEnv: NodeJS.ProcessEnv = {
@@ -33,7 +36,7 @@ export async function startHubProcess(
     PORT: port,
   };
   for (const [key, value] of Object.entries(env)) if (value !== undefined) childEnv[key] = value;
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const child = spawn(process.execPath, ['--enable-source-maps', 'hub/run.mjs', entry], {
     cwd: root,
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],

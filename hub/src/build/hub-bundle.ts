@@ -1,0 +1,97 @@
+import { cpSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { projectRoot } from './project-root.js';
+import { filesBelow, hashFiles, isStale } from './source-hash.js';
+
+/**
+ * The production build of the server side (docs/decisions/0022): one esbuild run bundles the hub's
+ * entrypoints with the workspace packages they import (`@vc/*`, TypeScript sources) into plain
+ * JavaScript under `hub/dist/`. npm packages stay external and are loaded from node_modules, so an
+ * install without dev dependencies runs it and native or WASM packages (PGlite) keep their files.
+ */
+export const hubDist = join(projectRoot, 'hub', 'dist');
+const stampFile = join(hubDist, '.source-hash');
+
+/** The processes the bundle can start (`node hub/dist/<name>.js`), and the launcher's check. */
+const hubEntrypoints = {
+  main: 'main.ts',
+  'migrate-cli': 'migrate-cli.ts',
+  'token-cli': 'token-cli.ts',
+  'admin-cli': 'admin-cli.ts',
+  'build-freshness': 'build/freshness.ts',
+};
+
+/** Files read at run time next to the module that reads them (`new URL(..., import.meta.url)`). */
+const assets = [{ from: join(projectRoot, 'conference-core', 'src', 'sip', 'prompts'), to: 'prompts' }];
+
+function serverSources(): string[] {
+  const workspaces = ['hub', 'conference-core', 'connectors/sdk', 'connectors/ucs', 'connectors/a12'];
+  const all = [...workspaces, 'connectors/microsoft365', 'outlook-addin'];
+  return [
+    ...all.flatMap((dir) => [
+      ...filesBelow(join(projectRoot, dir, 'src')),
+      join(projectRoot, dir, 'package.json'),
+    ]),
+    ...filesBelow(join(projectRoot, 'connectors')).filter((f) =>
+      /\/connectors\/[^/]+\/package\.json$/.test(f),
+    ),
+    join(projectRoot, 'package-lock.json'),
+  ].filter((file, index, list) => list.indexOf(file) === index);
+}
+
+export function hubSourceHash(): string {
+  return hashFiles(projectRoot, serverSources());
+}
+
+export function hubBundleIsStale(): boolean {
+  return isStale(stampFile, hubSourceHash());
+}
+
+/** Bundles the hub when its sources changed since the last build (or always with `force`). */
+export async function ensureHubBundled(options: { force?: boolean } = {}): Promise<'built' | 'fresh'> {
+  const sourceHash = hubSourceHash();
+  if (options.force !== true && !isStale(stampFile, sourceHash)) return 'fresh';
+  // esbuild is a build tool (dev dependency): loaded only when a build runs.
+  const { build } = await import('esbuild');
+  // Built beside and swapped in whole: a second build at the same time (two `npm run` commands)
+  // or a running hub never sees a half-written folder.
+  const building = `${hubDist}.building-${process.pid}`;
+  rmSync(building, { recursive: true, force: true });
+  await build({
+    absWorkingDir: projectRoot,
+    entryPoints: Object.fromEntries(
+      Object.entries(hubEntrypoints).map(([name, file]) => [name, join(projectRoot, 'hub', 'src', file)]),
+    ),
+    outdir: building,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    sourcemap: 'linked',
+    logLevel: 'warning',
+    plugins: [
+      {
+        // Workspace packages are TypeScript sources: bundled. Everything else from npm: external.
+        name: 'npm-packages-external',
+        setup(pluginBuild) {
+          pluginBuild.onResolve({ filter: /^[^./]/ }, (args) =>
+            args.path.startsWith('@vc/') ? undefined : { path: args.path, external: true },
+          );
+        },
+      },
+    ],
+  });
+  for (const asset of assets) cpSync(asset.from, join(building, asset.to), { recursive: true });
+  writeFileSync(join(building, '.source-hash'), sourceHash);
+  rmSync(hubDist, { recursive: true, force: true });
+  try {
+    renameSync(building, hubDist);
+  } catch (err) {
+    // Another build swapped its folder in first; it holds the same sources.
+    rmSync(building, { recursive: true, force: true });
+    if (isStale(stampFile, sourceHash)) throw err;
+  }
+  return 'built';
+}
