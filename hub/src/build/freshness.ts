@@ -3,13 +3,10 @@ import { outlookAddinIsStale } from '../outlook-addin/build.js';
 import { webClientIsStale } from '../web-client/build.js';
 
 /**
- * The parts whose sources changed since they were built. Compiled into `hub/dist/` too, so the
- * launcher (`hub/run.mjs`) can ask without starting the TypeScript tool chain when nothing changed.
+ * Which groups of the build changed since they were built: the hub itself, and the browser bundles
+ * (web client, Outlook add-in). Compiled into `hub/dist/` too, so the launcher (`hub/run.mjs`) can
+ * ask without starting the TypeScript tool chain when nothing changed.
  */
-export function staleParts(): string[] {
-  return [
-    ...(hubBundleIsStale() ? ['hub'] : []),
-    ...(webClientIsStale() ? ['web client'] : []),
-    ...(outlookAddinIsStale() ? ['Outlook add-in'] : []),
-  ];
+export function staleGroups(): { hub: boolean; browser: boolean } {
+  return { hub: hubBundleIsStale(), browser: webClientIsStale() || outlookAddinIsStale() };
 }

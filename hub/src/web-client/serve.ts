@@ -3,8 +3,6 @@ import { join } from 'node:path';
 
 import express, { Router, type Request } from 'express';
 
-import { sendProblem } from '@vc/conference-core';
-
 import { webClientDist } from './build.js';
 
 /**
@@ -28,6 +26,14 @@ function isAppPage(req: Request): boolean {
   return req.accepts(['html', 'json']) === 'html';
 }
 
+const notBuiltPage = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="3">
+<title>Starting</title></head><body>
+<p>The web client is being built (first start, or its sources changed); this page reloads itself.</p>
+<p>If it stays here: <code>npm run build</code>, then start the hub again.</p>
+</body></html>
+`;
+
 /**
  * Serves the built web client at `/`: its hashed assets (cached for long), and `index.html` for
  * every page path (`/`, `/invite/<code>`, `/rooms/<id>`, `/auth/callback`...), since the app routes
@@ -44,12 +50,13 @@ export function webClientRouter(dist = webClientDist): Router {
       return;
     }
     if (!existsSync(index)) {
-      sendProblem(res, {
-        status: 503,
-        code: 'service_unavailable',
-        title: 'The web client is not built',
-        detail: 'Run `npm run build:web` (npm start does it for you).',
-      });
+      // At a first `npm start` the bundle builds beside the starting hub (docs/decisions/0022): a
+      // page that reloads itself until the build is there, and a hint for a runtime install.
+      res
+        .status(503)
+        .set({ 'retry-after': '5', 'cache-control': 'no-store' })
+        .type('html')
+        .send(notBuiltPage);
       return;
     }
     res.set('cache-control', 'no-cache').sendFile(index);
