@@ -6,6 +6,7 @@ import { mailBenchmark } from './mail.js';
 import { mediaBenchmark } from './media.js';
 import { signalingBenchmark } from './signaling.js';
 import { sipBenchmark } from './sip.js';
+import { startupBenchmark } from './startup.js';
 import { syncLdapBenchmark } from './sync-ldap.js';
 import { webBenchmark } from './web.js';
 
@@ -18,6 +19,7 @@ export const benchmarks: readonly Benchmark[] = [
   mediaBenchmark,
   signalingBenchmark,
   sipBenchmark,
+  startupBenchmark,
   syncLdapBenchmark,
   webBenchmark,
 ];
