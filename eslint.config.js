@@ -2,12 +2,12 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-// The dependency direction of DESIGN.md section 2, as import bans per folder.
+// The dependency direction of docs/architecture.md ("Dependency direction"), as import bans per folder.
 const coreBans = ['@vc/hub', '@vc/hub/*', '@vc/connector-sdk', '@vc/connector-sdk/*'];
 const connectorBans = ['@vc/hub', '@vc/hub/*', '@vc/conference-core', '@vc/conference-core/*'];
 const relativeEscape = (folder) => ({
   group: ['../**/' + folder + '/**', '../' + folder + '/**'],
-  message: `Import the package, not another folder's files (DESIGN.md section 2).`,
+  message: `Import the package, not another folder's files (docs/architecture.md, "Dependency direction").`,
 });
 
 export default tseslint.config(
