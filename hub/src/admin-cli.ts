@@ -3,6 +3,7 @@ import { openDatabase } from '@vc/conference-core';
 import { formatConfigProblems, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { runAdminCommand } from './operator/admin-commands.js';
+import { pgliteTemplateDir } from './pglite-template-dir.js';
 
 /**
  * `npm run admin -- <command>`: the operator's recovery commands on the host (list tenants and
@@ -20,6 +21,7 @@ const logger = createLogger(config);
 const database = await openDatabase({
   databaseUrl: config.databaseUrl,
   dataDir: config.dataDir,
+  pgliteTemplateDir,
   poolSize: 1,
   logger,
 });

@@ -91,6 +91,7 @@ import {
   createCalendarSyncService,
   type CalendarSyncService,
 } from './calendar-sync/calendar-sync-service.js';
+import { pgliteTemplateDir } from './pglite-template-dir.js';
 
 export interface RunningHub {
   /** Where the hub answers, as people should type it. */
@@ -149,6 +150,7 @@ export async function startHub(
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
+    pgliteTemplateDir,
     poolSize: config.databasePoolSize,
     logger: logger.child({ component: 'database' }),
   });

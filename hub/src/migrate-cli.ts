@@ -2,6 +2,7 @@ import { migrateToLatest, openDatabase } from '@vc/conference-core';
 
 import { formatConfigProblems, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
+import { pgliteTemplateDir } from './pglite-template-dir.js';
 
 /**
  * `npm run migrate`: brings the configured database's schema up to date, then exits (0 done,
@@ -19,6 +20,7 @@ try {
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
+    pgliteTemplateDir,
     poolSize: 1,
     logger,
   });

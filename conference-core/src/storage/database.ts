@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
@@ -7,6 +7,12 @@ import type { Logger } from '../logging/logger.js';
 import { withTimeout } from '../timeout.js';
 import { DatabaseUnavailableError } from './errors.js';
 import { PGliteDialect } from './pglite-dialect.js';
+import {
+  holdsDatabase,
+  pgliteTemplateFile,
+  readPGliteTemplate,
+  savePGliteTemplate,
+} from './pglite-template.js';
 import { lockDirectory } from './pglite-lock.js';
 import type { DatabaseSchema } from './schema.js';
 import { pgliteParsers, pgTypes } from './type-parsers.js';
@@ -19,6 +25,11 @@ export interface OpenDatabaseOptions {
   logger: Logger;
   /** Most connections the PostgreSQL pool opens (default 10). PGlite always has exactly one. */
   poolSize?: number;
+  /**
+   * Where a freshly initialised PGlite database is kept as the template of the next new one
+   * (`pglite-template.ts`); undefined: every new embedded database runs initdb.
+   */
+  pgliteTemplateDir?: string | undefined;
 }
 
 /** The database for the rest of the core; the same contract on both backends (`database.contract.ts`). */
@@ -37,7 +48,7 @@ const DEFAULT_POOL_SIZE = 10;
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   return options.databaseUrl === undefined || options.databaseUrl === ''
-    ? openPGlite(options.dataDir, options.logger)
+    ? openPGlite(options.dataDir, options.logger, options.pgliteTemplateDir)
     : openPostgres(options.databaseUrl, options.logger, options.poolSize ?? DEFAULT_POOL_SIZE);
 }
 
@@ -101,14 +112,42 @@ function openPostgres(databaseUrl: string, logger: Logger, poolSize: number): Da
  * answers `/healthz` and reports itself unready meanwhile, as it does while PostgreSQL is down.
  * A failed open is retried by the next query (the migration step retries with backoff).
  */
-async function openPGlite(dataDir: string, logger: Logger): Promise<DatabaseHandle> {
+async function openPGlite(
+  dataDir: string,
+  logger: Logger,
+  templateDir: string | undefined,
+): Promise<DatabaseHandle> {
   const directory = resolve(dataDir, 'pglite');
   const log = logger.child({ database: directory });
   await mkdir(dataDir, { recursive: true });
   const lock = await lockDirectory(directory, log);
+  const create = async (): Promise<PGlite> => {
+    const isNew = !holdsDatabase(directory);
+    const templateFile = isNew && templateDir !== undefined ? pgliteTemplateFile(templateDir) : undefined;
+    const template = templateFile === undefined ? undefined : readPGliteTemplate(templateFile, log);
+    if (template !== undefined) {
+      try {
+        const pglite = await PGlite.create(directory, { parsers: pgliteParsers, loadDataDir: template });
+        log.info({ template: templateFile }, 'new embedded database created from the initdb template');
+        return pglite;
+      } catch (err) {
+        // A damaged template: start over from initdb in a clean folder, and replace the template.
+        log.warn(
+          { error: describeError(err) },
+          'the embedded database template did not load; running initdb',
+        );
+        // (The lock is the sibling file `<directory>.lock`, kept.)
+        await rm(directory, { recursive: true, force: true });
+      }
+    }
+    const pglite = await PGlite.create(directory, { parsers: pgliteParsers });
+    if (isNew) log.info({}, 'new embedded database initialised (initdb)');
+    if (templateFile !== undefined) await savePGliteTemplate(pglite, templateFile, log);
+    return pglite;
+  };
   let opening: Promise<PGlite> | undefined;
   const open = (): Promise<PGlite> =>
-    (opening ??= PGlite.create(directory, { parsers: pgliteParsers }).then(
+    (opening ??= create().then(
       (pglite) => {
         log.info({}, 'using the embedded PGlite database');
         return pglite;
