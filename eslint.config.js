@@ -78,6 +78,18 @@ export default tseslint.config(
     },
   },
   {
+    // The system tests import packages (`@vc/hub/testing`, ...), never another folder's files.
+    files: ['tests/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: ['hub', 'conference-core', 'connectors', 'outlook-addin', 'web'].map(relativeEscape),
+        },
+      ],
+    },
+  },
+  {
     files: ['connectors/sdk/**'],
     rules: {
       'no-restricted-imports': [

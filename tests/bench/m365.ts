@@ -19,11 +19,11 @@ import {
 import { microsoft365Connector } from '@vc/connector-microsoft365';
 import { FakeGraph } from '@vc/connector-microsoft365/testing';
 
-import { calendarNotificationsRouter } from '../../hub/src/calendar-sync/calendar-notifications-route.js';
-import { createCalendarSyncService } from '../../hub/src/calendar-sync/calendar-sync-service.js';
-import { createConnectorRegistry } from '../../hub/src/connectors/registry.js';
-import { prepareSettings } from '../../hub/src/sync/connector-settings.js';
-import { createSecretBox } from '../../hub/src/sync/secret-box.js';
+import { calendarNotificationsRouter } from '@vc/hub/testing';
+import { createCalendarSyncService } from '@vc/hub/testing';
+import { createConnectorRegistry } from '@vc/hub/testing';
+import { prepareSettings } from '@vc/hub/testing';
+import { createSecretBox } from '@vc/hub/testing';
 import { adminQuery, databaseUrl } from '../src/support/postgres-admin.js';
 import { percentile, type Benchmark } from './benchmark.js';
 

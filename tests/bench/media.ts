@@ -1,6 +1,6 @@
 import { chromium } from 'playwright-core';
 
-import { JanusConnection } from '@vc/conference-core';
+import { JanusConnection } from '@vc/conference-core/testing';
 
 import { startApiHub } from '../src/support/api-hub.js';
 import { startTestJanus } from '../src/support/janus.js';

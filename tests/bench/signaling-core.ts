@@ -3,8 +3,8 @@
  * `BENCH_SIGNALING_CORE=signaling` measures signaling without the rest of the core loaded (the
  * default loads the whole index, as the hub does; see signaling-server.ts).
  */
-export { silentLogger } from '../../conference-core/src/logging/logger.js';
-export { MemoryNodeRegistry } from '../../conference-core/src/signaling/registry/memory-node-registry.js';
-export type { RoomDirectory } from '../../conference-core/src/signaling/runtime/room-info.js';
-export { createSignalingServer } from '../../conference-core/src/signaling/transport/signaling-server.js';
-export { MemoryTicketStore } from '../../conference-core/src/tickets/memory-ticket-store.js';
+export { silentLogger } from '@vc/conference-core/testing';
+export { MemoryNodeRegistry } from '@vc/conference-core/testing';
+export type { RoomDirectory } from '@vc/conference-core/testing';
+export { createSignalingServer } from '@vc/conference-core/testing';
+export { MemoryTicketStore } from '@vc/conference-core/testing';

@@ -1,6 +1,6 @@
 import { createSocket, type Socket } from 'node:dgram';
 
-import { CallMedia } from '../../conference-core/src/sip/call-media.js';
+import { CallMedia } from '@vc/conference-core/testing';
 
 /**
  * The relay alone (`npm run bench -- sip relay`): N callers' 30 ms A-law streams through N

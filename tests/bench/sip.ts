@@ -1,10 +1,11 @@
 import { randomInt } from 'node:crypto';
 
-import { JanusConnection, silentLogger } from '@vc/conference-core';
+import { silentLogger } from '@vc/conference-core';
+import { JanusConnection } from '@vc/conference-core/testing';
 import type { SignalingClient } from '@vc/conference-core/signaling-client';
 
-import { buildAudioAnswer } from '../../conference-core/src/sip/sdp.js';
-import { startSipEdge } from '../../conference-core/src/sip/sip-edge.js';
+import { buildAudioAnswer } from '@vc/conference-core/testing';
+import { startSipEdge } from '@vc/conference-core/testing';
 import { freePort } from '../scripts/free-port.js';
 import { startApiHub } from '../src/support/api-hub.js';
 import {

@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib';
 
 import { chromium, type Browser } from 'playwright-core';
 
-import { ensureWebClientBuilt, webClientDist } from '../../hub/src/web-client/build.js';
+import { ensureWebClientBuilt, webClientDist } from '@vc/hub/testing';
 import { startApiHub } from '../src/support/api-hub.js';
 import { percentile, type Benchmark } from './benchmark.js';
 

@@ -16,7 +16,7 @@ import {
   type DatabaseHandle,
 } from '@vc/conference-core';
 
-import { runAdminCommand } from '../../hub/src/operator/admin-commands.js';
+import { runAdminCommand } from '@vc/hub/testing';
 import { adminQuery, databaseUrl } from './support/postgres-admin.js';
 import { openTestDatabase, type Backend } from './support/sync-harness.js';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 
-import { ensureWebClientBuilt } from '../../hub/src/web-client/build.js';
+import { ensureWebClientBuilt } from '@vc/hub/testing';
 import { startApiHub, type ApiHub } from './support/api-hub.js';
 import { quietChromiumArgs } from './support/chromium-args.js';
 import { startSlapd, type Slapd } from './support/slapd.js';

@@ -1,8 +1,8 @@
 import { apiV1Endpoints } from '@vc/conference-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { adminEndpoints } from '../../hub/src/admin-api/registry.js';
-import { fakeConnector, fakeDirectory } from '../../hub/src/testing/fake-directory.js';
+import { adminEndpoints } from '@vc/hub/testing';
+import { fakeConnector, fakeDirectory } from '@vc/hub/testing';
 import { startApiHub, type ApiBackend, type ApiHub } from './support/api-hub.js';
 
 /**

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { apiV1Endpoints } from '@vc/conference-core';
 
-import { adminEndpoints } from '../../hub/src/admin-api/registry.js';
+import { adminEndpoints } from '@vc/hub/testing';
 import { startApiHub, type ApiHub } from './support/api-hub.js';
 
 let api: ApiHub;

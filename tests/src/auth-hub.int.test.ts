@@ -8,9 +8,10 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 
 import { silentLogger } from '@vc/conference-core';
 
-import { AuthError, createTokenVerifier, identityFromClaims } from '@vc/conference-core';
-import { parseConfig } from '../../hub/src/config.js';
-import { startHub, type RunningHub } from '../../hub/src/hub.js';
+import { createTokenVerifier } from '@vc/conference-core';
+import { AuthError, identityFromClaims } from '@vc/conference-core/testing';
+import { parseConfig } from '@vc/hub/testing';
+import { startHub, type RunningHub } from '@vc/hub/testing';
 import { freePort } from '../scripts/free-port.js';
 import { startHubProcess, waitForStatus, type HubProcess } from './support/hub-process.js';
 

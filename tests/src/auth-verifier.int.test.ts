@@ -6,14 +6,14 @@ import { join } from 'node:path';
 import { importJWK, SignJWT, type JWK, type JWTPayload } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { createTokenVerifier } from '@vc/conference-core';
 import {
   AuthError,
-  createTokenVerifier,
   identityFromClaims,
   type FetchLike,
   type TokenVerifierOptions,
-} from '@vc/conference-core';
-import { devTokenGrantType, startDevIdp, type StandaloneDevIdp } from '../../hub/src/dev-idp/index.js';
+} from '@vc/conference-core/testing';
+import { devTokenGrantType, startDevIdp, type StandaloneDevIdp } from '@vc/hub/testing';
 
 // The verifier against a real issuer: the development issuer (oidc-provider) on loopback, with
 // Keycloak's paths. Good tokens all come from it; only the deliberately broken ones are made here.

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { devTokenClient, readTokenCliSecret } from '../../hub/src/dev-idp/index.js';
+import { devTokenClient, readTokenCliSecret } from '@vc/hub/testing';
 import { startHubProcess, waitForStatus, type HubProcess } from './support/hub-process.js';
 import { startPrivatePostgres, type PrivatePostgres } from './support/private-postgres.js';
 import { startPrivateRedis, type PrivateRedis } from './support/private-redis.js';

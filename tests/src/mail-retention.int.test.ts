@@ -4,13 +4,13 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
-  createMailRepository,
   createMailService,
   createTenantRepository,
   InProcessJobQueue,
   silentLogger,
   type MailTransport,
 } from '@vc/conference-core';
+import { createMailRepository } from '@vc/conference-core/testing';
 
 import { openTestDatabase } from './support/sync-harness.js';
 

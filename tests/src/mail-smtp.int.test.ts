@@ -1,12 +1,8 @@
 import ICAL from 'ical.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-import {
-  createDialInRepository,
-  createMailRepository,
-  createSmtpTransport,
-  type MailDelivery,
-} from '@vc/conference-core';
+import { createDialInRepository, createSmtpTransport } from '@vc/conference-core';
+import { createMailRepository, type MailDelivery } from '@vc/conference-core/testing';
 
 import {
   parseInvitation,

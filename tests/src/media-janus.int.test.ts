@@ -2,14 +2,13 @@ import { randomInt } from 'node:crypto';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { silentLogger, type MediaService } from '@vc/conference-core';
 import {
   JanusConnection,
   JanusError,
   createJanusMediaService,
-  silentLogger,
-  type MediaService,
   type MeetingMediaEvents,
-} from '@vc/conference-core';
+} from '@vc/conference-core/testing';
 
 import { startApiHub, type ApiHub } from './support/api-hub.js';
 import { startTestJanus, type TestJanus } from './support/janus.js';

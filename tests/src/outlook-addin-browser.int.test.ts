@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 
-import { ensureOutlookAddinBuilt } from '../../hub/src/outlook-addin/build.js';
-import { validateAddinManifest } from '../../outlook-addin/src/manifest/validate-addin-manifest.js';
-import { validateAppManifest } from '../../outlook-addin/src/manifest/app-manifest.js';
-import { pngSize } from '../../outlook-addin/src/manifest/icon-sizes.js';
+import { ensureOutlookAddinBuilt } from '@vc/hub/testing';
+import { validateAddinManifest } from '@vc/outlook-addin/testing';
+import { validateAppManifest } from '@vc/outlook-addin/testing';
+import { pngSize } from '@vc/outlook-addin/testing';
 import { startApiHub, type ApiHub } from './support/api-hub.js';
 import { quietChromiumArgs } from './support/chromium-args.js';
 import { officeStubScript } from './support/office-stub-bundle.js';

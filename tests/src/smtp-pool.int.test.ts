@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { createSmtpTransport, MailSendError, type MailTransport } from '@vc/conference-core';
+import { createSmtpTransport, type MailTransport } from '@vc/conference-core';
+import { MailSendError } from '@vc/conference-core/testing';
 
 import { startSmtpCapture, type SmtpCapture } from './support/smtp-capture.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { fakeConnector, fakeDirectory } from '../../hub/src/testing/fake-directory.js';
+import { fakeConnector, fakeDirectory } from '@vc/hub/testing';
 import { startApiHub, type ApiBackend, type ApiHub } from './support/api-hub.js';
 
 /**

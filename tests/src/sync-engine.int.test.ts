@@ -5,12 +5,12 @@ import {
   createConnectorInstanceRepository,
   createSyncRunRepository,
   createUserRepository,
-  identitySource,
   type DatabaseHandle,
 } from '@vc/conference-core';
+import { identitySource } from '@vc/conference-core/testing';
 import { ConnectorError } from '@vc/connector-sdk';
 
-import { fakeConnector, fakeDirectory } from '../../hub/src/testing/fake-directory.js';
+import { fakeConnector, fakeDirectory } from '@vc/hub/testing';
 import {
   openTestDatabase,
   recordingLogger,

@@ -5,9 +5,9 @@ import {
   createSyncRunRepository,
   createUserRepository,
   createUserRoleRepository,
-  identitySource,
   type DatabaseHandle,
 } from '@vc/conference-core';
+import { identitySource } from '@vc/conference-core/testing';
 import { ucsConnector } from '@vc/connector-ucs';
 
 import { startSlapd, type Slapd } from './support/slapd.js';

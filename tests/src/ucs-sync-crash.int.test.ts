@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { devTokenClient, readTokenCliSecret } from '../../hub/src/dev-idp/index.js';
+import { devTokenClient, readTokenCliSecret } from '@vc/hub/testing';
 import { startHubProcess, waitForStatus, type HubProcess } from './support/hub-process.js';
 import { adminQuery, databaseUrl } from './support/postgres-admin.js';
 import { startSlapd, type Slapd } from './support/slapd.js';

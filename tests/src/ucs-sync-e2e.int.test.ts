@@ -6,12 +6,13 @@ import { sql } from 'kysely';
 import { Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createUserRepository, identitySource, silentLogger, type DatabaseHandle } from '@vc/conference-core';
+import { createUserRepository, silentLogger, type DatabaseHandle } from '@vc/conference-core';
+import { identitySource } from '@vc/conference-core/testing';
 import type { ConnectorDefinition } from '@vc/connector-sdk';
 import { ucsConnector } from '@vc/connector-ucs';
 
-import { parseConfig } from '../../hub/src/config.js';
-import { startHub, type RunningHub } from '../../hub/src/hub.js';
+import { parseConfig } from '@vc/hub/testing';
+import { startHub, type RunningHub } from '@vc/hub/testing';
 import { startKeycloakIssuer, type KeycloakIssuer } from './support/keycloak-issuer.js';
 import { startSlapd, type Slapd } from './support/slapd.js';
 import {

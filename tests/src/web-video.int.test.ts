@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 
-import { ensureWebClientBuilt } from '../../hub/src/web-client/build.js';
+import { ensureWebClientBuilt } from '@vc/hub/testing';
 import { startApiHub, type ApiHub } from './support/api-hub.js';
 import { startTestJanus, type TestJanus } from './support/janus.js';
 import { mediaBrowserArgs } from './support/media-page.js';

@@ -1,2 +1,30 @@
 /** Helpers for test suites of this and other packages; never imported by production code. */
 export { testEnv } from './test-env.js';
+
+// White-box seams the system tests use beyond what the hub composes.
+export { AuthError } from '../auth/auth-error.js';
+export { identityFromClaims } from '../auth/identity.js';
+export type { FetchLike } from '../auth/issuer-keys.js';
+export type { TokenVerifierOptions } from '../auth/token-verifier.js';
+export { createMailRepository } from '../mail/mail-repository.js';
+export type { MailDelivery } from '../mail/mail-repository.js';
+export { MailSendError } from '../mail/mail-transport.js';
+export { planEventMails, planMails } from '../mail/plan-mails.js';
+export { JanusConnection, JanusError } from '../media/janus/janus-client.js';
+export { createJanusMediaService } from '../media/janus/janus-media-service.js';
+export { startJanusProcess } from '../media/janus/janus-process.js';
+export type { JanusProcess } from '../media/janus/janus-process.js';
+export type { MeetingMediaEvents } from '../media/media-service.js';
+export type { OutboxDispatcher } from '../outbox/outbox-dispatcher.js';
+export type { ConferenceAudioLeg, PhoneInMeeting } from '../sip/conference-audio.js';
+export { identitySource } from '../sync/directory-types.js';
+
+// Imported by the system tests in tests/ (they import packages, never other folders' files).
+export { silentLogger } from '../logging/logger.js';
+export { MemoryNodeRegistry } from '../signaling/registry/memory-node-registry.js';
+export type { RoomDirectory } from '../signaling/runtime/room-info.js';
+export { createSignalingServer } from '../signaling/transport/signaling-server.js';
+export { CallMedia } from '../sip/call-media.js';
+export { buildAudioAnswer } from '../sip/sdp.js';
+export { startSipEdge } from '../sip/sip-edge.js';
+export { MemoryTicketStore } from '../tickets/memory-ticket-store.js';

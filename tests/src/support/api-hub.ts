@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { silentLogger, type ConferenceAudio } from '@vc/conference-core';
 import type { ConnectorDefinition } from '@vc/connector-sdk';
 
-import { parseConfig } from '../../../hub/src/config.js';
-import { devTokenClient, readTokenCliSecret } from '../../../hub/src/dev-idp/index.js';
-import { startHub, type RunningHub } from '../../../hub/src/hub.js';
+import { parseConfig } from '@vc/hub/testing';
+import { devTokenClient, readTokenCliSecret } from '@vc/hub/testing';
+import { startHub, type RunningHub } from '@vc/hub/testing';
 import { adminQuery, databaseUrl } from './postgres-admin.js';
 
 /**

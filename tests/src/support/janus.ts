@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { startJanusProcess, type JanusProcess } from '@vc/conference-core';
+import { startJanusProcess, type JanusProcess } from '@vc/conference-core/testing';
 
 import { freePort } from '../../scripts/free-port.js';
 

@@ -18,8 +18,8 @@ import {
   type EventService,
   type MailService,
   type MailTransport,
-  type OutboxDispatcher,
 } from '@vc/conference-core';
+import { type OutboxDispatcher } from '@vc/conference-core/testing';
 
 export interface MailPerson {
   readonly id: string;

@@ -1,6 +1,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 
-import type { ConferenceAudio, ConferenceAudioLeg, PhoneInMeeting } from '@vc/conference-core';
+import type { ConferenceAudio } from '@vc/conference-core';
+import type { ConferenceAudioLeg, PhoneInMeeting } from '@vc/conference-core/testing';
 
 /** Mean absolute linear level of an A-law frame (G.711 decoding, ITU-T table). */
 export function alawLevel(frame: Buffer): number {

@@ -17,14 +17,10 @@ import {
 } from '@vc/conference-core';
 import type { ConnectorDefinition } from '@vc/connector-sdk';
 
-import { createConnectorRegistry } from '../../../hub/src/connectors/registry.js';
-import { prepareSettings } from '../../../hub/src/sync/connector-settings.js';
-import { createSecretBox } from '../../../hub/src/sync/secret-box.js';
-import {
-  createSyncEngine,
-  type SyncEngine,
-  type SyncEngineOptions,
-} from '../../../hub/src/sync/sync-engine.js';
+import { createConnectorRegistry } from '@vc/hub/testing';
+import { prepareSettings } from '@vc/hub/testing';
+import { createSecretBox } from '@vc/hub/testing';
+import { createSyncEngine, type SyncEngine, type SyncEngineOptions } from '@vc/hub/testing';
 import { adminQuery, databaseUrl } from './postgres-admin.js';
 
 export type Backend = 'pglite' | 'postgres';
