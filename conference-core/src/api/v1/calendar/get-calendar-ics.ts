@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { buildFeedCalendar } from '../../../calendar/index.js';
 import { createCalendarFeedRepository } from '../../../storage/calendar-feed-repository.js';
 import { createEventExceptionRepository } from '../../../storage/event-exception-repository.js';
 import type { ScheduledEvent } from '../../../storage/event-repository.js';
@@ -8,7 +9,6 @@ import { createUserRepository } from '../../../storage/user-repository.js';
 import { ApiProblem } from '../../problem.js';
 import { defineEndpoint } from '../deps.js';
 import { eventService } from '../events/event-support.js';
-import { buildFeedCalendar } from './feed-calendar.js';
 import { parseFeedToken } from './feed-token.js';
 
 const DAY = 86_400_000;
