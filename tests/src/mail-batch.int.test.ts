@@ -8,6 +8,7 @@ import {
   MailSendError,
   planEventMails,
   planMails,
+  readDomainEvent,
   type MailTransport,
 } from '@vc/conference-core';
 
@@ -210,8 +211,12 @@ describe('invitations planned together', () => {
         .where('aggregate_id', '=', id)
         .orderBy('id')
         .execute()
-    ).map((row) => ({ tenantId: row.tenant_id, topic: row.topic, payload: row.payload }));
-    expect(inputs.map((i) => i.topic)).toEqual(
+    ).map((row) => {
+      const read = readDomainEvent(row.topic, row.payload);
+      if (!read.ok) throw new Error(read.error);
+      return { tenantId: row.tenant_id, event: read.event };
+    });
+    expect(inputs.map((i) => i.event.topic)).toEqual(
       expect.arrayContaining(['invite.added', 'invite.removed', 'event.updated']),
     );
     const now = new Date();
