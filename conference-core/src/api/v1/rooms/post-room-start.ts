@@ -1,7 +1,6 @@
 import { z } from 'zod';
 
 import type { JsonValue } from '../../../json.js';
-import { createRoomRepository } from '../../../storage/room-repository.js';
 import { ApiProblem } from '../../problem.js';
 import { defineEndpoint } from '../deps.js';
 import {
@@ -9,6 +8,7 @@ import {
   issueTicket,
   notFound,
   roomParams,
+  roomService,
   sourceKey,
   startResponseSchema,
 } from './room-support.js';
@@ -45,7 +45,7 @@ export const postRoomStart = defineEndpoint({
         detail: 'This invite code opens another room.',
       });
     }
-    const room = await createRoomRepository(deps.db).findById(principal.tenantId, params.roomId);
+    const room = await roomService(deps).find(principal.tenantId, params.roomId);
     if (room === undefined) throw notFound();
     const isOwner = principal.kind === 'user' && room.ownerId === principal.userId;
     if (principal.kind === 'guest' && room.guestAccess === 'disabled') {

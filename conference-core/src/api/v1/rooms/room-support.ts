@@ -4,14 +4,11 @@ import { z } from 'zod';
 
 import type { JsonValue } from '../../../json.js';
 import type { DialIn } from '../../../storage/dial-in-repository.js';
-import { createGuestLinkRepository, type GuestLink } from '../../../storage/guest-link-repository.js';
-import { createRoomRepository, type Room } from '../../../storage/room-repository.js';
+import { createRoomService, RoomError, type RoomErrorKind, type RoomService } from '../../../rooms/index.js';
+import type { GuestLink } from '../../../storage/guest-link-repository.js';
+import type { Room } from '../../../storage/room-repository.js';
 import { ApiProblem, validationProblem } from '../../problem.js';
-import type { Principal } from '../../principal.js';
 import type { ApiDeps } from '../deps.js';
-import { requireUser } from '../users/require-user.js';
-
-type UserPrincipal = Extract<Principal, { kind: 'user' }>;
 
 export const guestAccessSchema = z.enum(['disabled', 'waiting_room', 'direct_access']);
 
@@ -86,22 +83,6 @@ export const startResponseSchema = z.object({
 
 export function notFound(title = 'No such room'): ApiProblem {
   return new ApiProblem({ status: 404, code: 'not_found', title });
-}
-
-/**
- * The room, when the caller owns it. Rooms are private to their owner (OpenTalk also lets invited
- * people read them; we keep the simplest correct rule): another user of the tenant, and anyone of
- * another tenant, gets 404, so room ids cannot be probed.
- */
-export async function ownedRoom(
-  principal: Principal | undefined,
-  roomId: string,
-  deps: ApiDeps,
-): Promise<{ me: UserPrincipal; room: Room }> {
-  const me = requireUser(principal);
-  const room = await createRoomRepository(deps.db).findById(me.tenantId, roomId);
-  if (room === undefined || room.ownerId !== me.userId) throw notFound();
-  return { me, room };
 }
 
 const ticketTtlMs = 30_000;
@@ -186,25 +167,37 @@ export function sourceKey(ip: string | undefined): string {
   return `source:${ip ?? 'unknown'}`;
 }
 
-/** An expiration from the request as a date; one already past is refused (it would admit nobody). */
-export function futureExpiration(value: string | null | undefined, now: Date): Date | null | undefined {
-  if (value === undefined || value === null) return value;
-  const at = new Date(value);
-  if (at.getTime() <= now.getTime()) {
-    throw validationProblem([{ field: 'body.expiration', message: 'expected a time in the future' }]);
-  }
-  return at;
+export function roomService(deps: ApiDeps): RoomService {
+  return createRoomService({ db: deps.db, now: deps.now });
 }
 
-/** The guest link, when it belongs to the caller's room. */
-export async function roomGuestLink(
-  principal: Principal | undefined,
-  roomId: string,
-  code: string,
-  deps: ApiDeps,
-): Promise<{ me: UserPrincipal; link: GuestLink }> {
-  const { me, room } = await ownedRoom(principal, roomId, deps);
-  const found = await createGuestLinkRepository(deps.db).findByCode(me.tenantId, code, deps.now());
-  if (found === undefined || found.link.roomId !== room.id) throw notFound('No such guest link');
-  return { me, link: found.link };
+const problems: Record<RoomErrorKind, (error: RoomError) => ApiProblem> = {
+  room_not_found: () => notFound(),
+  guest_link_not_found: () => notFound('No such guest link'),
+  no_dial_in: () => notFound('The room has no dial-in'),
+  owner_not_found: () => new ApiProblem({ status: 404, code: 'not_found', title: 'No such user' }),
+  room_of_meeting: (error) =>
+    new ApiProblem({
+      status: 409,
+      code: 'conflict',
+      title: 'This room belongs to a meeting',
+      detail: `Delete the meeting instead: DELETE /v1/events/${error.eventId ?? ''}.`,
+    }),
+  expiration_past: (error) => validationProblem([{ field: 'body.expiration', message: error.message }]),
+  invalid_cursor: (error) => validationProblem([{ field: 'query.after', message: error.message }]),
+};
+
+/** Runs a room service call and turns its refusals into problem responses. */
+export async function rooms<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof RoomError) throw problems[error.kind](error);
+    throw error;
+  }
+}
+
+/** An instant from the request as a date (null and absent as they are). */
+export function dateOrNull(value: string | null | undefined): Date | null | undefined {
+  return value === undefined || value === null ? value : new Date(value);
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { createUserRepository } from '../../../storage/user-repository.js';
+import { createUserService } from '../../../users/index.js';
 import { defineEndpoint } from '../deps.js';
 import { publicUser, publicUserSchema } from '../schemas.js';
 import { requireUser } from './require-user.js';
@@ -20,7 +20,7 @@ export const getUsersFind = defineEndpoint({
   responses: { 200: { description: 'Matching people', schema: z.array(publicUserSchema) } },
   handle: async ({ principal, query }, deps) => {
     const me = requireUser(principal);
-    const users = await createUserRepository(deps.db).search(me.tenantId, query.q, query.limit);
+    const users = await createUserService(deps).search(me, query.q, query.limit);
     return { status: 200, body: users.map(publicUser) };
   },
 });

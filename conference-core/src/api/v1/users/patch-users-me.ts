@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { createUserRepository } from '../../../storage/user-repository.js';
+import { createUserService } from '../../../users/index.js';
 import { ApiProblem } from '../../problem.js';
 import { defineEndpoint } from '../deps.js';
 import { languageSchema, timeZoneSchema, userProfile, userProfileSchema } from '../schemas.js';
@@ -31,13 +31,13 @@ export const patchUsersMe = defineEndpoint({
   responses: { 200: { description: 'Your changed profile', schema: userProfileSchema } },
   handle: async ({ principal, body }, deps) => {
     const me = requireUser(principal);
-    const result = await createUserRepository(deps.db).update(me.tenantId, me.userId, {
+    const user = await createUserService(deps).updateProfile(me, {
       ...(body.display_name === undefined ? {} : { displayName: body.display_name }),
       ...(body.language === undefined ? {} : { language: body.language }),
       ...(body.time_zone === undefined ? {} : { timeZone: body.time_zone }),
       ...(body.phone === undefined ? {} : { phone: body.phone }),
     });
-    if (!result.ok) throw new ApiProblem({ status: 404, code: 'not_found', title: 'No such user' });
-    return { status: 200, body: userProfile(result.user) };
+    if (user === undefined) throw new ApiProblem({ status: 404, code: 'not_found', title: 'No such user' });
+    return { status: 200, body: userProfile(user) };
   },
 });
