@@ -18,7 +18,13 @@ export const getCalendarIcs = defineEndpoint({
   summary: 'Your meetings as an iCalendar feed (authenticated by the secret feed token)',
   tags: ['users'],
   access: [],
-  query: z.object({ token: z.string().min(1).max(200) }),
+  query: z.object({
+    token: z
+      .string()
+      .min(1)
+      .max(200)
+      .describe('The secret token of the feed URL (POST /v1/users/me/calendar_feed)'),
+  }),
   responses: {
     200: {
       description: 'The meetings you created or are invited to, 30 days back to 365 days ahead',

@@ -19,7 +19,7 @@ export const postCalendarFeed = defineEndpoint({
   responses: {
     201: {
       description: 'The feed URL; it is shown only once',
-      schema: z.object({ url: z.url() }),
+      schema: z.object({ url: z.url().describe('The secret feed URL to subscribe to') }),
     },
   },
   handle: async ({ principal }, deps) => {

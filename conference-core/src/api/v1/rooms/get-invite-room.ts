@@ -20,8 +20,8 @@ export const getInviteRoom = defineEndpoint({
     200: {
       description: 'The room behind the invite code',
       schema: z.object({
-        room_id: z.uuid(),
-        password_required: z.boolean(),
+        room_id: z.uuid().describe('The room to start'),
+        password_required: z.boolean().describe('Whether starting the room asks for its password'),
         guest_access: guestAccessSchema,
       }),
     },

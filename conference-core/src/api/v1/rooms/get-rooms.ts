@@ -13,13 +13,19 @@ export const getRooms = defineEndpoint({
   tags: ['rooms'],
   access: ['user'],
   query: z.object({
-    after: z.string().min(1).max(500).optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(20),
+    after: z.string().min(1).max(500).optional().describe('The next_cursor of the page before'),
+    limit: z.coerce.number().int().min(1).max(100).default(20).describe('Rooms per page'),
   }),
   responses: {
     200: {
       description: 'A page of your rooms',
-      schema: z.object({ items: z.array(roomSchema), next_cursor: z.string().nullable() }),
+      schema: z.object({
+        items: z.array(roomSchema).describe('Your rooms, newest first'),
+        next_cursor: z
+          .string()
+          .nullable()
+          .describe('Pass as after for the next page; null: this was the last'),
+      }),
     },
   },
   handle: async ({ principal, query }, deps) => {

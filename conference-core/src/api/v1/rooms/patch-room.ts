@@ -22,9 +22,8 @@ export const patchRoom = defineEndpoint({
   params: roomParams,
   body: z
     .strictObject({
-      /** null removes the password. */
-      password: roomPasswordSchema.nullable().optional(),
-      waiting_room: z.boolean().optional(),
+      password: roomPasswordSchema.nullable().optional().describe('The new room password; null removes it'),
+      waiting_room: z.boolean().optional().describe('Whether everyone but the owner waits to be admitted'),
       guest_access: guestAccessSchema.optional(),
     })
     .refine((patch) => Object.keys(patch).length > 0, 'expected at least one field to change'),

@@ -46,8 +46,14 @@ export const postCallInStart = defineEndpoint({
   tags: ['services'],
   access: ['service'],
   body: z.strictObject({
-    id: z.string().regex(CONFERENCE_ID_PATTERN, 'expected 10 digits'),
-    pin: z.string().regex(/^[0-9]{1,12}$/, 'expected up to 12 digits'),
+    id: z
+      .string()
+      .regex(CONFERENCE_ID_PATTERN, 'expected 10 digits')
+      .describe('The conference id the caller typed'),
+    pin: z
+      .string()
+      .regex(/^[0-9]{1,12}$/, 'expected up to 12 digits')
+      .describe('The PIN the caller typed'),
     caller: callerSchema.optional(),
   }),
   responses: {

@@ -21,7 +21,14 @@ export const postRoomInvites = defineEndpoint({
   tags: ['rooms'],
   access: ['user'],
   params: roomParams,
-  body: z.strictObject({ expiration: instantSchema.nullable().optional() }).optional(),
+  body: z
+    .strictObject({
+      expiration: instantSchema
+        .nullable()
+        .optional()
+        .describe('When the link stops admitting guests; absent or null: never'),
+    })
+    .optional(),
   responses: { 201: { description: 'The new guest link', schema: guestLinkSchema } },
   handle: async ({ principal, params, body }, deps) => {
     const me = requirePermission(principal, 'invite_guests');

@@ -27,7 +27,11 @@ export const postRoomStart = defineEndpoint({
   tags: ['rooms'],
   access: ['user', 'guest'],
   params: roomParams,
-  body: z.strictObject({ password: z.string().max(100).optional() }).optional(),
+  body: z
+    .strictObject({
+      password: z.string().max(100).optional().describe('The room password, when the room has one'),
+    })
+    .optional(),
   responses: { 200: { description: 'A single-use ticket and where to use it', schema: startResponseSchema } },
   handle: async ({ principal, params, body, ip }, deps) => {
     if (principal?.kind !== 'user' && principal?.kind !== 'guest') {

@@ -22,15 +22,16 @@ export const postRooms = defineEndpoint({
   access: ['user'],
   body: z.strictObject({
     password: roomPasswordSchema.nullable().optional(),
-    waiting_room: z.boolean().optional(),
+    waiting_room: z.boolean().optional().describe('Whether everyone but the owner waits to be admitted'),
     guest_access: guestAccessSchema.optional(),
-    /** Also give the room a dial-in number (conference id and PIN). */
-    enable_sip: z.boolean().optional(),
+    enable_sip: z.boolean().optional().describe('Also give the room a dial-in (conference id and PIN)'),
   }),
   responses: {
     201: {
       description: 'The new room (with its dial-in when enable_sip was set)',
-      schema: roomSchema.extend({ sip: dialInSchema.optional() }),
+      schema: roomSchema.extend({
+        sip: dialInSchema.optional().describe('The dial-in, when enable_sip was set'),
+      }),
     },
   },
   handle: async ({ principal, body }, deps) => {

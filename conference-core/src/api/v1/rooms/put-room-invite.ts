@@ -24,8 +24,11 @@ export const putRoomInvite = defineEndpoint({
   access: ['user'],
   params: inviteParams,
   body: z.strictObject({
-    expiration: instantSchema.nullable().optional(),
-    active: z.boolean().optional(),
+    expiration: instantSchema
+      .nullable()
+      .optional()
+      .describe('When the link stops admitting guests; null: never'),
+    active: z.boolean().optional().describe('false switches the link off, true on again'),
   }),
   responses: { 200: { description: 'The changed guest link', schema: guestLinkSchema } },
   handle: async ({ principal, params, body }, deps) => {

@@ -20,8 +20,12 @@ export const putRoomSip = defineEndpoint({
   params: roomParams,
   body: z
     .strictObject({
-      password: z.string().regex(DIAL_IN_PIN_PATTERN, 'expected 4 to 12 digits').optional(),
-      lobby: z.boolean().optional(),
+      password: z
+        .string()
+        .regex(DIAL_IN_PIN_PATTERN, 'expected 4 to 12 digits')
+        .optional()
+        .describe('The PIN callers type (default for a new dial-in: 6 random digits)'),
+      lobby: z.boolean().optional().describe('Whether callers wait in the waiting room until admitted'),
     })
     .optional(),
   responses: {

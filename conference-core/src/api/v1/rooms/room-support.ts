@@ -10,20 +10,29 @@ import type { Room } from '../../../storage/room-repository.js';
 import { ApiProblem, validationProblem } from '../../problem.js';
 import type { ApiDeps } from '../deps.js';
 
-export const guestAccessSchema = z.enum(['disabled', 'waiting_room', 'direct_access']);
+export const guestAccessSchema = z
+  .enum(['disabled', 'waiting_room', 'direct_access'])
+  .describe('Whether guest links admit guests: not at all, through the waiting room, or directly');
 
 /** A room password as people type it. */
-export const roomPasswordSchema = z.string().min(1).max(100);
+export const roomPasswordSchema = z
+  .string()
+  .min(1)
+  .max(100)
+  .describe('The password everyone but the owner types to enter');
 
 export const roomSchema = z.object({
-  id: z.uuid(),
-  owner_id: z.uuid(),
-  /** Only the owner sees it. */
-  password: z.string().nullable().optional(),
-  waiting_room: z.boolean(),
+  id: z.uuid().describe('The room id'),
+  owner_id: z.uuid().describe('The user who owns (and moderates) the room'),
+  password: z
+    .string()
+    .nullable()
+    .optional()
+    .describe('The room password, shown to the owner only; null: none'),
+  waiting_room: z.boolean().describe('Whether everyone but the owner waits until a moderator admits them'),
   guest_access: guestAccessSchema,
-  created_at: z.iso.datetime(),
-  updated_at: z.iso.datetime(),
+  created_at: z.iso.datetime().describe('When the room was created'),
+  updated_at: z.iso.datetime().describe('When the room last changed'),
 });
 
 export function roomJson(room: Room, viewerId: string): z.infer<typeof roomSchema> {
@@ -38,17 +47,21 @@ export function roomJson(room: Room, viewerId: string): z.infer<typeof roomSchem
   };
 }
 
-export const roomParams = z.object({ roomId: z.uuid() });
-export const inviteParams = z.object({ roomId: z.uuid(), inviteCode: z.uuid() });
+const roomIdParam = z.uuid().describe('The room id');
+export const roomParams = z.object({ roomId: roomIdParam });
+export const inviteParams = z.object({
+  roomId: roomIdParam,
+  inviteCode: z.uuid().describe('The code of a guest link of the room'),
+});
 
 export const guestLinkSchema = z.object({
-  invite_code: z.uuid(),
-  room_id: z.uuid(),
-  created_by: z.uuid(),
-  expiration: z.iso.datetime().nullable(),
-  active: z.boolean(),
-  created_at: z.iso.datetime(),
-  updated_at: z.iso.datetime(),
+  invite_code: z.uuid().describe('The code guests send as `Authorization: InviteCode <code>`'),
+  room_id: z.uuid().describe('The room the link opens'),
+  created_by: z.uuid().describe('Who made the link'),
+  expiration: z.iso.datetime().nullable().describe('When the link stops admitting guests; null: never'),
+  active: z.boolean().describe('Whether the link admits guests (until it expires)'),
+  created_at: z.iso.datetime().describe('When the link was made'),
+  updated_at: z.iso.datetime().describe('When the link last changed'),
 });
 
 export function guestLinkJson(link: GuestLink): z.infer<typeof guestLinkSchema> {
@@ -64,11 +77,19 @@ export function guestLinkJson(link: GuestLink): z.infer<typeof guestLinkSchema> 
 }
 
 export const dialInSchema = z.object({
-  sip_id: z.string().regex(/^[0-9]{10}$/),
-  password: z.string().regex(/^[0-9]{4,12}$/),
-  lobby: z.boolean(),
-  /** The number to dial (configured per deployment); null when the deployment has none. */
-  number: z.string().nullable(),
+  sip_id: z
+    .string()
+    .regex(/^[0-9]{10}$/)
+    .describe('The conference id callers type; never changes once assigned'),
+  password: z
+    .string()
+    .regex(/^[0-9]{4,12}$/)
+    .describe('The PIN callers type after the conference id'),
+  lobby: z.boolean().describe('Whether callers wait in the waiting room until admitted'),
+  number: z
+    .string()
+    .nullable()
+    .describe('The number to dial (configured per deployment); null when the deployment has none'),
 });
 
 export function dialInJson(dialIn: DialIn, number: string | null): z.infer<typeof dialInSchema> {
@@ -76,9 +97,12 @@ export function dialInJson(dialIn: DialIn, number: string | null): z.infer<typeo
 }
 
 export const startResponseSchema = z.object({
-  ticket: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
-  signaling_url: z.string(),
-  expires_in: z.literal(30),
+  ticket: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{43}$/)
+    .describe('A single-use signaling ticket'),
+  signaling_url: z.string().describe('The WebSocket URL to open (it ends with the ticket)'),
+  expires_in: z.literal(30).describe('Seconds the ticket stays valid'),
 });
 
 export function notFound(title = 'No such room'): ApiProblem {

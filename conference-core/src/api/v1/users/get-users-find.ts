@@ -14,8 +14,13 @@ export const getUsersFind = defineEndpoint({
   tags: ['users'],
   access: ['user'],
   query: z.object({
-    q: z.string().trim().min(1, 'expected at least one character').max(100),
-    limit: z.coerce.number().int().min(1).max(50).default(20),
+    q: z
+      .string()
+      .trim()
+      .min(1, 'expected at least one character')
+      .max(100)
+      .describe('The start of an email address or name'),
+    limit: z.coerce.number().int().min(1).max(50).default(20).describe('People at most'),
   }),
   responses: { 200: { description: 'Matching people', schema: z.array(publicUserSchema) } },
   handle: async ({ principal, query }, deps) => {

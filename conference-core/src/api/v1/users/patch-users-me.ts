@@ -9,14 +9,18 @@ import { requireUser } from './require-user.js';
 /** What a person may change about themselves; email and names come from the identity provider. */
 const patchSchema = z
   .strictObject({
-    display_name: z.string().trim().min(1).max(100).optional(),
-    language: languageSchema.nullable().optional(),
-    time_zone: timeZoneSchema.nullable().optional(),
+    display_name: z.string().trim().min(1).max(100).optional().describe('How you are shown'),
+    language: languageSchema.nullable().optional().describe('Language of your mails; null: the default'),
+    time_zone: timeZoneSchema
+      .nullable()
+      .optional()
+      .describe("Zone your mails show times in; null: the meeting's"),
     phone: z
       .string()
       .regex(/^\+?[0-9 ()/-]{3,30}$/, 'expected a phone number of digits, spaces and + ( ) / -')
       .nullable()
-      .optional(),
+      .optional()
+      .describe('Your phone number, to name you when you call in; null removes it'),
   })
   .refine((patch) => Object.keys(patch).length > 0, 'expected at least one field to change');
 
