@@ -1,7 +1,7 @@
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createSmtpTransport, createUserRepository, type MailTransport } from '@vc/conference-core';
+import { createSmtpTransport, createUserRepository, readDomainEvent, type MailTransport } from '@vc/conference-core';
 import { createMailRepository, MailSendError, planEventMails, planMails } from '@vc/conference-core/testing';
 
 import { parseInvitation, startSmtpCapture, type SmtpCapture } from './support/smtp-capture.js';
@@ -203,8 +203,12 @@ describe('invitations planned together', () => {
         .where('aggregate_id', '=', id)
         .orderBy('id')
         .execute()
-    ).map((row) => ({ tenantId: row.tenant_id, topic: row.topic, payload: row.payload }));
-    expect(inputs.map((i) => i.topic)).toEqual(
+    ).map((row) => {
+      const read = readDomainEvent(row.topic, row.payload);
+      if (!read.ok) throw new Error(read.error);
+      return { tenantId: row.tenant_id, event: read.event };
+    });
+    expect(inputs.map((i) => i.event.topic)).toEqual(
       expect.arrayContaining(['invite.added', 'invite.removed', 'event.updated']),
     );
     const now = new Date();

@@ -79,7 +79,13 @@ export function buildOpenApiDocument(
         ...(endpoint.query === undefined ? {} : { query: endpoint.query as never }),
         ...(endpoint.body === undefined
           ? {}
-          : { body: { required: true, content: { 'application/json': { schema: endpoint.body } } } }),
+          : {
+              body: {
+                // Optional where the server accepts a request without one (`z.object(...).optional()`).
+                required: !endpoint.body.safeParse(undefined).success,
+                content: { 'application/json': { schema: endpoint.body } },
+              },
+            }),
       },
       responses: {
         ...responses,

@@ -7,11 +7,14 @@ import ical, {
   type ICalEventData,
 } from 'ical-generator';
 
-import { serializeIcs } from '../api/v1/calendar/ics.js';
-import { vtimezone } from '../api/v1/calendar/vtimezone.js';
-import { icalInstant, localDateText, localDateTimeText, localFields } from './local-time.js';
+import {
+  icalInstant,
+  normalizedText,
+  recurrenceLines,
+  singleLine,
+  vtimezoneForYears,
+} from '../calendar/index.js';
 import type { MailContext, MailOccurrence, MailRecipient } from './mail-model.js';
-import { normalizedText, singleLine } from './mail-model.js';
 
 export type IcsMethod = 'REQUEST' | 'CANCEL';
 
@@ -27,27 +30,6 @@ const ENDLESS_SPAN_MS = 10 * 366 * DAY_MS;
 /** invite and update ask for a place in the calendar; cancel and uninvite take it away (RFC 5546). */
 export function methodOf(kind: MailContext['kind']): IcsMethod {
   return kind === 'invite' || kind === 'update' ? 'REQUEST' : 'CANCEL';
-}
-
-const vtimezoneCache = new Map<string, string>();
-
-/**
- * The VTIMEZONE for a zone over a span of whole years, cached: a few thousand mails for the same
- * zone build it once.
- */
-function vtimezoneText(timeZone: string, from: Date, to: Date): string {
-  const fromYear = from.getUTCFullYear() - 1;
-  const toYear = to.getUTCFullYear() + 1;
-  const key = `${timeZone} ${fromYear} ${toYear}`;
-  let text = vtimezoneCache.get(key);
-  if (text === undefined) {
-    text = serializeIcs(
-      vtimezone(timeZone, new Date(Date.UTC(fromYear, 0, 1)), new Date(Date.UTC(toYear, 0, 1))),
-    );
-    if (vtimezoneCache.size > 500) vtimezoneCache.clear();
-    vtimezoneCache.set(key, text);
-  }
-  return text;
 }
 
 const instant = icalInstant;
@@ -206,7 +188,7 @@ function renderCalendar(context: MailContext, stamp: Date, withAttendee: boolean
   // with one TextEncoder per character, and the (cached, already folded) zone block is most of it.
   const withZone = (text: string) => {
     const at = text.indexOf('BEGIN:VEVENT');
-    return `${text.slice(0, at)}${vtimezoneText(timeZone, new Date(earliest), new Date(latest))}${text.slice(at)}`;
+    return `${text.slice(0, at)}${vtimezoneForYears(timeZone, new Date(earliest), new Date(latest))}${text.slice(at)}`;
   };
   const cancelled = method === 'CANCEL';
   const description = describe(context);
@@ -238,7 +220,7 @@ function renderCalendar(context: MailContext, stamp: Date, withAttendee: boolean
     start: instant(event.startsAt),
     end: instant(event.endsAt),
     ...(event.recurrence.length > 0 && {
-      repeating: recurrenceText(event.recurrence, cancelledDates, timeZone, event.isAllDay),
+      repeating: recurrenceLines(event.recurrence, cancelledDates, { timeZone, allDay: event.isAllDay }),
     }),
   });
   if (!cancelled) {
@@ -258,28 +240,6 @@ function occurrenceEvent(common: Omit<ICalEventData, 'start'>, occurrence: MailO
     recurrenceId: instant(occurrence.recurrenceId),
     ...(occurrence.cancelled && { status: ICalEventStatus.CANCELLED }),
   };
-}
-
-/** The stored lines, plus an EXDATE for every cancelled occurrence, line breaks stripped from each. */
-function recurrenceText(
-  lines: readonly string[],
-  cancelled: readonly Date[],
-  timeZone: string,
-  allDay: boolean,
-): string {
-  const all = lines.map(singleLine).filter((line) => line !== '');
-  if (cancelled.length > 0) {
-    const local = (at: Date) => {
-      const fields = localFields(at, timeZone);
-      return allDay ? localDateText(fields) : localDateTimeText(fields);
-    };
-    all.push(
-      allDay
-        ? `EXDATE;VALUE=DATE:${cancelled.map(local).join(',')}`
-        : `EXDATE;TZID=${timeZone}:${cancelled.map(local).join(',')}`,
-    );
-  }
-  return all.join('\n');
 }
 
 /** Where this recipient joins: the guest link for people outside, the room link for members. */

@@ -3,7 +3,7 @@ import type ICALModule from 'ical.js';
 import { createEventRepository } from '../storage/event-repository.js';
 import type { InviteStatus } from '../storage/invite-repository.js';
 import { createInviteRepository } from '../storage/invite-repository.js';
-import { createOutboxRepository } from '../storage/outbox-repository.js';
+import { appendDomainEvent } from '../outbox/append-domain-event.js';
 import { allUuids, type Db } from '../storage/repository-support.js';
 
 /** What an iMIP REPLY (RFC 6047) says: who answered what for which event. */
@@ -104,9 +104,8 @@ export async function applyImipReply(db: Db, tenantId: string, reply: ImipReply)
       reply.status,
     );
     if (updated === undefined) return { ok: false, reason: 'not_invited' };
-    await createOutboxRepository(trx).append(trx, tenantId, {
+    await appendDomainEvent(trx, tenantId, {
       topic: 'invite.status_changed',
-      aggregateId: reply.eventId,
       payload: {
         event_id: reply.eventId,
         revision: event.revision,

@@ -1,8 +1,12 @@
-import { createHash } from 'node:crypto';
-
+import { jobNames, mailDeliverJobId, outboxJobId, scheduleIds } from '../jobs/job-ids.js';
 import { jobType, UnrecoverableJobError, type JobContext, type JobQueue } from '../jobs/job-queue.js';
 import type { Logger } from '../logging/logger.js';
-import type { OutboxJobPayload, OutboxSubscription } from '../outbox/outbox-dispatcher.js';
+import {
+  readOutboxJob,
+  type OutboxDomainEvent,
+  type OutboxJobPayload,
+  type OutboxSubscription,
+} from '../outbox/outbox-dispatcher.js';
 import type { Db } from '../storage/repository-support.js';
 import { createMessageComposer, type ComposedMessage, type DkimSettings } from './compose-message.js';
 import { createBatcher } from './batcher.js';
@@ -15,12 +19,12 @@ import { mailTopics, planEventMails, planGroupKey } from './plan-mails.js';
  * Turns one domain event into its mails (rendered and recorded); one job per outbox message, but
  * the jobs in flight for one event are planned together (see `planner`).
  */
-export const mailPlanJob = jobType<OutboxJobPayload>('mail.plan');
+export const mailPlanJob = jobType<OutboxJobPayload>(jobNames.mailPlan);
 /** Sends one recorded mail. */
-export const mailDeliverJob = jobType<{ tenantId: string; messageId: string }>('mail.deliver');
+export const mailDeliverJob = jobType<{ tenantId: string; messageId: string }>(jobNames.mailDeliver);
 /** Deletes sent and dead mail older than the retention (hourly, worker role). */
-export const mailHousekeepingJob = jobType<{ at?: string }>('mail.housekeeping');
-const housekeepingScheduleId = 'mail-housekeeping';
+export const mailHousekeepingJob = jobType<{ at?: string }>(jobNames.mailHousekeeping);
+const housekeepingScheduleId = scheduleIds.mailHousekeeping;
 const PURGE_BATCH = 1000;
 
 export interface MailRetryPolicy {
@@ -84,10 +88,8 @@ const SWEEP_BATCH = 500;
 /** How much rendered mail (in characters, about bytes: it is 7-bit) is kept for its delivery. */
 const FRESH_LIMIT_CHARS = 32 * 1024 * 1024;
 
-/** A job id from a Message-ID: BullMQ refuses ':' in ids, and ids stay short. */
-export function deliverJobId(messageId: string): string {
-  return `mail-${createHash('sha256').update(messageId).digest('hex').slice(0, 40)}`;
-}
+/** The delivery job id of a Message-ID (`jobs/job-ids.ts`). */
+export const deliverJobId = mailDeliverJobId;
 
 /**
  * Invitation mail: domain events in, one message per recipient and change out, sent at least
@@ -162,7 +164,7 @@ export function createMailService(options: MailServiceOptions): MailService {
    * Plans the outbox messages of one event together: one read of the event and everything around
    * it, one statement that records all their mails with their plans, then the delivery jobs.
    */
-  async function planTogether(payloads: readonly OutboxJobPayload[]): Promise<void> {
+  async function planTogether(payloads: readonly OutboxDomainEvent[]): Promise<void> {
     const first = payloads[0];
     if (first === undefined) return;
     const { tenantId } = first;
@@ -212,11 +214,10 @@ export function createMailService(options: MailServiceOptions): MailService {
    * takes every job waiting, one `planTogether` per event, and each job is acknowledged only after
    * its own plan is recorded. A failing event fails only its own jobs, which retry.
    */
-  const planner = createBatcher<OutboxJobPayload, Error | undefined>(async (payloads) => {
+  const planner = createBatcher<OutboxDomainEvent, Error | undefined>(async (payloads) => {
     const groups = new Map<string, number[]>();
     payloads.forEach((payload, i) => {
-      // A payload without an event plans alone (to nothing, but its plan row is written).
-      const key = planGroupKey(payload) ?? `alone ${i}`;
+      const key = planGroupKey(payload);
       const group = groups.get(key);
       if (group === undefined) groups.set(key, [i]);
       else group.push(i);
@@ -233,8 +234,19 @@ export function createMailService(options: MailServiceOptions): MailService {
     return results;
   });
 
-  async function plan(payload: OutboxJobPayload): Promise<void> {
-    const failure = await planner.run(payload);
+  async function plan(job: OutboxJobPayload): Promise<void> {
+    const read = readOutboxJob(job);
+    if (!read.ok) {
+      // It will not fit on a retry either: said once, loudly, and recorded as planned to
+      // nothing, so that the start-up sweep does not hand it over again.
+      log.error(
+        { tenant: job.tenantId, outboxMessage: job.messageId, topic: job.topic, error: read.error },
+        'outbox message sends no mail: its payload does not fit the domain event catalogue',
+      );
+      await repository.recordPlans(job.tenantId, [{ outboxId: job.messageId, messages: 0 }], []);
+      return;
+    }
+    const failure = await planner.run(read.message);
     if (failure !== undefined) throw failure;
   }
 
@@ -335,7 +347,7 @@ export function createMailService(options: MailServiceOptions): MailService {
             createdAt: message.createdAt.toISOString(),
           },
           // The dispatcher's id for the same message: a job the queue still holds is not doubled.
-          { jobId: `outbox-${message.id}-${mailPlanJob.name}` },
+          { jobId: outboxJobId(message.id, mailPlanJob.name) },
         );
         replanned++;
       }

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 
-import type { JsonValue } from '../json.js';
+import type { DomainEvent, DomainEventPayload, DomainEventTopic } from '../outbox/domain-events.js';
 import {
   createEventExceptionRepository,
   type EventException,
@@ -26,12 +26,18 @@ export const mailTopics = [
   'event.updated',
   'event.instance_changed',
   'event.cancelled',
-] as const;
+] as const satisfies readonly DomainEventTopic[];
 
+type MailTopic = (typeof mailTopics)[number];
+type MailDomainEvent = Extract<DomainEvent, { topic: MailTopic }>;
+
+const isMailEvent = (event: DomainEvent): event is MailDomainEvent =>
+  (mailTopics as readonly string[]).includes(event.topic);
+
+/** A domain event of one tenant, read back through the catalogue (`readDomainEvent`). */
 export interface PlanInput {
   readonly tenantId: string;
-  readonly topic: string;
-  readonly payload: JsonValue;
+  readonly event: DomainEvent;
 }
 
 /** An invitee as the planner sees it: a user id or an address, and the role. */
@@ -55,16 +61,7 @@ interface MailUser {
   readonly disabledAt: Date | null;
 }
 
-type Payload = Readonly<Record<string, JsonValue>>;
-
-const str = (p: Payload, key: string): string | null => {
-  const value = p[key];
-  return typeof value === 'string' ? value : null;
-};
-const date = (p: Payload, key: string): Date | null => {
-  const value = str(p, key);
-  return value === null || Number.isNaN(Date.parse(value)) ? null : new Date(value);
-};
+const date = (value: string | null): Date | null => (value === null ? null : new Date(value));
 
 /**
  * Which messages one domain event asks for, as render-ready contexts: one per recipient. Reads
@@ -81,12 +78,9 @@ export async function planMails(
   return (await planEventMails(db, [input], settings, publicUrl, now))[0] ?? [];
 }
 
-/** The event a domain event is about, as `tenant event` (the key passes group by), or undefined. */
-export function planGroupKey(input: PlanInput): string | undefined {
-  const payload = input.payload;
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return undefined;
-  const eventId = str(payload, 'event_id');
-  return eventId === null ? undefined : `${input.tenantId} ${eventId}`;
+/** The event a domain event is about, as `tenant event` (the key passes group by). */
+export function planGroupKey(input: PlanInput): string {
+  return `${input.tenantId} ${input.event.payload.event_id}`;
 }
 
 /**
@@ -94,7 +88,7 @@ export function planGroupKey(input: PlanInput): string | undefined {
  * `planGroupKey` groups them), in one pass: the event, its exceptions, organizer, room, dial-in,
  * the invitees and the guest link are read once for all of them. Each domain event still gets
  * exactly the contexts `planMails` would give it alone (the result is in the order of `inputs`);
- * inputs about another event, or with a bad payload, get none.
+ * inputs about another event get none.
  */
 export async function planEventMails(
   db: Db,
@@ -105,28 +99,27 @@ export async function planEventMails(
 ): Promise<MailContext[][]> {
   const result: MailContext[][] = inputs.map(() => []);
   const first = inputs[0];
-  const key = first === undefined ? undefined : planGroupKey(first);
-  if (first === undefined || key === undefined) return result;
+  if (first === undefined) return result;
+  const key = planGroupKey(first);
   const { tenantId } = first;
-  const eventId = key.slice(tenantId.length + 1);
+  const eventId = first.event.payload.event_id;
   if (!allUuids(tenantId, eventId)) return result;
   // What each input asks for; the ones that ask for nothing (suppressed, another event, a topic
   // without mail) stay empty.
-  const wanted: { index: number; topic: string; p: Payload }[] = [];
+  const wanted: { index: number; event: MailDomainEvent }[] = [];
   inputs.forEach((input, index) => {
     if (input.tenantId !== tenantId || planGroupKey(input) !== key) return;
-    const p = input.payload as Payload;
-    if (p['suppress_email_notification'] === true) return;
-    if (!(mailTopics as readonly string[]).includes(input.topic)) return;
-    wanted.push({ index, topic: input.topic, p });
+    if (input.event.payload.suppress_email_notification) return;
+    if (isMailEvent(input.event)) wanted.push({ index, event: input.event });
   });
   if (wanted.length === 0) return result;
 
-  for (const { index, topic, p } of wanted) {
-    if (topic === 'event.cancelled')
-      result[index] = await planCancellation(db, tenantId, eventId, p, settings);
+  const live: { index: number; event: Exclude<MailDomainEvent, { topic: 'event.cancelled' }> }[] = [];
+  for (const { index, event } of wanted) {
+    if (event.topic === 'event.cancelled')
+      result[index] = await planCancellation(db, tenantId, eventId, event.payload, settings);
+    else live.push({ index, event });
   }
-  const live = wanted.filter((w) => w.topic !== 'event.cancelled');
   if (live.length === 0) return result;
   const event = await createEventRepository(db).findById(tenantId, eventId);
   // Gone already: the cancellation mail (its own outbox message) tells everyone.
@@ -137,10 +130,12 @@ export async function planEventMails(
       : [];
   // One read of the invitees for the whole pass: all of them when a change goes to everyone,
   // else only the ones the invite messages name.
-  const everyone = live.some((w) => w.topic === 'event.updated' || w.topic === 'event.instance_changed');
-  const named = live.flatMap((w) =>
-    w.topic === 'invite.added' || w.topic === 'invite.removed'
-      ? [{ userId: str(w.p, 'invitee_user_id'), email: str(w.p, 'email') }]
+  const everyone = live.some(
+    (w) => w.event.topic === 'event.updated' || w.event.topic === 'event.instance_changed',
+  );
+  const named = live.flatMap(({ event: e }) =>
+    e.topic === 'invite.added' || e.topic === 'invite.removed'
+      ? [{ userId: e.payload.invitee_user_id, email: e.payload.email ?? null }]
       : [],
   );
   const invited = await currentInvitees(db, tenantId, eventId, everyone ? undefined : named);
@@ -153,18 +148,18 @@ export async function planEventMails(
   };
 
   const asked: { index: number; kind: MailKind; invitees: InviteeRef[]; occurrence?: MailOccurrence }[] = [];
-  for (const { index, topic, p } of live) {
-    switch (topic) {
+  for (const { index, event: change } of live) {
+    switch (change.topic) {
       case 'invite.added':
         asked.push({
           index,
           kind: 'invite',
-          invitees: matching({ userId: str(p, 'invitee_user_id'), email: str(p, 'email') }),
+          invitees: matching({ userId: change.payload.invitee_user_id, email: change.payload.email }),
         });
         break;
       case 'invite.removed': {
-        const userId = str(p, 'invitee_user_id');
-        const email = str(p, 'email');
+        const userId = change.payload.invitee_user_id;
+        const email = change.payload.email ?? null;
         // Invited again since: no farewell.
         if (matching({ userId, email }).length > 0) break;
         asked.push({ index, kind: 'uninvite', invitees: [{ userId, email, role: 'user' }] });
@@ -174,8 +169,7 @@ export async function planEventMails(
         asked.push({ index, kind: 'update', invitees: invited });
         break;
       case 'event.instance_changed': {
-        const instanceStart = date(p, 'instance_start');
-        if (instanceStart === null) break;
+        const instanceStart = new Date(change.payload.instance_start);
         const exception = exceptions.find((x) => x.instanceStart.getTime() === instanceStart.getTime());
         const occurrence = toOccurrence(event, exception, instanceStart);
         asked.push({
@@ -243,53 +237,36 @@ async function planCancellation(
   db: Db,
   tenantId: string,
   eventId: string,
-  p: Payload,
+  p: DomainEventPayload<'event.cancelled'>,
   settings: MailSettings,
 ): Promise<MailContext[]> {
-  const raw = p['invitees'];
-  const invitees: InviteeRef[] = Array.isArray(raw)
-    ? raw.flatMap((entry) => {
-        if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return [];
-        const e = entry as Payload;
-        const role = str(e, 'role');
-        const status = inviteStatus(str(e, 'status'));
-        return [
-          {
-            userId: str(e, 'user_id'),
-            email: str(e, 'email'),
-            role: role === 'moderator' || role === 'guest' ? role : 'user',
-            ...(status !== undefined && { status }),
-          },
-        ];
-      })
-    : [];
+  const invitees: InviteeRef[] = p.invitees.map((e) => ({
+    userId: e.user_id,
+    email: e.email,
+    role: e.role,
+    status: e.status,
+  }));
   if (invitees.length === 0) return [];
-  const organizerId = str(p, 'created_by') ?? str(p, 'actor_id');
-  const organizer =
-    organizerId === null || !isUuid(organizerId)
-      ? undefined
-      : (await usersById(db, tenantId, [organizerId])).get(organizerId);
+  const organizerId = p.created_by;
+  const organizer = (await usersById(db, tenantId, [organizerId])).get(organizerId);
   if (organizer === undefined) return [];
   const users = await usersById(
     db,
     tenantId,
     invitees.flatMap((i) => (i.userId === null ? [] : [i.userId])),
   );
-  const revision = typeof p['revision'] === 'number' ? p['revision'] : 0;
-  const recurrence = Array.isArray(p['recurrence'])
-    ? p['recurrence'].filter((l): l is string => typeof l === 'string')
-    : [];
+  const revision = p.revision;
   const event: MailEvent = {
     id: eventId,
-    title: str(p, 'title') ?? '',
-    description: str(p, 'description') ?? '',
-    isTimeIndependent: p['is_time_independent'] === true || date(p, 'starts_at') === null,
-    isAllDay: p['is_all_day'] === true,
-    startsAt: date(p, 'starts_at'),
-    endsAt: date(p, 'ends_at'),
-    timeZone: str(p, 'time_zone'),
-    recurrence,
-    seriesEndsAt: date(p, 'series_ends_at'),
+    title: p.title,
+    description: p.description,
+    isTimeIndependent: p.is_time_independent || p.starts_at === null,
+    isAllDay: p.is_all_day,
+    startsAt: date(p.starts_at),
+    endsAt: date(p.ends_at),
+    timeZone: p.time_zone,
+    recurrence: p.recurrence,
+    seriesEndsAt: date(p.series_ends_at),
   };
   return invitees.flatMap((invitee) => {
     const recipient = toRecipient(invitee, users, organizer, settings, event.timeZone);
@@ -481,12 +458,6 @@ function toRecipient(
     timeZone: zone,
     ...(invitee.status !== undefined && { response: invitee.status }),
   };
-}
-
-function inviteStatus(value: string | null): InviteStatus | undefined {
-  return value === 'pending' || value === 'accepted' || value === 'tentative' || value === 'declined'
-    ? value
-    : undefined;
 }
 
 /** A usable guest link of the event's room; one is made (by the organizer) when there is none. */

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 
 import { createMessageComposer, messageIdFor } from './compose-message.js';
 import { buildIcs } from './ics-builder.js';
-import { localDateTimeText, localFields } from './local-time.js';
+import { localDateTimeText, localFields } from '../calendar/index.js';
 import { mailLanguage, type MailContext, type MailSettings } from './mail-model.js';
 import { renderBody } from './render-body.js';
 

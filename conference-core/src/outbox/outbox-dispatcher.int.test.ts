@@ -134,12 +134,12 @@ describe('the outbox dispatcher', () => {
       queue,
       logger: silentLogger,
       pollIntervalMs: 200,
-      subscriptions: [{ job, topics: ['poll.*'] }],
+      subscriptions: [{ job, topics: ['invite.*'] }],
     });
     dispatcher.start();
-    await append('poll.woken');
+    await append('invite.added');
     dispatcher.wake();
-    await append('poll.polled');
+    await append('invite.removed');
     await expect.poll(() => delivered.length, { timeout: 3000 }).toBe(2);
     await dispatcher.stop();
     await queue.close({ timeoutMs: 1000 });

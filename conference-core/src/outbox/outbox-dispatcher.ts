@@ -1,11 +1,21 @@
+import { outboxJobId } from '../jobs/job-ids.js';
 import type { JobQueue, JobType } from '../jobs/job-queue.js';
 import type { Logger } from '../logging/logger.js';
 import type { JsonValue } from '../json.js';
 import { withTimeout } from '../timeout.js';
 import { createOutboxRepository, type OutboxMessage } from '../storage/outbox-repository.js';
 import type { Db } from '../storage/repository-support.js';
+import {
+  matchesPattern,
+  readDomainEvent,
+  type DomainEvent,
+  type DomainEventPattern,
+} from './domain-events.js';
 
-/** What a consumer's job receives for one domain event. */
+/**
+ * What a consumer's job receives for one domain event: JSON, as the queue carries it (through
+ * Redis in cluster mode). Read it with `readOutboxJob`, which checks it against the catalogue.
+ */
 export type OutboxJobPayload = {
   /** The outbox id: consumers deduplicate by it (delivery is at least once). */
   readonly messageId: number;
@@ -20,7 +30,7 @@ export type OutboxJobPayload = {
 export interface OutboxSubscription {
   readonly job: JobType<OutboxJobPayload>;
   /** Topics like `event.created`; `event.*` takes every topic starting with `event.`. */
-  readonly topics: readonly string[];
+  readonly topics: readonly DomainEventPattern[];
 }
 
 export interface OutboxDispatcherOptions {
@@ -82,8 +92,8 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
       createdAt: message.createdAt.toISOString(),
     };
     for (const subscription of options.subscriptions) {
-      if (!subscription.topics.some((topic) => matches(topic, message.topic))) continue;
-      const jobId = `outbox-${message.id}-${subscription.job.name}`;
+      if (!subscription.topics.some((topic) => matchesPattern(topic, message.topic))) continue;
+      const jobId = outboxJobId(message.id, subscription.job.name);
       await withTimeout(
         options.queue.enqueue(subscription.job, payload, { jobId }),
         enqueueTimeoutMs,
@@ -146,6 +156,34 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
   };
 }
 
-function matches(pattern: string, topic: string): boolean {
-  return pattern.endsWith('.*') ? topic.startsWith(pattern.slice(0, -1)) : pattern === topic;
+/** A domain event as a consumer's job holds it, typed. */
+export interface OutboxDomainEvent {
+  readonly messageId: number;
+  readonly tenantId: string;
+  readonly createdAt: string;
+  readonly event: DomainEvent;
+}
+
+export type ReadOutboxJob =
+  { readonly ok: true; readonly message: OutboxDomainEvent } | { readonly ok: false; readonly error: string };
+
+/** A consumer's job read back through the catalogue (`readDomainEvent`); never throws. */
+export function readOutboxJob(job: OutboxJobPayload): ReadOutboxJob {
+  const read = readDomainEvent(job.topic, job.payload);
+  if (!read.ok) return read;
+  if (read.event.payload.event_id !== job.aggregateId) {
+    return {
+      ok: false,
+      error: `'${job.topic}' payload names event ${read.event.payload.event_id}, the row ${job.aggregateId}`,
+    };
+  }
+  return {
+    ok: true,
+    message: {
+      messageId: job.messageId,
+      tenantId: job.tenantId,
+      createdAt: job.createdAt,
+      event: read.event,
+    },
+  };
 }

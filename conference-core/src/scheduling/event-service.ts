@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 
-import type { JsonValue } from '../json.js';
+import { appendDomainEvent } from '../outbox/append-domain-event.js';
+import type { DomainEvent, DomainEventPayload, DomainEventTopic } from '../outbox/domain-events.js';
 import {
   expandWithExceptions,
   isOccurrence,
@@ -22,7 +23,6 @@ import {
   type InviteRole,
   type InviteStatus,
 } from '../storage/invite-repository.js';
-import { createOutboxRepository } from '../storage/outbox-repository.js';
 import type { Db } from '../storage/repository-support.js';
 import { createRoomRepository } from '../storage/room-repository.js';
 import type { DatabaseSchema } from '../storage/schema.js';
@@ -108,24 +108,27 @@ export function createEventService({ db, outboxWritten }: EventServiceOptions) {
     return result;
   };
 
-  const append = (
+  /**
+   * Appends a domain event about `eventId` with what every such event carries (who, whether mail
+   * is wanted); `fields` are the rest of the topic's payload, as the catalogue types them.
+   */
+  const append = <T extends DomainEventTopic>(
     trx: Trx,
     actor: Actor,
-    topic: string,
+    topic: T,
     eventId: string,
     options: MutationOptions,
-    payload: Record<string, JsonValue>,
+    fields: Omit<DomainEventPayload<T>, 'event_id' | 'actor_id' | 'suppress_email_notification'>,
   ) =>
-    createOutboxRepository(trx).append(trx, actor.tenantId, {
+    appendDomainEvent(trx, actor.tenantId, {
       topic,
-      aggregateId: eventId,
       payload: {
         event_id: eventId,
-        ...payload,
+        ...fields,
         actor_id: actor.userId,
         suppress_email_notification: options.suppressEmailNotification,
       },
-    });
+    } as DomainEvent);
 
   /** The event if the actor created it or is invited to it as a registered user. */
   const visible = async (

@@ -18,6 +18,7 @@ export type { MeetingMediaEvents } from '../media/media-service.js';
 export type { OutboxDispatcher } from '../outbox/outbox-dispatcher.js';
 export type { ConferenceAudioLeg, PhoneInMeeting } from '../sip/conference-audio.js';
 export { identitySource } from '../sync/directory-types.js';
+export { readDomainEvent } from '../outbox/domain-events.js';
 
 // Imported by the system tests in tests/ (they import packages, never other folders' files).
 export { silentLogger } from '../logging/logger.js';

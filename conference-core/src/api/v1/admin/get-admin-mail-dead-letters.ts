@@ -16,7 +16,7 @@ export const getAdminMailDeadLetters = defineEndpoint({
   responses: {
     200: {
       description: 'Mails given up on (a permanent 5xx reply, or out of tries), newest first',
-      schema: z.object({ items: z.array(mailDeliverySchema) }),
+      schema: z.object({ items: z.array(mailDeliverySchema).describe('Mails given up, newest first') }),
     },
   },
   handle: async ({ principal, query }, deps) => {

@@ -18,7 +18,10 @@ export const getAdminMailOutbox = defineEndpoint({
   responses: {
     200: {
       description: 'Mails written as .eml files to DATA_DIR/mail-outbox, newest first',
-      schema: z.object({ directory: z.string(), items: z.array(outboxMailSchema) }),
+      schema: z.object({
+        directory: z.string().describe('The outbox folder on the server'),
+        items: z.array(outboxMailSchema).describe('The mails written there, newest first'),
+      }),
     },
     409: { description: 'Mail goes to an SMTP server (SMTP_URL is set); there is no outbox folder' },
   },

@@ -20,18 +20,24 @@ export const getAdminUserRoles = defineEndpoint({
   summary: "A person's effective permissions and where each comes from (tenant administrators)",
   tags: ['admin', 'roles'],
   access: ['user'],
-  params: z.object({ userId: z.uuid() }),
+  params: z.object({ userId: z.uuid().describe('The person') }),
   responses: {
     200: {
       description: 'Each permission, whether it is held, and its grants (none when not held)',
       schema: z.object({
-        user_id: z.uuid(),
-        email: z.string(),
+        user_id: z.uuid().describe('The person'),
+        email: z.string().describe('Their email address'),
         mapping: z.boolean().describe('Whether the tenant has a mapping at all'),
         token_groups: z.array(z.string()).describe("The groups claim of the person's last sign-in"),
-        permissions: z.array(
-          z.object({ permission: permissionSchema, held: z.boolean(), grants: z.array(grantSchema) }),
-        ),
+        permissions: z
+          .array(
+            z.object({
+              permission: permissionSchema,
+              held: z.boolean().describe('Whether the person holds it now'),
+              grants: z.array(grantSchema).describe('What grants it; empty when not held'),
+            }),
+          )
+          .describe('Every permission'),
       }),
     },
   },

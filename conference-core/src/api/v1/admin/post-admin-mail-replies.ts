@@ -20,9 +20,9 @@ export const postAdminMailReplies = defineEndpoint({
     200: {
       description: 'The answer is recorded on the invite',
       schema: z.object({
-        invite_id: z.uuid(),
-        event_id: z.uuid(),
-        status: z.enum(['accepted', 'tentative', 'declined']),
+        invite_id: z.uuid().describe('The invitation the answer was recorded on'),
+        event_id: z.uuid().describe('The meeting'),
+        status: z.enum(['accepted', 'tentative', 'declined']).describe('The answer'),
       }),
     },
     404: { description: 'No such event in your tenant, or the attendee is not invited to it' },

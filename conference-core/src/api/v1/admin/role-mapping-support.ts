@@ -19,30 +19,31 @@ const groupName = z.string().trim().min(1).max(256);
 export const mappedGroupSchema = z.discriminatedUnion('kind', [
   z
     .strictObject({
-      kind: z.literal('connector'),
-      connector_id: z.uuid(),
+      kind: z.literal('connector').describe('A group a connector syncs'),
+      connector_id: z.uuid().describe('The connector'),
       name: groupName.describe('The group name as the connector syncs it (for UCS: the cn)'),
     })
     .describe('A directory group one of your connectors syncs'),
   z
     .strictObject({
-      kind: z.literal('token'),
+      kind: z.literal('token').describe('A group named in the sign-in token'),
       name: groupName.describe('A value of the sign-in token\'s "groups" (or "x_grp") claim, exactly'),
     })
     .describe("A group in the sign-in token's groups claim"),
 ]);
 
 export const ruleInputSchema = z.strictObject({
-  group: mappedGroupSchema,
+  group: mappedGroupSchema.describe('The group the rule is about'),
   roles: z
     .array(permissionSchema)
     .min(1)
     .max(permissions.length)
-    .refine((roles) => new Set(roles).size === roles.length, 'expected each role at most once'),
+    .refine((roles) => new Set(roles).size === roles.length, 'expected each role at most once')
+    .describe('The permissions members of the group get'),
 });
 
 export const mappingInputSchema = z
-  .strictObject({ rules: z.array(ruleInputSchema).max(200) })
+  .strictObject({ rules: z.array(ruleInputSchema).max(200).describe('One rule per group, in order') })
   .superRefine((mapping, ctx) => {
     const seen = new Set<string>();
     mapping.rules.forEach((rule, index) => {
@@ -73,7 +74,7 @@ export const ruleStatusSchema = z
   );
 
 export const mappingSchema = z.object({
-  rules: z.array(ruleInputSchema.extend({ status: ruleStatusSchema })),
+  rules: z.array(ruleInputSchema.extend({ status: ruleStatusSchema })).describe('The rules, in order'),
   restricted: z
     .array(permissionSchema)
     .describe('Permissions some rule grants: only members of those groups (and tenant admins) hold them'),
@@ -140,18 +141,32 @@ export async function mappingJson(
 
 export const grantSchema = z.discriminatedUnion('kind', [
   z
-    .object({ kind: z.literal('default') })
+    .object({ kind: z.literal('default').describe('How the permission is granted') })
     .describe('No rule grants this permission: every signed-in person holds it'),
   z
-    .object({ kind: z.literal('stored_role'), source: z.string() })
+    .object({
+      kind: z.literal('stored_role').describe('How the permission is granted'),
+      source: z.string().describe('Where the stored role came from: token or operator'),
+    })
     .describe(
       'The stored tenant-admin role: "token" (realm role at the last sign-in) or "operator" (npm run admin)',
     ),
   z
-    .object({ kind: z.literal('connector_group'), connector_id: z.uuid(), group: z.string() })
+    .object({
+      kind: z.literal('connector_group').describe('How the permission is granted'),
+      connector_id: z.uuid().describe('The connector that synced the group'),
+      group: z.string().describe('The group name'),
+    })
     .describe('Membership of a directory group a connector synced'),
-  z.object({ kind: z.literal('token_group'), group: z.string() }).describe('A group of the sign-in token'),
-  z.object({ kind: z.literal('tenant_admin') }).describe('Tenant administrators hold every permission'),
+  z
+    .object({
+      kind: z.literal('token_group').describe('How the permission is granted'),
+      group: z.string().describe('The group name in the token'),
+    })
+    .describe('A group of the sign-in token'),
+  z
+    .object({ kind: z.literal('tenant_admin').describe('How the permission is granted') })
+    .describe('Tenant administrators hold every permission'),
 ]);
 
 export function grantJson(grant: Grant): z.output<typeof grantSchema> {

@@ -1,4 +1,4 @@
-import { createCalendarFeedRepository } from '../../../storage/calendar-feed-repository.js';
+import { createCalendarFeedService } from '../../../calendar/index.js';
 import { ApiProblem } from '../../problem.js';
 import { defineEndpoint } from '../deps.js';
 import { requireUser } from '../users/require-user.js';
@@ -13,7 +13,7 @@ export const deleteCalendarFeed = defineEndpoint({
   responses: { 204: { description: 'The feed URL no longer works' } },
   handle: async ({ principal }, deps) => {
     const me = requireUser(principal);
-    const revoked = await createCalendarFeedRepository(deps.db).revoke(me.tenantId, me.userId);
+    const revoked = await createCalendarFeedService(deps).revoke(me);
     if (!revoked)
       throw new ApiProblem({ status: 404, code: 'not_found', title: 'You have no calendar feed' });
     return { status: 204 };

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 
-import { createCalendarFeedRepository } from '../../../storage/calendar-feed-repository.js';
+import { createCalendarFeedService } from '../../../calendar/index.js';
 import { ApiProblem } from '../../problem.js';
 import { defineEndpoint } from '../deps.js';
 import { requireUser } from '../users/require-user.js';
-import { feedUrl, newFeedToken } from './feed-token.js';
 
 /**
  * A new secret URL of your ICS feed, shown only this once (only its hash is stored). Any
@@ -20,17 +19,16 @@ export const postCalendarFeed = defineEndpoint({
   responses: {
     201: {
       description: 'The feed URL; it is shown only once',
-      schema: z.object({ url: z.url() }),
+      schema: z.object({ url: z.url().describe('The secret feed URL to subscribe to') }),
     },
   },
   handle: async ({ principal }, deps) => {
     const me = requireUser(principal);
-    const { token, hash } = newFeedToken(me.tenantId);
-    const stored = await createCalendarFeedRepository(deps.db).setTokenHash(me.tenantId, me.userId, hash);
-    if (!stored) throw new ApiProblem({ status: 404, code: 'not_found', title: 'No such user' });
+    const url = await createCalendarFeedService(deps).issue(me);
+    if (url === undefined) throw new ApiProblem({ status: 404, code: 'not_found', title: 'No such user' });
     return {
       status: 201,
-      body: { url: feedUrl(deps.publicUrl, token) },
+      body: { url },
       headers: { 'cache-control': 'no-store' },
     };
   },

@@ -10,7 +10,10 @@ export const deleteEventInviteUser = defineEndpoint({
   summary: 'Withdraw the invitation of a registered user from a meeting you created',
   tags: ['events', 'invites'],
   access: ['user'],
-  params: z.object({ eventId: z.uuid(), userId: z.uuid() }),
+  params: z.object({
+    eventId: z.uuid().describe('The event id'),
+    userId: z.uuid().describe('The invited user'),
+  }),
   query: mutationQuery,
   responses: { 204: { description: 'No longer invited' } },
   handle: async ({ principal, params, query }, deps) => {

@@ -22,65 +22,82 @@ import type { ApiDeps } from '../deps.js';
 import { requireUser } from '../users/require-user.js';
 
 /** An instant with the IANA zone it is meant in. */
-export const zonedTimeSchema = z.object({
-  datetime: instantSchema,
-  timezone: z.string().refine(isValidTimeZone, 'expected an IANA time zone name like Europe/Berlin'),
-});
+export const zonedTimeSchema = z
+  .object({
+    datetime: instantSchema,
+    timezone: z
+      .string()
+      .refine(isValidTimeZone, 'expected an IANA time zone name like Europe/Berlin')
+      .describe('The IANA zone the time is meant in: a series repeats its wall-clock time there'),
+  })
+  .meta({
+    description: 'An instant with its UTC offset and the zone it is meant in',
+    example: { datetime: '2026-07-06T09:00:00+02:00', timezone: 'Europe/Berlin' },
+  });
 
 export const eventSchema = z.object({
-  id: z.uuid(),
-  room_id: z.uuid(),
-  created_by: z.uuid(),
-  title: z.string(),
-  description: z.string(),
-  is_time_independent: z.boolean(),
-  is_all_day: z.boolean(),
-  is_adhoc: z.boolean(),
-  starts_at: zonedTimeSchema.nullable(),
-  ends_at: zonedTimeSchema.nullable(),
-  recurrence_pattern: z.array(z.string()),
-  revision: z.number().int().min(1),
-  created_at: z.iso.datetime(),
-  updated_at: z.iso.datetime(),
+  id: z.uuid().describe('The event id (also the UID of its calendar entries)'),
+  room_id: z.uuid().describe('The room the meeting takes place in'),
+  created_by: z.uuid().describe('The organizer'),
+  title: z.string().describe('The meeting title'),
+  description: z.string().describe('Free text shown in invitations'),
+  is_time_independent: z.boolean().describe('A meeting without a time (a standing room); no start or end'),
+  is_all_day: z.boolean().describe("Whole days in the event's zone"),
+  is_adhoc: z.boolean().describe('Created on the fly for an instant meeting'),
+  starts_at: zonedTimeSchema.nullable().describe('Start; null for a time-independent meeting'),
+  ends_at: zonedTimeSchema.nullable().describe('End; null for a time-independent meeting'),
+  recurrence_pattern: z
+    .array(z.string())
+    .describe('RRULE, RDATE and EXDATE lines of a series; empty: one-off'),
+  revision: z.number().int().min(1).describe('Raised by every change; the ETag to send as If-Match'),
+  created_at: z.iso.datetime().describe('When the event was created'),
+  updated_at: z.iso.datetime().describe('When the event last changed'),
 });
 
 export const inviteSchema = z.object({
-  id: z.uuid(),
-  event_id: z.uuid(),
-  invitee_user_id: z.uuid().nullable(),
-  email: z.string().nullable(),
-  role: z.enum(['user', 'moderator', 'guest']),
-  status: z.enum(['pending', 'accepted', 'tentative', 'declined']),
-  created_at: z.iso.datetime(),
-  updated_at: z.iso.datetime(),
+  id: z.uuid().describe('The invitation id'),
+  event_id: z.uuid().describe('The meeting'),
+  invitee_user_id: z.uuid().nullable().describe('The invited user; null for an invitation to an address'),
+  email: z.string().nullable().describe('The invited address; null for an invitation to a user'),
+  role: z.enum(['user', 'moderator', 'guest']).describe('The role the invitee gets in the meeting'),
+  status: z
+    .enum(['pending', 'accepted', 'tentative', 'declined'])
+    .describe('What the invitee answered so far'),
+  created_at: z.iso.datetime().describe('When the invitation was made'),
+  updated_at: z.iso.datetime().describe('When the invitation last changed'),
 });
 
 export const instanceSchema = z.object({
-  instance_id: z.string(),
-  event_id: z.uuid(),
-  title: z.string(),
-  description: z.string(),
-  is_all_day: z.boolean(),
-  starts_at: zonedTimeSchema,
-  ends_at: zonedTimeSchema,
-  status: z.enum(['scheduled', 'cancelled']),
-  is_exception: z.boolean(),
+  instance_id: z.string().describe("The occurrence's original start in UTC, like 20240705T170242Z"),
+  event_id: z.uuid().describe('The series'),
+  title: z.string().describe('The title of this occurrence'),
+  description: z.string().describe('The description of this occurrence'),
+  is_all_day: z.boolean().describe("Whole days in the event's zone"),
+  starts_at: zonedTimeSchema.describe('Start of this occurrence'),
+  ends_at: zonedTimeSchema.describe('End of this occurrence'),
+  status: z.enum(['scheduled', 'cancelled']).describe('Whether this occurrence takes place'),
+  is_exception: z.boolean().describe('Whether this occurrence was changed apart from its series'),
 });
 
-export const eventIdParams = z.object({ eventId: z.uuid() });
+export const eventIdParams = z.object({ eventId: z.uuid().describe('The event id') });
 
 export const instanceIdSchema = z
   .string()
-  .refine((id) => parseInstanceId(id) !== undefined, 'expected an instance id like 20240705T170242Z');
+  .refine((id) => parseInstanceId(id) !== undefined, 'expected an instance id like 20240705T170242Z')
+  .describe('An occurrence: its original start in UTC, like 20240705T170242Z');
 
-export const titleSchema = z.string().trim().min(1).max(EVENT_TITLE_MAX_LENGTH);
-export const descriptionSchema = z.string().max(EVENT_DESCRIPTION_MAX_LENGTH);
+export const titleSchema = z.string().trim().min(1).max(EVENT_TITLE_MAX_LENGTH).describe('The meeting title');
+export const descriptionSchema = z
+  .string()
+  .max(EVENT_DESCRIPTION_MAX_LENGTH)
+  .describe('Free text shown in invitations');
 
 export const mutationQuery = z.object({
   suppress_email_notification: z
     .enum(['true', 'false'])
     .optional()
-    .transform((value) => value === 'true'),
+    .transform((value) => value === 'true')
+    .describe('true: send no invitation mail for this change (the Outlook add-in sends its own)'),
 });
 
 export function mutationOptions(query: { suppress_email_notification: boolean }): MutationOptions {
@@ -204,8 +221,8 @@ export function windowOf(
 }
 
 export const windowQuery = {
-  time_min: instantSchema.optional(),
-  time_max: instantSchema.optional(),
+  time_min: instantSchema.optional().describe('Start of the window (default: now)'),
+  time_max: instantSchema.optional().describe('End of the window (default: some days after time_min)'),
 };
 
 const codes: Record<SchedulingError['kind'], [number, ProblemCode, string]> = {

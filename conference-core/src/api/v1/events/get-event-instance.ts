@@ -19,7 +19,7 @@ export const getEventInstance = defineEndpoint({
   summary: 'One occurrence of a meeting, by its original start, with its changes applied',
   tags: ['events'],
   access: ['user'],
-  params: z.object({ eventId: z.uuid(), instanceId: instanceIdSchema }),
+  params: z.object({ eventId: z.uuid().describe('The event id'), instanceId: instanceIdSchema }),
   responses: {
     200: {
       description: 'The occurrence as it is now; its ETag is the event revision',

@@ -20,11 +20,17 @@ export const getEventInstances = defineEndpoint({
   tags: ['events'],
   access: ['user'],
   params: eventIdParams,
-  query: z.object({ ...windowQuery, limit: z.coerce.number().int().min(1).max(1000).default(100) }),
+  query: z.object({
+    ...windowQuery,
+    limit: z.coerce.number().int().min(1).max(1000).default(100).describe('Occurrences at most'),
+  }),
   responses: {
     200: {
       description: 'Occurrences by start; cancelled ones are kept with status cancelled',
-      schema: z.object({ items: z.array(instanceSchema), truncated: z.boolean() }),
+      schema: z.object({
+        items: z.array(instanceSchema).describe('The occurrences in the window, by start'),
+        truncated: z.boolean().describe('Whether more occurrences fall in the window than limit'),
+      }),
     },
   },
   handle: async ({ principal, params, query }, deps) => {

@@ -21,14 +21,20 @@ export const getEvents = defineEndpoint({
   access: ['user'],
   query: z.object({
     ...windowQuery,
-    after: z.string().min(1).max(500).optional(),
-    limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
+    after: z.string().min(1).max(500).optional().describe('The next_cursor of the page before'),
+    limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50).describe('Events per page at most'),
   }),
   responses: {
     200: {
       description:
         'One page, by start (time-independent ones last); a page may hold fewer than limit (series without an occurrence in the window are left out); pass next_cursor as after',
-      schema: z.object({ items: z.array(eventSchema), next_cursor: z.string().nullable() }),
+      schema: z.object({
+        items: z.array(eventSchema).describe('The meetings of this page'),
+        next_cursor: z
+          .string()
+          .nullable()
+          .describe('Pass as after for the next page; null: this was the last'),
+      }),
     },
   },
   handle: async ({ principal, query }, deps) => {

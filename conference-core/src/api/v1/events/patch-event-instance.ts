@@ -26,15 +26,15 @@ export const patchEventInstance = defineEndpoint({
     'Change, move or cancel one occurrence of a meeting series you created; send If-Match with its ETag',
   tags: ['events'],
   access: ['user'],
-  params: z.object({ eventId: z.uuid(), instanceId: instanceIdSchema }),
+  params: z.object({ eventId: z.uuid().describe('The event id'), instanceId: instanceIdSchema }),
   query: mutationQuery,
   body: z
     .strictObject({
       title: titleSchema.optional(),
       description: descriptionSchema.optional(),
-      starts_at: zonedTimeSchema.optional(),
-      ends_at: zonedTimeSchema.optional(),
-      status: z.literal('cancelled').optional(),
+      starts_at: zonedTimeSchema.optional().describe('New start of this occurrence'),
+      ends_at: zonedTimeSchema.optional().describe('New end of this occurrence'),
+      status: z.literal('cancelled').optional().describe('cancelled: this occurrence does not take place'),
     })
     .refine((patch) => Object.keys(patch).length > 0, 'expected at least one field to change'),
   responses: {

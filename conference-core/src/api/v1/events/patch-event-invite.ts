@@ -21,7 +21,11 @@ export const patchEventInvite = defineEndpoint({
   access: ['user'],
   params: eventIdParams,
   query: mutationQuery,
-  body: z.strictObject({ status: z.enum(['accepted', 'tentative']).optional() }).optional(),
+  body: z
+    .strictObject({
+      status: z.enum(['accepted', 'tentative']).optional().describe('Your answer (default: accepted)'),
+    })
+    .optional(),
   responses: { 200: { description: 'Your invitation with its new status', schema: inviteSchema } },
   handle: async ({ principal, params, query, body }, deps) => {
     const invite = await scheduling(() =>

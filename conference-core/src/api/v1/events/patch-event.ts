@@ -22,13 +22,17 @@ const patchSchema = z
   .strictObject({
     title: titleSchema.optional(),
     description: descriptionSchema.optional(),
-    is_time_independent: z.boolean().optional(),
-    is_all_day: z.boolean().optional(),
-    starts_at: zonedTimeSchema.nullable().optional(),
-    ends_at: zonedTimeSchema.nullable().optional(),
-    recurrence_pattern: z.array(z.string().min(1).max(1000)).max(4).optional(),
-    waiting_room: z.boolean().optional(),
-    password: z.string().min(1).max(255).nullable().optional(),
+    is_time_independent: z.boolean().optional().describe('A meeting without a time (no start or end)'),
+    is_all_day: z.boolean().optional().describe('Whole days in the zone of starts_at'),
+    starts_at: zonedTimeSchema.nullable().optional().describe('New start; null with is_time_independent'),
+    ends_at: zonedTimeSchema.nullable().optional().describe('New end; null with is_time_independent'),
+    recurrence_pattern: z
+      .array(z.string().min(1).max(1000))
+      .max(4)
+      .optional()
+      .describe('RRULE, RDATE and EXDATE lines, like RRULE:FREQ=WEEKLY;COUNT=10'),
+    waiting_room: z.boolean().optional().describe('Whether participants wait until a moderator admits them'),
+    password: z.string().min(1).max(255).nullable().optional().describe('The room password; null removes it'),
   })
   .refine((patch) => Object.keys(patch).length > 0, 'expected at least one field to change');
 

@@ -16,10 +16,13 @@ import {
 } from './event-support.js';
 
 const inviteBody = z.union([
-  z.strictObject({ invitee: z.uuid(), role: z.enum(['user', 'moderator']).default('user') }),
   z.strictObject({
-    email: z.email().max(320),
-    role: z.enum(['guest', 'moderator']).default('guest'),
+    invitee: z.uuid().describe('A user of your tenant'),
+    role: z.enum(['user', 'moderator']).default('user').describe('Their role in the meeting'),
+  }),
+  z.strictObject({
+    email: z.email().max(320).describe('An address: a guest, or someone without an account yet'),
+    role: z.enum(['guest', 'moderator']).default('guest').describe('Their role in the meeting'),
   }),
 ]);
 

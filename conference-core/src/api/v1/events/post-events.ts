@@ -20,14 +20,18 @@ import { timesOf } from './event-times.js';
 export const newEventSchema = z.strictObject({
   title: titleSchema,
   description: descriptionSchema.optional(),
-  is_time_independent: z.boolean().optional(),
-  is_all_day: z.boolean().optional(),
-  is_adhoc: z.boolean().optional(),
-  starts_at: zonedTimeSchema.optional(),
-  ends_at: zonedTimeSchema.optional(),
-  recurrence_pattern: z.array(z.string().min(1).max(1000)).max(4).optional(),
-  waiting_room: z.boolean().optional(),
-  password: z.string().min(1).max(255).optional(),
+  is_time_independent: z.boolean().optional().describe('A meeting without a time (no start or end)'),
+  is_all_day: z.boolean().optional().describe('Whole days in the zone of starts_at'),
+  is_adhoc: z.boolean().optional().describe('An instant meeting created on the fly'),
+  starts_at: zonedTimeSchema.optional().describe('Start; required unless is_time_independent'),
+  ends_at: zonedTimeSchema.optional().describe('End; required unless is_time_independent'),
+  recurrence_pattern: z
+    .array(z.string().min(1).max(1000))
+    .max(4)
+    .optional()
+    .describe('RRULE, RDATE and EXDATE lines, like RRULE:FREQ=WEEKLY;COUNT=10'),
+  waiting_room: z.boolean().optional().describe('Whether participants wait until a moderator admits them'),
+  password: z.string().min(1).max(255).optional().describe("A password for the meeting's room"),
 });
 
 export const postEvents = defineEndpoint({

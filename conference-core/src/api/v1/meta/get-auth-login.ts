@@ -13,7 +13,14 @@ export const getAuthLogin = defineEndpoint({
   responses: {
     200: {
       description: 'The OIDC issuer and the public client id of the web app',
-      schema: z.object({ oidc: z.object({ issuer: z.url(), client_id: z.string() }) }),
+      schema: z.object({
+        oidc: z
+          .object({
+            issuer: z.url().describe('The OIDC issuer to sign in at'),
+            client_id: z.string().describe('The client id of the browser clients'),
+          })
+          .describe('Where and as whom clients sign in'),
+      }),
     },
   },
   handle: (_input, deps) =>

@@ -10,7 +10,10 @@ export const getOpenApi = defineEndpoint({
   tags: ['meta'],
   access: [],
   responses: {
-    200: { description: 'The OpenAPI document', schema: z.object({ openapi: z.string() }).loose() },
+    200: {
+      description: 'The OpenAPI document',
+      schema: z.object({ openapi: z.string().describe('The OpenAPI version, 3.1.0') }).loose(),
+    },
   },
   handle: (_input, deps) => Promise.resolve({ status: 200, body: deps.openApiDocument() }),
 });

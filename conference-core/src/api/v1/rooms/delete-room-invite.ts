@@ -1,6 +1,6 @@
-import { createGuestLinkRepository } from '../../../storage/guest-link-repository.js';
 import { defineEndpoint } from '../deps.js';
-import { inviteParams, notFound, roomGuestLink } from './room-support.js';
+import { requireUser } from '../users/require-user.js';
+import { inviteParams, rooms, roomService } from './room-support.js';
 
 export const deleteRoomInvite = defineEndpoint({
   operationId: 'deleteRoomInvite',
@@ -12,9 +12,8 @@ export const deleteRoomInvite = defineEndpoint({
   params: inviteParams,
   responses: { 204: { description: 'Deleted; the code admits nobody any more' } },
   handle: async ({ principal, params }, deps) => {
-    const { me, link } = await roomGuestLink(principal, params.roomId, params.inviteCode, deps);
-    const deleted = await createGuestLinkRepository(deps.db).delete(me.tenantId, link.code);
-    if (!deleted) throw notFound('No such guest link');
+    const me = requireUser(principal);
+    await rooms(() => roomService(deps).deleteGuestLink(me, params.roomId, params.inviteCode));
     return { status: 204 };
   },
 });

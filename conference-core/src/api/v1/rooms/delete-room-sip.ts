@@ -1,6 +1,6 @@
-import { createDialInRepository } from '../../../storage/dial-in-repository.js';
 import { defineEndpoint } from '../deps.js';
-import { notFound, ownedRoom, roomParams } from './room-support.js';
+import { requireUser } from '../users/require-user.js';
+import { roomParams, rooms, roomService } from './room-support.js';
 
 export const deleteRoomSip = defineEndpoint({
   operationId: 'deleteRoomSip',
@@ -12,9 +12,8 @@ export const deleteRoomSip = defineEndpoint({
   params: roomParams,
   responses: { 204: { description: 'Deleted; the conference id admits no caller any more' } },
   handle: async ({ principal, params }, deps) => {
-    const { me, room } = await ownedRoom(principal, params.roomId, deps);
-    const deleted = await createDialInRepository(deps.db).delete(me.tenantId, room.id);
-    if (!deleted) throw notFound('The room has no dial-in');
+    const me = requireUser(principal);
+    await rooms(() => roomService(deps).deleteDialIn(me, params.roomId));
     return { status: 204 };
   },
 });

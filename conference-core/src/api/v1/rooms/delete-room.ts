@@ -1,7 +1,6 @@
-import { createRoomRepository } from '../../../storage/room-repository.js';
-import { ApiProblem } from '../../problem.js';
 import { defineEndpoint } from '../deps.js';
-import { notFound, ownedRoom, roomParams } from './room-support.js';
+import { requireUser } from '../users/require-user.js';
+import { roomParams, rooms, roomService } from './room-support.js';
 
 /**
  * Deletes a room with its guest links and dial-in. A meeting's room is refused: deleting the
@@ -18,23 +17,8 @@ export const deleteRoom = defineEndpoint({
   params: roomParams,
   responses: { 204: { description: 'Deleted' } },
   handle: async ({ principal, params }, deps) => {
-    const { me } = await ownedRoom(principal, params.roomId, deps);
-    const meeting = await deps.db
-      .selectFrom('events')
-      .select('id')
-      .where('tenant_id', '=', me.tenantId)
-      .where('room_id', '=', params.roomId)
-      .executeTakeFirst();
-    if (meeting !== undefined) {
-      throw new ApiProblem({
-        status: 409,
-        code: 'conflict',
-        title: 'This room belongs to a meeting',
-        detail: `Delete the meeting instead: DELETE /v1/events/${meeting.id}.`,
-      });
-    }
-    const deleted = await createRoomRepository(deps.db).delete(me.tenantId, params.roomId);
-    if (!deleted) throw notFound();
+    const me = requireUser(principal);
+    await rooms(() => roomService(deps).delete(me, params.roomId));
     return { status: 204 };
   },
 });

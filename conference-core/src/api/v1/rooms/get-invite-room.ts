@@ -1,9 +1,8 @@
 import { z } from 'zod';
 
-import { createRoomRepository } from '../../../storage/room-repository.js';
 import { ApiProblem } from '../../problem.js';
 import { defineEndpoint } from '../deps.js';
-import { guestAccessSchema, notFound } from './room-support.js';
+import { guestAccessSchema, notFound, roomService } from './room-support.js';
 
 /**
  * What a guest link opens (`Authorization: InviteCode <code>`): the room to start, and whether its
@@ -21,8 +20,8 @@ export const getInviteRoom = defineEndpoint({
     200: {
       description: 'The room behind the invite code',
       schema: z.object({
-        room_id: z.uuid(),
-        password_required: z.boolean(),
+        room_id: z.uuid().describe('The room to start'),
+        password_required: z.boolean().describe('Whether starting the room asks for its password'),
         guest_access: guestAccessSchema,
       }),
     },
@@ -31,7 +30,7 @@ export const getInviteRoom = defineEndpoint({
     if (principal?.kind !== 'guest') {
       throw new ApiProblem({ status: 403, code: 'forbidden', title: 'Only invite codes open this' });
     }
-    const room = await createRoomRepository(deps.db).findById(principal.tenantId, principal.roomId);
+    const room = await roomService(deps).find(principal.tenantId, principal.roomId);
     if (room === undefined) throw notFound();
     return {
       status: 200,

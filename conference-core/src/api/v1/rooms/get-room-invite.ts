@@ -1,5 +1,6 @@
 import { defineEndpoint } from '../deps.js';
-import { guestLinkJson, guestLinkSchema, inviteParams, roomGuestLink } from './room-support.js';
+import { requireUser } from '../users/require-user.js';
+import { guestLinkJson, guestLinkSchema, inviteParams, rooms, roomService } from './room-support.js';
 
 export const getRoomInvite = defineEndpoint({
   operationId: 'getRoomInvite',
@@ -11,7 +12,8 @@ export const getRoomInvite = defineEndpoint({
   params: inviteParams,
   responses: { 200: { description: 'The guest link', schema: guestLinkSchema } },
   handle: async ({ principal, params }, deps) => {
-    const { link } = await roomGuestLink(principal, params.roomId, params.inviteCode, deps);
+    const me = requireUser(principal);
+    const link = await rooms(() => roomService(deps).guestLink(me, params.roomId, params.inviteCode));
     return { status: 200, body: guestLinkJson(link) };
   },
 });

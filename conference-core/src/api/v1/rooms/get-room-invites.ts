@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-import { createGuestLinkRepository } from '../../../storage/guest-link-repository.js';
 import { defineEndpoint } from '../deps.js';
-import { guestLinkJson, guestLinkSchema, ownedRoom, roomParams } from './room-support.js';
+import { requireUser } from '../users/require-user.js';
+import { guestLinkJson, guestLinkSchema, roomParams, rooms, roomService } from './room-support.js';
 
 export const getRoomInvites = defineEndpoint({
   operationId: 'getRoomInvites',
@@ -14,8 +14,8 @@ export const getRoomInvites = defineEndpoint({
   params: roomParams,
   responses: { 200: { description: 'Guest links, oldest first', schema: z.array(guestLinkSchema) } },
   handle: async ({ principal, params }, deps) => {
-    const { me, room } = await ownedRoom(principal, params.roomId, deps);
-    const links = await createGuestLinkRepository(deps.db).listForRoom(me.tenantId, room.id);
+    const me = requireUser(principal);
+    const links = await rooms(() => roomService(deps).guestLinks(me, params.roomId));
     return { status: 200, body: links.map(guestLinkJson) };
   },
 });

@@ -1,6 +1,6 @@
-import { createDialInRepository } from '../../../storage/dial-in-repository.js';
 import { defineEndpoint } from '../deps.js';
-import { dialInJson, dialInSchema, notFound, ownedRoom, roomParams } from './room-support.js';
+import { requireUser } from '../users/require-user.js';
+import { dialInJson, dialInSchema, roomParams, rooms, roomService } from './room-support.js';
 
 export const getRoomSip = defineEndpoint({
   operationId: 'getRoomSip',
@@ -12,9 +12,8 @@ export const getRoomSip = defineEndpoint({
   params: roomParams,
   responses: { 200: { description: 'Conference id, PIN and lobby flag', schema: dialInSchema } },
   handle: async ({ principal, params }, deps) => {
-    const { me, room } = await ownedRoom(principal, params.roomId, deps);
-    const dialIn = await createDialInRepository(deps.db).get(me.tenantId, room.id);
-    if (dialIn === undefined) throw notFound('The room has no dial-in');
+    const me = requireUser(principal);
+    const dialIn = await rooms(() => roomService(deps).dialIn(me, params.roomId));
     return { status: 200, body: dialInJson(dialIn, deps.dialInNumber) };
   },
 });

@@ -1,5 +1,6 @@
 import { defineEndpoint } from '../deps.js';
-import { ownedRoom, roomJson, roomParams, roomSchema } from './room-support.js';
+import { requireUser } from '../users/require-user.js';
+import { roomJson, roomParams, roomSchema, rooms, roomService } from './room-support.js';
 
 /** Owner only: anyone else, in this tenant or another, gets 404 (see `ownedRoom`). */
 export const getRoom = defineEndpoint({
@@ -12,7 +13,8 @@ export const getRoom = defineEndpoint({
   params: roomParams,
   responses: { 200: { description: 'The room', schema: roomSchema } },
   handle: async ({ principal, params }, deps) => {
-    const { me, room } = await ownedRoom(principal, params.roomId, deps);
+    const me = requireUser(principal);
+    const room = await rooms(() => roomService(deps).owned(me, params.roomId));
     return { status: 200, body: roomJson(room, me.userId) };
   },
 });

@@ -1,11 +1,8 @@
 import { z } from 'zod';
 
-import { InvalidCursorError } from '../../../storage/errors.js';
-import { createRoomRepository } from '../../../storage/room-repository.js';
-import { validationProblem } from '../../problem.js';
 import { defineEndpoint } from '../deps.js';
 import { requireUser } from '../users/require-user.js';
-import { roomJson, roomSchema } from './room-support.js';
+import { roomJson, roomSchema, rooms, roomService } from './room-support.js';
 
 /** The rooms you own, newest first, a page at a time. */
 export const getRooms = defineEndpoint({
@@ -16,32 +13,32 @@ export const getRooms = defineEndpoint({
   tags: ['rooms'],
   access: ['user'],
   query: z.object({
-    after: z.string().min(1).max(500).optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(20),
+    after: z.string().min(1).max(500).optional().describe('The next_cursor of the page before'),
+    limit: z.coerce.number().int().min(1).max(100).default(20).describe('Rooms per page'),
   }),
   responses: {
     200: {
       description: 'A page of your rooms',
-      schema: z.object({ items: z.array(roomSchema), next_cursor: z.string().nullable() }),
+      schema: z.object({
+        items: z.array(roomSchema).describe('Your rooms, newest first'),
+        next_cursor: z
+          .string()
+          .nullable()
+          .describe('Pass as after for the next page; null: this was the last'),
+      }),
     },
   },
   handle: async ({ principal, query }, deps) => {
     const me = requireUser(principal);
-    try {
-      const page = await createRoomRepository(deps.db).listByOwner(me.tenantId, me.userId, {
-        limit: query.limit,
-        cursor: query.after,
-      });
-      return {
-        status: 200,
-        body: {
-          items: page.items.map((room) => roomJson(room, me.userId)),
-          next_cursor: page.nextCursor ?? null,
-        },
-      };
-    } catch (err) {
-      if (!(err instanceof InvalidCursorError)) throw err;
-      throw validationProblem([{ field: 'query.after', message: err.message }]);
-    }
+    const page = await rooms(() =>
+      roomService(deps).listOwned(me, { limit: query.limit, cursor: query.after }),
+    );
+    return {
+      status: 200,
+      body: {
+        items: page.items.map((room) => roomJson(room, me.userId)),
+        next_cursor: page.nextCursor ?? null,
+      },
+    };
   },
 });

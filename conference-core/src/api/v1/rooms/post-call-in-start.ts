@@ -1,11 +1,10 @@
 import { z } from 'zod';
 
-import { CONFERENCE_ID_PATTERN, createDialInRepository } from '../../../storage/dial-in-repository.js';
-import { createRoomRepository } from '../../../storage/room-repository.js';
-import { createUserRepository } from '../../../storage/user-repository.js';
+import { CONFERENCE_ID_PATTERN } from '../../../storage/dial-in-repository.js';
+import { createUserService } from '../../../users/index.js';
 import { ApiProblem } from '../../problem.js';
 import { defineEndpoint } from '../deps.js';
-import { checkSecret, issueTicket, sourceKey, startResponseSchema } from './room-support.js';
+import { checkSecret, issueTicket, roomService, sourceKey, startResponseSchema } from './room-support.js';
 
 const refusal = 'unknown conference id or wrong PIN';
 
@@ -47,8 +46,14 @@ export const postCallInStart = defineEndpoint({
   tags: ['services'],
   access: ['service'],
   body: z.strictObject({
-    id: z.string().regex(CONFERENCE_ID_PATTERN, 'expected 10 digits'),
-    pin: z.string().regex(/^[0-9]{1,12}$/, 'expected up to 12 digits'),
+    id: z
+      .string()
+      .regex(CONFERENCE_ID_PATTERN, 'expected 10 digits')
+      .describe('The conference id the caller typed'),
+    pin: z
+      .string()
+      .regex(/^[0-9]{1,12}$/, 'expected up to 12 digits')
+      .describe('The PIN the caller typed'),
     caller: callerSchema.optional(),
   }),
   responses: {
@@ -66,7 +71,8 @@ export const postCallInStart = defineEndpoint({
     // Across tenants on purpose: one SIP gateway serves every tenant and its own token names
     // only its default tenant, while the caller typed nothing but the system-wide unique
     // conference id. From here on everything happens in the tenant of the dial-in found.
-    const dialIn = await createDialInRepository(deps.db).findByConferenceIdAcrossTenants(body.id);
+    const service = roomService(deps);
+    const dialIn = await service.findDialInAcrossTenants(body.id);
     await checkSecret(
       deps,
       {
@@ -78,7 +84,7 @@ export const postCallInStart = defineEndpoint({
       refusal,
     );
     if (dialIn === undefined) throw new Error('unreachable: checkSecret refuses an unknown conference');
-    const room = await createRoomRepository(deps.db).findById(dialIn.tenantId, dialIn.roomId);
+    const room = await service.find(dialIn.tenantId, dialIn.roomId);
     if (room === undefined) {
       throw new ApiProblem({ status: 401, code: 'unauthorized', title: 'Access denied', detail: refusal });
     }
@@ -94,7 +100,7 @@ export const postCallInStart = defineEndpoint({
     );
     const number = body.caller?.number;
     const matches =
-      number === undefined ? [] : await createUserRepository(deps.db).findByPhone(room.tenantId, number, 2);
+      number === undefined ? [] : await createUserService(deps).byPhone(room.tenantId, number, 2);
     const displayName = matches.length === 1 ? matches[0]!.displayName : maskNumber(number);
     return { status: 200, body: { ...answer, display_name: displayName } };
   },

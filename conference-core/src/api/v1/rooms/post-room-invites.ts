@@ -2,16 +2,15 @@ import { z } from 'zod';
 
 import { instantSchema } from '../schemas.js';
 
-import { createGuestLinkRepository } from '../../../storage/guest-link-repository.js';
 import { defineEndpoint } from '../deps.js';
 import { requirePermission } from '../users/require-permission.js';
 import {
-  futureExpiration,
+  dateOrNull,
   guestLinkJson,
   guestLinkSchema,
-  notFound,
-  ownedRoom,
   roomParams,
+  rooms,
+  roomService,
 } from './room-support.js';
 
 export const postRoomInvites = defineEndpoint({
@@ -22,17 +21,20 @@ export const postRoomInvites = defineEndpoint({
   tags: ['rooms'],
   access: ['user'],
   params: roomParams,
-  body: z.strictObject({ expiration: instantSchema.nullable().optional() }).optional(),
+  body: z
+    .strictObject({
+      expiration: instantSchema
+        .nullable()
+        .optional()
+        .describe('When the link stops admitting guests; absent or null: never'),
+    })
+    .optional(),
   responses: { 201: { description: 'The new guest link', schema: guestLinkSchema } },
   handle: async ({ principal, params, body }, deps) => {
-    requirePermission(principal, 'invite_guests');
-    const { me, room } = await ownedRoom(principal, params.roomId, deps);
-    const expiresAt = futureExpiration(body?.expiration, deps.now());
-    const created = await createGuestLinkRepository(deps.db).create(me.tenantId, room.id, {
-      createdBy: me.userId,
-      ...(expiresAt === undefined ? {} : { expiresAt }),
-    });
-    if (!created.ok) throw notFound();
-    return { status: 201, body: guestLinkJson(created.link) };
+    const me = requirePermission(principal, 'invite_guests');
+    const link = await rooms(() =>
+      roomService(deps).createGuestLink(me, params.roomId, dateOrNull(body?.expiration)),
+    );
+    return { status: 201, body: guestLinkJson(link) };
   },
 });

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 
 import type { JsonValue } from '../../../json.js';
-import { createRoomRepository } from '../../../storage/room-repository.js';
 import { ApiProblem } from '../../problem.js';
 import { defineEndpoint } from '../deps.js';
 import {
@@ -9,6 +8,7 @@ import {
   issueTicket,
   notFound,
   roomParams,
+  roomService,
   sourceKey,
   startResponseSchema,
 } from './room-support.js';
@@ -27,7 +27,11 @@ export const postRoomStart = defineEndpoint({
   tags: ['rooms'],
   access: ['user', 'guest'],
   params: roomParams,
-  body: z.strictObject({ password: z.string().max(100).optional() }).optional(),
+  body: z
+    .strictObject({
+      password: z.string().max(100).optional().describe('The room password, when the room has one'),
+    })
+    .optional(),
   responses: { 200: { description: 'A single-use ticket and where to use it', schema: startResponseSchema } },
   handle: async ({ principal, params, body, ip }, deps) => {
     if (principal?.kind !== 'user' && principal?.kind !== 'guest') {
@@ -45,7 +49,7 @@ export const postRoomStart = defineEndpoint({
         detail: 'This invite code opens another room.',
       });
     }
-    const room = await createRoomRepository(deps.db).findById(principal.tenantId, params.roomId);
+    const room = await roomService(deps).find(principal.tenantId, params.roomId);
     if (room === undefined) throw notFound();
     const isOwner = principal.kind === 'user' && room.ownerId === principal.userId;
     if (principal.kind === 'guest' && room.guestAccess === 'disabled') {

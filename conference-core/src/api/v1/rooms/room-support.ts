@@ -4,29 +4,35 @@ import { z } from 'zod';
 
 import type { JsonValue } from '../../../json.js';
 import type { DialIn } from '../../../storage/dial-in-repository.js';
-import { createGuestLinkRepository, type GuestLink } from '../../../storage/guest-link-repository.js';
-import { createRoomRepository, type Room } from '../../../storage/room-repository.js';
+import { createRoomService, RoomError, type RoomErrorKind, type RoomService } from '../../../rooms/index.js';
+import type { GuestLink } from '../../../storage/guest-link-repository.js';
+import type { Room } from '../../../storage/room-repository.js';
 import { ApiProblem, validationProblem } from '../../problem.js';
-import type { Principal } from '../../principal.js';
 import type { ApiDeps } from '../deps.js';
-import { requireUser } from '../users/require-user.js';
 
-type UserPrincipal = Extract<Principal, { kind: 'user' }>;
-
-export const guestAccessSchema = z.enum(['disabled', 'waiting_room', 'direct_access']);
+export const guestAccessSchema = z
+  .enum(['disabled', 'waiting_room', 'direct_access'])
+  .describe('Whether guest links admit guests: not at all, through the waiting room, or directly');
 
 /** A room password as people type it. */
-export const roomPasswordSchema = z.string().min(1).max(100);
+export const roomPasswordSchema = z
+  .string()
+  .min(1)
+  .max(100)
+  .describe('The password everyone but the owner types to enter');
 
 export const roomSchema = z.object({
-  id: z.uuid(),
-  owner_id: z.uuid(),
-  /** Only the owner sees it. */
-  password: z.string().nullable().optional(),
-  waiting_room: z.boolean(),
+  id: z.uuid().describe('The room id'),
+  owner_id: z.uuid().describe('The user who owns (and moderates) the room'),
+  password: z
+    .string()
+    .nullable()
+    .optional()
+    .describe('The room password, shown to the owner only; null: none'),
+  waiting_room: z.boolean().describe('Whether everyone but the owner waits until a moderator admits them'),
   guest_access: guestAccessSchema,
-  created_at: z.iso.datetime(),
-  updated_at: z.iso.datetime(),
+  created_at: z.iso.datetime().describe('When the room was created'),
+  updated_at: z.iso.datetime().describe('When the room last changed'),
 });
 
 export function roomJson(room: Room, viewerId: string): z.infer<typeof roomSchema> {
@@ -41,17 +47,21 @@ export function roomJson(room: Room, viewerId: string): z.infer<typeof roomSchem
   };
 }
 
-export const roomParams = z.object({ roomId: z.uuid() });
-export const inviteParams = z.object({ roomId: z.uuid(), inviteCode: z.uuid() });
+const roomIdParam = z.uuid().describe('The room id');
+export const roomParams = z.object({ roomId: roomIdParam });
+export const inviteParams = z.object({
+  roomId: roomIdParam,
+  inviteCode: z.uuid().describe('The code of a guest link of the room'),
+});
 
 export const guestLinkSchema = z.object({
-  invite_code: z.uuid(),
-  room_id: z.uuid(),
-  created_by: z.uuid(),
-  expiration: z.iso.datetime().nullable(),
-  active: z.boolean(),
-  created_at: z.iso.datetime(),
-  updated_at: z.iso.datetime(),
+  invite_code: z.uuid().describe('The code guests send as `Authorization: InviteCode <code>`'),
+  room_id: z.uuid().describe('The room the link opens'),
+  created_by: z.uuid().describe('Who made the link'),
+  expiration: z.iso.datetime().nullable().describe('When the link stops admitting guests; null: never'),
+  active: z.boolean().describe('Whether the link admits guests (until it expires)'),
+  created_at: z.iso.datetime().describe('When the link was made'),
+  updated_at: z.iso.datetime().describe('When the link last changed'),
 });
 
 export function guestLinkJson(link: GuestLink): z.infer<typeof guestLinkSchema> {
@@ -67,11 +77,19 @@ export function guestLinkJson(link: GuestLink): z.infer<typeof guestLinkSchema> 
 }
 
 export const dialInSchema = z.object({
-  sip_id: z.string().regex(/^[0-9]{10}$/),
-  password: z.string().regex(/^[0-9]{4,12}$/),
-  lobby: z.boolean(),
-  /** The number to dial (configured per deployment); null when the deployment has none. */
-  number: z.string().nullable(),
+  sip_id: z
+    .string()
+    .regex(/^[0-9]{10}$/)
+    .describe('The conference id callers type; never changes once assigned'),
+  password: z
+    .string()
+    .regex(/^[0-9]{4,12}$/)
+    .describe('The PIN callers type after the conference id'),
+  lobby: z.boolean().describe('Whether callers wait in the waiting room until admitted'),
+  number: z
+    .string()
+    .nullable()
+    .describe('The number to dial (configured per deployment); null when the deployment has none'),
 });
 
 export function dialInJson(dialIn: DialIn, number: string | null): z.infer<typeof dialInSchema> {
@@ -79,29 +97,16 @@ export function dialInJson(dialIn: DialIn, number: string | null): z.infer<typeo
 }
 
 export const startResponseSchema = z.object({
-  ticket: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
-  signaling_url: z.string(),
-  expires_in: z.literal(30),
+  ticket: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{43}$/)
+    .describe('A single-use signaling ticket'),
+  signaling_url: z.string().describe('The WebSocket URL to open (it ends with the ticket)'),
+  expires_in: z.literal(30).describe('Seconds the ticket stays valid'),
 });
 
 export function notFound(title = 'No such room'): ApiProblem {
   return new ApiProblem({ status: 404, code: 'not_found', title });
-}
-
-/**
- * The room, when the caller owns it. Rooms are private to their owner (OpenTalk also lets invited
- * people read them; we keep the simplest correct rule): another user of the tenant, and anyone of
- * another tenant, gets 404, so room ids cannot be probed.
- */
-export async function ownedRoom(
-  principal: Principal | undefined,
-  roomId: string,
-  deps: ApiDeps,
-): Promise<{ me: UserPrincipal; room: Room }> {
-  const me = requireUser(principal);
-  const room = await createRoomRepository(deps.db).findById(me.tenantId, roomId);
-  if (room === undefined || room.ownerId !== me.userId) throw notFound();
-  return { me, room };
 }
 
 const ticketTtlMs = 30_000;
@@ -186,25 +191,37 @@ export function sourceKey(ip: string | undefined): string {
   return `source:${ip ?? 'unknown'}`;
 }
 
-/** An expiration from the request as a date; one already past is refused (it would admit nobody). */
-export function futureExpiration(value: string | null | undefined, now: Date): Date | null | undefined {
-  if (value === undefined || value === null) return value;
-  const at = new Date(value);
-  if (at.getTime() <= now.getTime()) {
-    throw validationProblem([{ field: 'body.expiration', message: 'expected a time in the future' }]);
-  }
-  return at;
+export function roomService(deps: ApiDeps): RoomService {
+  return createRoomService({ db: deps.db, now: deps.now });
 }
 
-/** The guest link, when it belongs to the caller's room. */
-export async function roomGuestLink(
-  principal: Principal | undefined,
-  roomId: string,
-  code: string,
-  deps: ApiDeps,
-): Promise<{ me: UserPrincipal; link: GuestLink }> {
-  const { me, room } = await ownedRoom(principal, roomId, deps);
-  const found = await createGuestLinkRepository(deps.db).findByCode(me.tenantId, code, deps.now());
-  if (found === undefined || found.link.roomId !== room.id) throw notFound('No such guest link');
-  return { me, link: found.link };
+const problems: Record<RoomErrorKind, (error: RoomError) => ApiProblem> = {
+  room_not_found: () => notFound(),
+  guest_link_not_found: () => notFound('No such guest link'),
+  no_dial_in: () => notFound('The room has no dial-in'),
+  owner_not_found: () => new ApiProblem({ status: 404, code: 'not_found', title: 'No such user' }),
+  room_of_meeting: (error) =>
+    new ApiProblem({
+      status: 409,
+      code: 'conflict',
+      title: 'This room belongs to a meeting',
+      detail: `Delete the meeting instead: DELETE /v1/events/${error.eventId ?? ''}.`,
+    }),
+  expiration_past: (error) => validationProblem([{ field: 'body.expiration', message: error.message }]),
+  invalid_cursor: (error) => validationProblem([{ field: 'query.after', message: error.message }]),
+};
+
+/** Runs a room service call and turns its refusals into problem responses. */
+export async function rooms<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof RoomError) throw problems[error.kind](error);
+    throw error;
+  }
+}
+
+/** An instant from the request as a date (null and absent as they are). */
+export function dateOrNull(value: string | null | undefined): Date | null | undefined {
+  return value === undefined || value === null ? value : new Date(value);
 }

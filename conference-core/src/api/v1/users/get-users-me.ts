@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { createUserRepository } from '../../../storage/user-repository.js';
+import { createUserService } from '../../../users/index.js';
 import { ApiProblem } from '../../problem.js';
 import { defineEndpoint } from '../deps.js';
 import { permissions } from '../../../roles/permissions.js';
@@ -26,7 +26,7 @@ export const getUsersMe = defineEndpoint({
   },
   handle: async ({ principal }, deps) => {
     const me = requireUser(principal);
-    const user = await createUserRepository(deps.db).findById(me.tenantId, me.userId);
+    const user = await createUserService(deps).profile(me);
     if (user === undefined) throw new ApiProblem({ status: 404, code: 'not_found', title: 'No such user' });
     return { status: 200, body: { ...userProfile(user), permissions: me.permissions } };
   },

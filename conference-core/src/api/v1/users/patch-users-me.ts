@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { createUserRepository } from '../../../storage/user-repository.js';
+import { createUserService } from '../../../users/index.js';
 import { ApiProblem } from '../../problem.js';
 import { defineEndpoint } from '../deps.js';
 import { languageSchema, timeZoneSchema, userProfile, userProfileSchema } from '../schemas.js';
@@ -9,14 +9,18 @@ import { requireUser } from './require-user.js';
 /** What a person may change about themselves; email and names come from the identity provider. */
 const patchSchema = z
   .strictObject({
-    display_name: z.string().trim().min(1).max(100).optional(),
-    language: languageSchema.nullable().optional(),
-    time_zone: timeZoneSchema.nullable().optional(),
+    display_name: z.string().trim().min(1).max(100).optional().describe('How you are shown'),
+    language: languageSchema.nullable().optional().describe('Language of your mails; null: the default'),
+    time_zone: timeZoneSchema
+      .nullable()
+      .optional()
+      .describe("Zone your mails show times in; null: the meeting's"),
     phone: z
       .string()
       .regex(/^\+?[0-9 ()/-]{3,30}$/, 'expected a phone number of digits, spaces and + ( ) / -')
       .nullable()
-      .optional(),
+      .optional()
+      .describe('Your phone number, to name you when you call in; null removes it'),
   })
   .refine((patch) => Object.keys(patch).length > 0, 'expected at least one field to change');
 
@@ -31,13 +35,13 @@ export const patchUsersMe = defineEndpoint({
   responses: { 200: { description: 'Your changed profile', schema: userProfileSchema } },
   handle: async ({ principal, body }, deps) => {
     const me = requireUser(principal);
-    const result = await createUserRepository(deps.db).update(me.tenantId, me.userId, {
+    const user = await createUserService(deps).updateProfile(me, {
       ...(body.display_name === undefined ? {} : { displayName: body.display_name }),
       ...(body.language === undefined ? {} : { language: body.language }),
       ...(body.time_zone === undefined ? {} : { timeZone: body.time_zone }),
       ...(body.phone === undefined ? {} : { phone: body.phone }),
     });
-    if (!result.ok) throw new ApiProblem({ status: 404, code: 'not_found', title: 'No such user' });
-    return { status: 200, body: userProfile(result.user) };
+    if (user === undefined) throw new ApiProblem({ status: 404, code: 'not_found', title: 'No such user' });
+    return { status: 200, body: userProfile(user) };
   },
 });

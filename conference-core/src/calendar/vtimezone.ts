@@ -1,15 +1,7 @@
 import { Temporal } from 'temporal-polyfill';
 
-import type { IcsComponent } from './ics.js';
-
 /** More transitions than any zone has in the span a feed covers; a bound on the work. */
 const MAX_TRANSITIONS = 400;
-
-/** `20260329T030000`: the wall-clock time of an instant in a zone (a DATE-TIME with TZID). */
-export function localDateTime(at: Date, timeZone: string): string {
-  const local = Temporal.Instant.fromEpochMilliseconds(at.getTime()).toZonedDateTimeISO(timeZone);
-  return plain(local.toPlainDateTime());
-}
 
 function plain(local: Temporal.PlainDateTime): string {
   const pad = (n: number, width = 2) => String(n).padStart(width, '0');
@@ -32,22 +24,29 @@ function isDaylight(at: Temporal.ZonedDateTime): boolean {
   return january !== july && at.offsetNanoseconds === Math.max(january, july);
 }
 
+interface Observance {
+  readonly kind: 'DAYLIGHT' | 'STANDARD';
+  readonly start: string;
+  readonly from: string;
+  readonly to: string;
+}
+
 /**
  * A VTIMEZONE for an IANA zone, built from the zone's actual transitions between `from` and
  * `to` (one observance per transition, no rules), so a calendar app resolves wall-clock times
- * in that span exactly as the hub's own recurrence expansion does.
+ * in that span exactly as the hub's own recurrence expansion does. The text of the component,
+ * CRLF after every line. Written here rather than by ical-generator, which has no time zone
+ * database and asks for exactly this text; every line is short and none holds user text.
  */
-export function vtimezone(timeZone: string, from: Date, to: Date): IcsComponent {
+export function vtimezone(timeZone: string, from: Date, to: Date): string {
   let at = Temporal.Instant.fromEpochMilliseconds(from.getTime()).toZonedDateTimeISO(timeZone);
   const first = utcOffset(at.offset);
-  const observances: IcsComponent[] = [
+  const observances: Observance[] = [
     {
-      name: isDaylight(at) ? 'DAYLIGHT' : 'STANDARD',
-      properties: [
-        { name: 'DTSTART', value: plain(at.toPlainDateTime()) },
-        { name: 'TZOFFSETFROM', value: first },
-        { name: 'TZOFFSETTO', value: first },
-      ],
+      kind: isDaylight(at) ? 'DAYLIGHT' : 'STANDARD',
+      start: plain(at.toPlainDateTime()),
+      from: first,
+      to: first,
     },
   ];
   for (let i = 0; i < MAX_TRANSITIONS; i++) {
@@ -59,14 +58,43 @@ export function vtimezone(timeZone: string, from: Date, to: Date): IcsComponent 
       .toZonedDateTimeISO(before.offset)
       .toPlainDateTime();
     observances.push({
-      name: isDaylight(next) ? 'DAYLIGHT' : 'STANDARD',
-      properties: [
-        { name: 'DTSTART', value: plain(onset) },
-        { name: 'TZOFFSETFROM', value: utcOffset(before.offset) },
-        { name: 'TZOFFSETTO', value: utcOffset(next.offset) },
-      ],
+      kind: isDaylight(next) ? 'DAYLIGHT' : 'STANDARD',
+      start: plain(onset),
+      from: utcOffset(before.offset),
+      to: utcOffset(next.offset),
     });
     at = next;
   }
-  return { name: 'VTIMEZONE', properties: [{ name: 'TZID', value: timeZone }], components: observances };
+  const lines = [
+    'BEGIN:VTIMEZONE',
+    `TZID:${timeZone}`,
+    ...observances.flatMap((o) => [
+      `BEGIN:${o.kind}`,
+      `DTSTART:${o.start}`,
+      `TZOFFSETFROM:${o.from}`,
+      `TZOFFSETTO:${o.to}`,
+      `END:${o.kind}`,
+    ]),
+    'END:VTIMEZONE',
+  ];
+  return lines.join('\r\n') + '\r\n';
+}
+
+const cache = new Map<string, string>();
+
+/**
+ * The VTIMEZONE for a zone over a span of whole years (one more on either side), cached: a few
+ * thousand mails or feeds for the same zone build it once.
+ */
+export function vtimezoneForYears(timeZone: string, from: Date, to: Date): string {
+  const fromYear = from.getUTCFullYear() - 1;
+  const toYear = to.getUTCFullYear() + 1;
+  const key = `${timeZone} ${fromYear} ${toYear}`;
+  let text = cache.get(key);
+  if (text === undefined) {
+    text = vtimezone(timeZone, new Date(Date.UTC(fromYear, 0, 1)), new Date(Date.UTC(toYear, 0, 1)));
+    if (cache.size > 500) cache.clear();
+    cache.set(key, text);
+  }
+  return text;
 }

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 
-import { isUuid } from '../../../storage/repository-support.js';
+import { isUuid } from '../storage/repository-support.js';
 
 /**
  * A feed token is `<tenant id>.<secret>`: calendar apps send no bearer token, so the URL itself

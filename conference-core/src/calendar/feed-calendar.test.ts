@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
-import type { EventException } from '../../../storage/event-exception-repository.js';
-import type { ScheduledEvent } from '../../../storage/event-repository.js';
+import type { EventException } from '../storage/event-exception-repository.js';
+import type { ScheduledEvent } from '../storage/event-repository.js';
 import { buildFeedCalendar } from './feed-calendar.js';
-import { escapeText, foldLine, serializeIcs, text } from './ics.js';
 
 const octets = (s: string) => new TextEncoder().encode(s).length;
 
@@ -18,53 +17,6 @@ function unfold(ics: string): string[] {
 function unescapeText(value: string): string {
   return value.replace(/\\([\\;,nN])/g, (_, c: string) => (c === 'n' || c === 'N' ? '\n' : c));
 }
-
-describe('iCalendar text escaping and folding', () => {
-  it('escapes backslash, semicolon, comma and every kind of line break', () => {
-    expect(escapeText('a;b,c\\d')).toBe('a\\;b\\,c\\\\d');
-    expect(escapeText('one\ntwo\r\nthree\rfour')).toBe('one\\ntwo\\nthree\\nfour');
-  });
-
-  it('keeps a CR/LF injection inside the SUMMARY value', () => {
-    const ics = serializeIcs({
-      name: 'VEVENT',
-      properties: [text('SUMMARY', 'Title\r\nATTENDEE:mailto:x'), text('DESCRIPTION', 'x\nEND:VEVENT')],
-    });
-    const lines = unfold(ics);
-    expect(lines).toEqual([
-      'BEGIN:VEVENT',
-      'SUMMARY:Title\\nATTENDEE:mailto:x',
-      'DESCRIPTION:x\\nEND:VEVENT',
-      'END:VEVENT',
-    ]);
-    expect(lines.some((l) => l.startsWith('ATTENDEE'))).toBe(false);
-    expect(ics.endsWith('\r\n')).toBe(true);
-    expect(ics.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
-  });
-
-  it('folds at 75 octets without splitting a UTF-8 sequence, and unfolds back to the original', () => {
-    const title = `Planning 🎉; Größe, ${'ü'.repeat(40)} ${'😀'.repeat(30)} end`;
-    const line = `SUMMARY:${escapeText(title)}`;
-    const folded = foldLine(line);
-    const physical = folded.split('\r\n');
-    expect(physical.length).toBeGreaterThan(2);
-    for (const [i, part] of physical.entries()) {
-      expect(octets(part)).toBeLessThanOrEqual(75);
-      if (i > 0) expect(part.startsWith(' ')).toBe(true);
-      expect(part).not.toContain('\uFFFD');
-      // No lone surrogate: every part is whole code points.
-      expect(Buffer.from(part, 'utf8').toString('utf8')).toBe(part);
-    }
-    expect(folded.replace(/\r\n /g, '')).toBe(line);
-    expect(unescapeText(line.slice('SUMMARY:'.length))).toBe(title);
-  });
-
-  it('leaves short lines alone, and a line of exactly 75 octets too', () => {
-    const exact = 'X'.repeat(75);
-    expect(foldLine(exact)).toBe(exact);
-    expect(foldLine(`${exact}Y`)).toBe(`${exact}\r\n Y`);
-  });
-});
 
 describe('the feed calendar', () => {
   const event: ScheduledEvent = {
@@ -133,7 +85,7 @@ describe('the feed calendar', () => {
         'DESCRIPTION:Line 1\\nLine 2',
         'RRULE:FREQ=WEEKLY;COUNT=6',
         'EXDATE;TZID=Europe/Berlin:20310324T090000',
-        `URL:https://hub.test/rooms/${event.roomId}`,
+        `URL;VALUE=URI:https://hub.test/rooms/${event.roomId}`,
       ]),
     );
     expect(moved).toEqual(
@@ -196,5 +148,44 @@ describe('the feed calendar', () => {
     expect(lines).toContain('DTSTART;VALUE=DATE:20310310');
     expect(lines).toContain('DTEND;VALUE=DATE:20310311');
     expect(lines.filter((l) => l === 'BEGIN:VEVENT')).toHaveLength(1);
+  });
+  const feedOf = (title: string, description = '') =>
+    buildFeedCalendar({
+      events: [{ ...event, recurrence: [], seriesEndsAt: null, title, description }],
+      exceptions: [],
+      publicUrl: 'https://hub.test',
+      now: new Date('2031-03-01T12:00:00Z'),
+    });
+
+  it('keeps a CR/LF injection inside the SUMMARY and DESCRIPTION values', () => {
+    const ics = feedOf('Title\r\nATTENDEE:mailto:x', 'x\nEND:VEVENT\rBEGIN:VALARM');
+    const lines = unfold(ics);
+    expect(lines).toContain('SUMMARY:Title\\nATTENDEE:mailto:x');
+    expect(lines).toContain('DESCRIPTION:x\\nEND:VEVENT\\nBEGIN:VALARM');
+    expect(lines.some((l) => l.startsWith('ATTENDEE') || l === 'BEGIN:VALARM')).toBe(false);
+    expect(lines.filter((l) => l === 'END:VEVENT')).toHaveLength(1);
+    expect(ics.endsWith('END:VCALENDAR\r\n')).toBe(true);
+    expect(ics.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
+  });
+
+  it('escapes backslash, semicolon and comma, and drops other control characters', () => {
+    const lines = unfold(feedOf('a;b,c\\d\u0007e'));
+    expect(lines).toContain('SUMMARY:a\\;b\\,c\\\\de');
+  });
+
+  it('folds long lines at 75 octets without splitting a UTF-8 sequence', () => {
+    const title = `Planning 🎉; Größe, ${'ü'.repeat(40)} ${'😀'.repeat(30)} end`;
+    const ics = feedOf(title);
+    const physical = ics.split('\r\n');
+    const summaryAt = physical.findIndex((l) => l.startsWith('SUMMARY:'));
+    expect(physical[summaryAt + 1]?.startsWith(' ')).toBe(true);
+    for (const part of physical) {
+      expect(octets(part)).toBeLessThanOrEqual(75);
+      expect(part).not.toContain('\uFFFD');
+      // No lone surrogate: every physical line is whole code points.
+      expect(Buffer.from(part, 'utf8').toString('utf8')).toBe(part);
+    }
+    const summary = unfold(ics).find((l) => l.startsWith('SUMMARY:')) ?? '';
+    expect(unescapeText(summary.slice('SUMMARY:'.length))).toBe(title);
   });
 });

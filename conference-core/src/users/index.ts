@@ -1,0 +1,2 @@
+export { createUserService } from './user-service.js';
+export type { ProfilePatch, UserActor, UserService } from './user-service.js';
