@@ -1,8 +1,14 @@
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createSmtpTransport, createUserRepository, readDomainEvent, type MailTransport } from '@vc/conference-core';
-import { createMailRepository, MailSendError, planEventMails, planMails } from '@vc/conference-core/testing';
+import { createSmtpTransport, createUserRepository, type MailTransport } from '@vc/conference-core';
+import {
+  createMailRepository,
+  MailSendError,
+  planEventMails,
+  planMails,
+  readDomainEvent,
+} from '@vc/conference-core/testing';
 
 import { parseInvitation, startSmtpCapture, type SmtpCapture } from './support/smtp-capture.js';
 import { mailSettings, publicUrl, startMailWorld, type MailWorld } from './support/mail-world.js';
