@@ -19,11 +19,13 @@ import {
 import { microsoft365Connector } from '@vc/connector-microsoft365';
 import { FakeGraph } from '@vc/connector-microsoft365/testing';
 
-import { calendarNotificationsRouter } from '@vc/hub/testing';
-import { createCalendarSyncService } from '@vc/hub/testing';
-import { createConnectorRegistry } from '@vc/hub/testing';
-import { prepareSettings } from '@vc/hub/testing';
-import { createSecretBox } from '@vc/hub/testing';
+import {
+  calendarNotificationsRouter,
+  createCalendarSyncService,
+  createConnectorRegistry,
+  prepareSettings,
+  createSecretBox,
+} from '@vc/hub/testing';
 import { adminQuery, databaseUrl } from '../src/support/postgres-admin.js';
 import { percentile, type Benchmark } from './benchmark.js';
 

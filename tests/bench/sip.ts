@@ -1,11 +1,9 @@
 import { randomInt } from 'node:crypto';
 
 import { silentLogger } from '@vc/conference-core';
-import { JanusConnection } from '@vc/conference-core/testing';
+import { JanusConnection, buildAudioAnswer, startSipEdge } from '@vc/conference-core/testing';
 import type { SignalingClient } from '@vc/conference-core/signaling-client';
 
-import { buildAudioAnswer } from '@vc/conference-core/testing';
-import { startSipEdge } from '@vc/conference-core/testing';
 import { freePort } from '../scripts/free-port.js';
 import { startApiHub } from '../src/support/api-hub.js';
 import {

@@ -1,8 +1,7 @@
 import { apiV1Endpoints } from '@vc/conference-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { adminEndpoints } from '@vc/hub/testing';
-import { fakeConnector, fakeDirectory } from '@vc/hub/testing';
+import { adminEndpoints, fakeConnector, fakeDirectory } from '@vc/hub/testing';
 import { startApiHub, type ApiBackend, type ApiHub } from './support/api-hub.js';
 
 /**

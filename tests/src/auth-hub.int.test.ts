@@ -10,8 +10,7 @@ import { silentLogger } from '@vc/conference-core';
 
 import { createTokenVerifier } from '@vc/conference-core';
 import { AuthError, identityFromClaims } from '@vc/conference-core/testing';
-import { parseConfig } from '@vc/hub/testing';
-import { startHub, type RunningHub } from '@vc/hub/testing';
+import { parseConfig, startHub, type RunningHub } from '@vc/hub/testing';
 import { freePort } from '../scripts/free-port.js';
 import { startHubProcess, waitForStatus, type HubProcess } from './support/hub-process.js';
 

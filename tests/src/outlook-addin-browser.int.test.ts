@@ -5,9 +5,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 
 import { ensureOutlookAddinBuilt } from '@vc/hub/testing';
-import { validateAddinManifest } from '@vc/outlook-addin/testing';
-import { validateAppManifest } from '@vc/outlook-addin/testing';
-import { pngSize } from '@vc/outlook-addin/testing';
+import { validateAddinManifest, validateAppManifest, pngSize } from '@vc/outlook-addin/testing';
 import { startApiHub, type ApiHub } from './support/api-hub.js';
 import { quietChromiumArgs } from './support/chromium-args.js';
 import { officeStubScript } from './support/office-stub-bundle.js';

@@ -7,9 +7,7 @@ import { promisify } from 'node:util';
 import { Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { parseConfig } from '@vc/hub/testing';
-import { devTokenClient, readTokenCliSecret } from '@vc/hub/testing';
-import { startHub, type RunningHub } from '@vc/hub/testing';
+import { parseConfig, devTokenClient, readTokenCliSecret, startHub, type RunningHub } from '@vc/hub/testing';
 import { startSlapd, type Slapd } from './support/slapd.js';
 import { recordingLogger } from './support/sync-harness.js';
 import { ldifLine, userLdif } from './support/ucs-ldap/ucs-ldif.js';

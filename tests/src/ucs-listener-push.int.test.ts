@@ -10,8 +10,7 @@ import { createSyncRunRepository, silentLogger, type DatabaseHandle } from '@vc/
 import type { SyncBatch, UsersCapability } from '@vc/connector-sdk';
 import { ucsConnector, ucsSettings } from '@vc/connector-ucs';
 
-import { createConnectorRegistry } from '@vc/hub/testing';
-import { createPushPoller, type PushPoller } from '@vc/hub/testing';
+import { createConnectorRegistry, createPushPoller, type PushPoller } from '@vc/hub/testing';
 import { startSlapd, type Slapd } from './support/slapd.js';
 import {
   openTestDatabase,

@@ -11,8 +11,8 @@ import { identitySource } from '@vc/conference-core/testing';
 import type { ConnectorDefinition } from '@vc/connector-sdk';
 import { ucsConnector } from '@vc/connector-ucs';
 
-import { parseConfig } from '@vc/hub/testing';
-import { startHub, type RunningHub } from '@vc/hub/testing';
+import { parseConfig, startHub, type RunningHub } from '@vc/hub/testing';
+import { waitForStatus } from './support/hub-process.js';
 import { startKeycloakIssuer, type KeycloakIssuer } from './support/keycloak-issuer.js';
 import { startSlapd, type Slapd } from './support/slapd.js';
 import {
@@ -315,8 +315,7 @@ describe('a hub with OIDC_ISSUER=<UCS Keycloak>/realms/ucs and a UCS connector',
     });
     if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
     hub = await startHub(parsed.config, silentLogger, { connectors: [ucsConnector] });
-    for (let i = 0; i < 300 && (await fetch(`${hub.url}/readyz`)).status !== 200; i++)
-      await new Promise((r) => setTimeout(r, 100));
+    await waitForStatus(`${hub.url}/readyz`, 200, 60_000);
   }, 90_000);
   afterAll(async () => {
     await hub.stop();

@@ -6,9 +6,8 @@ import { join } from 'node:path';
 import { silentLogger, type ConferenceAudio } from '@vc/conference-core';
 import type { ConnectorDefinition } from '@vc/connector-sdk';
 
-import { parseConfig } from '@vc/hub/testing';
-import { devTokenClient, readTokenCliSecret } from '@vc/hub/testing';
-import { startHub, type RunningHub } from '@vc/hub/testing';
+import { parseConfig, devTokenClient, readTokenCliSecret, startHub, type RunningHub } from '@vc/hub/testing';
+import { waitForStatus } from './hub-process.js';
 import { adminQuery, databaseUrl } from './postgres-admin.js';
 
 /**
@@ -100,11 +99,10 @@ async function startOn(
   const secret = readTokenCliSecret(dataDir);
   if (issuer === undefined || secret === undefined) throw new Error('the development issuer is not running');
   const tokens = devTokenClient(issuer, secret);
-  // Wait until the schema is in place (migrations run in the background).
-  for (let i = 0; i < 200; i++) {
-    if ((await fetch(`${hub.url}/readyz`)).status === 200) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  // Wait until the schema is in place (migrations run in the background). PGlite opens in the
+  // background and holds the event loop while it initialises, so a kept-alive connection can be
+  // closed under a request that was sent meanwhile: a reset is "not yet", like a 503.
+  await waitForStatus(`${hub.url}/readyz`, 200, 55_000);
   return {
     url: hub.url,
     hub,

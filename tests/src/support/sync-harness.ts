@@ -17,10 +17,14 @@ import {
 } from '@vc/conference-core';
 import type { ConnectorDefinition } from '@vc/connector-sdk';
 
-import { createConnectorRegistry } from '@vc/hub/testing';
-import { prepareSettings } from '@vc/hub/testing';
-import { createSecretBox } from '@vc/hub/testing';
-import { createSyncEngine, type SyncEngine, type SyncEngineOptions } from '@vc/hub/testing';
+import {
+  createConnectorRegistry,
+  prepareSettings,
+  createSecretBox,
+  createSyncEngine,
+  type SyncEngine,
+  type SyncEngineOptions,
+} from '@vc/hub/testing';
 import { adminQuery, databaseUrl } from './postgres-admin.js';
 
 export type Backend = 'pglite' | 'postgres';
