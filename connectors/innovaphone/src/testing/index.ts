@@ -1,0 +1,4 @@
+export { connectAppClient } from './app-client.js';
+export type { AppClient } from './app-client.js';
+export { fakeAppGetLogin } from './fake-myapps-login.js';
+export type { PbxUserLogin } from './fake-myapps-login.js';
