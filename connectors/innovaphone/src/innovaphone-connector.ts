@@ -1,6 +1,7 @@
 import { defineConnector } from '@vc/connector-sdk';
 
 import { innovaphoneSettings } from './settings.js';
+import { connect, startReplication, syncUsers } from './sync-users.js';
 
 /**
  * innovaphone PBX: the myApps app service (AppWebsocket login, meetings for PBX users), PBX users
@@ -13,5 +14,18 @@ export const innovaphoneConnector = defineConnector({
   description:
     'myApps app for meetings (join by browser or phone), PBX users as a directory, calls placed by the PBX.',
   settings: innovaphoneSettings,
-  capabilities: {},
+  capabilities: {
+    users: {
+      supportsIncremental: false,
+      async check(ctx) {
+        const connection = await connect(ctx);
+        try {
+          await startReplication(connection);
+        } finally {
+          connection.close();
+        }
+      },
+      sync: syncUsers,
+    },
+  },
 });
