@@ -66,6 +66,7 @@ import { createAppointmentSync, type AppointmentSync } from './appointments/appo
 import { withAppointmentSchedules } from './appointments/with-appointment-schedules.js';
 import { webClientRouter } from './web-client/serve.js';
 import { innovaphoneAppEndpoints } from './innovaphone/app-endpoints.js';
+import { rccCallMeIn } from './innovaphone/call-me-in.js';
 import { outlookAddinRouter } from './outlook-addin/serve.js';
 import { describeBackends, hubUrl, signalingBaseUrl, type HubConfig } from './config.js';
 import { connectorDefinitions, createConnectorRegistry } from './connectors/registry.js';
@@ -373,6 +374,8 @@ export async function startHub(
             }),
             publicUrl: () => url,
             dialInNumber: config.mail.dialInNumber ?? null,
+            callMeIn: (_instanceId, settings) =>
+              rccCallMeIn(settings, logger.child({ component: 'innovaphone-rcc' })),
           }),
           logger: logger.child({ component: 'innovaphone' }),
         });

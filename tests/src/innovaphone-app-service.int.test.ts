@@ -1,14 +1,21 @@
-import { connectAppClient, fakeAppGetLogin, type AppClient } from '@vc/connector-innovaphone/testing';
+import {
+  connectAppClient,
+  fakeAppGetLogin,
+  startFakePbx,
+  type AppClient,
+  type FakePbx,
+} from '@vc/connector-innovaphone/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startApiHub, type ApiHub } from './support/api-hub.js';
 
-// The myApps side is a FAKE (connectors/innovaphone/src/testing): it signs logins the way the PBX
-// does for AppGetLogin, with the App object password. The hub, its database, the core's meetings,
+// The myApps side and the PBX are FAKES (connectors/innovaphone/src/testing): logins are signed the
+// way the PBX does for AppGetLogin, with the App object password; PbxTableUsers replicates users. The hub, its database, the core's meetings,
 // the dial-in numbers and the AppWebsocket endpoint are real.
 
 const appPassword = 'app-object-password';
 const aliceGuid = 'a11ce000000000000000000000000001';
+const carolGuid = 'ca201000000000000000000000000003';
 const aliceLogin = { app: 'vc-meetings', domain: 'example.test', sip: 'alice', guid: aliceGuid, dn: 'Alice' };
 
 const inAnHour = () => ({
@@ -22,6 +29,7 @@ const inTwoHours = () => ({
 
 describe('the innovaphone app service on a real hub', () => {
   let api: ApiHub;
+  let pbx: FakePbx;
   let alice: string;
   let instanceId: string;
   let meetingId: string;
@@ -38,6 +46,17 @@ describe('the innovaphone app service on a real hub', () => {
   };
 
   beforeAll(async () => {
+    pbx = await startFakePbx({ vc: { password: appPassword, apis: ['TableUsers', 'RCC'] } });
+    pbx.addUser({
+      guid: carolGuid,
+      h323: 'carol.pbx',
+      cn: 'carol',
+      dn: 'Carol Cooper',
+      e164: '203',
+      emails: ['carol.pbx@example.test'],
+      grps: ['sales'],
+      apps: ['vc'],
+    });
     api = await startApiHub({ MAIL_DIAL_IN_NUMBER: '+49 30 5550100' });
     alice = await api.token('alice');
     await api.call('/v1/users/me', { token: alice });
@@ -49,7 +68,7 @@ describe('the innovaphone app service on a real hub', () => {
         type: 'innovaphone',
         name: 'PBX',
         settings: {
-          pbxUrl: 'wss://pbx.example.test/PBX0/APPS/websocket',
+          pbxUrl: pbx.url,
           appObject: 'vc',
           appPassword,
           callInNumber: '88',
@@ -74,6 +93,7 @@ describe('the innovaphone app service on a real hub', () => {
   afterAll(async () => {
     for (const client of clients) client.close();
     await api.stop();
+    await pbx.close();
   });
 
   it('refuses the websocket of an unknown connector instance', async () => {
@@ -181,6 +201,42 @@ describe('the innovaphone app service on a real hub', () => {
       id: '00000000-0000-4000-8000-000000000000',
     });
     expect(bobsList).toMatchObject({ error: 'not_found' });
+  });
+
+  it('syncs PBX users into the core, so a colleague who never opened the app can be invited', async () => {
+    const client = await open();
+    await signIn(client);
+    const created = await client.request({ mt: 'MeetingCreate' });
+    const id = (created['meeting'] as { id: string }).id;
+    expect(await client.request({ mt: 'MeetingInvite', id, guid: carolGuid })).toMatchObject({
+      error: 'not_found',
+    });
+    const started = await api.call(`/v1/admin/connectors/${instanceId}/runs`, {
+      method: 'POST',
+      token: alice,
+      body: { mode: 'full' },
+    });
+    expect(started.status, await started.clone().text()).toBe(202);
+    const runId = ((await started.json()) as { id: string }).id;
+    let state = 'queued';
+    // The run's state is what the admin dashboard polls too; bounded, not a fixed sleep.
+    for (let i = 0; i < 400 && ['queued', 'running'].includes(state); i++) {
+      const run = (await (
+        await api.call(`/v1/admin/connectors/${instanceId}/runs/${runId}`, { token: alice })
+      ).json()) as {
+        state: string;
+      };
+      state = run.state;
+      if (['queued', 'running'].includes(state)) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(state).toBe('completed');
+    expect(await client.request({ mt: 'MeetingInvite', id, guid: carolGuid })).toMatchObject({
+      invited: { displayName: 'Carol Cooper' },
+    });
+    // Carol signs in by her GUID, whatever her SIP name: the sync linked it.
+    expect(
+      await signIn(await open(), { ...aliceLogin, sip: 'carol.pbx', dn: 'Carol Cooper', guid: carolGuid }),
+    ).toMatchObject({ ok: true });
   });
 
   it('answers a malformed request with bad_request and keeps the session', async () => {

@@ -19,3 +19,5 @@ export type { AppRequestHandler, AppSession, SignInOutcome, VerifiedLogin } from
 export { appWebsocketPath, createAppWebsocketServer } from './app-websocket-server.js';
 export type { AppEndpoint, AppWebsocketServer } from './app-websocket-server.js';
 export { phoneAccess } from './phone-access.js';
+export { placeCall } from './rcc.js';
+export type { CallTarget, PlaceCallOptions } from './rcc.js';

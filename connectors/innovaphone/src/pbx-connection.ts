@@ -49,7 +49,10 @@ export async function openPbxConnection(options: PbxConnectionOptions): Promise<
   options.signal?.throwIfAborted();
   const ws = new WebSocket(options.url, { handshakeTimeout: options.timeoutMs, maxPayload: 4 * 1024 * 1024 });
   let counter = 0;
-  const waiting = new Map<string, { resolve: (m: PbxMessage) => void; reject: (e: unknown) => void }>();
+  const waiting = new Map<
+    string,
+    { answer: string; resolve: (m: PbxMessage) => void; reject: (e: unknown) => void }
+  >();
   let failure: ConnectorError | undefined;
   const failAll = (error: ConnectorError) => {
     failure ??= error;
@@ -67,7 +70,11 @@ export async function openPbxConnection(options: PbxConnectionOptions): Promise<
     }
     const src = typeof message['src'] === 'string' ? message['src'] : undefined;
     const pending = src === undefined ? undefined : waiting.get(src);
-    if (pending !== undefined && src !== undefined) {
+    // Indications carry the src of the request that asked for them (UserInfo during Initialize):
+    // only `<mt>Result` (or an error answer without the expected mt) settles the request.
+    const settles =
+      pending !== undefined && (message['mt'] === pending.answer || message['error'] !== undefined);
+    if (settles && pending !== undefined && src !== undefined) {
       waiting.delete(src);
       pending.resolve(message);
     } else {
@@ -110,6 +117,7 @@ export async function openPbxConnection(options: PbxConnectionOptions): Promise<
         reject(unavailable(`the PBX did not answer ${String(message['mt'])} within ${options.timeoutMs} ms`));
       }, options.timeoutMs);
       waiting.set(src, {
+        answer: `${describe(message['mt'])}Result`,
         resolve: (m) => {
           clearTimeout(timer);
           resolve(m);

@@ -1,4 +1,4 @@
-import { SchedulingError, createUserRepository, identitySource } from '@vc/conference-core';
+import { SchedulingError } from '@vc/conference-core';
 import {
   AppRequestError,
   type AppRequest,
@@ -7,7 +7,7 @@ import {
   type VerifiedLogin,
 } from '@vc/connector-innovaphone';
 
-import { findAppAccount, type AppAccount } from './app-accounts.js';
+import { findAppAccount, userByGuid, type AppAccount } from './app-accounts.js';
 import { detailsOf, summaryOf, type MeetingViewDeps } from './meeting-view.js';
 
 /** How far ahead "my upcoming meetings" looks, and how far back a running meeting still shows. */
@@ -88,11 +88,7 @@ export function meetingRequests(deps: MeetingRequestDeps): AppRequestHandler<App
         return { meeting: await detailsOf(deps, account, event, deps.settings) };
       }
       case 'MeetingInvite': {
-        const colleague = await createUserRepository(deps.db).findByIdentity(
-          account.tenantId,
-          identitySource('innovaphone', deps.instance.id),
-          request.guid.toLowerCase(),
-        );
+        const colleague = await userByGuid(deps.db, deps.instance, request.guid);
         if (colleague === undefined) {
           throw new AppRequestError('not_found', 'This PBX user is not synced to the meeting service yet.');
         }
