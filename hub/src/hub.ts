@@ -67,6 +67,7 @@ import { withAppointmentSchedules } from './appointments/with-appointment-schedu
 import { webClientRouter } from './web-client/serve.js';
 import { innovaphoneAppEndpoints } from './innovaphone/app-endpoints.js';
 import { rccCallMeIn } from './innovaphone/call-me-in.js';
+import { innovaphoneAppRouter } from './innovaphone/serve-app.js';
 import { outlookAddinRouter } from './outlook-addin/serve.js';
 import { describeBackends, hubUrl, signalingBaseUrl, type HubConfig } from './config.js';
 import { connectorDefinitions, createConnectorRegistry } from './connectors/registry.js';
@@ -180,7 +181,7 @@ export async function startHub(
     config.roles.includes('api')
       ? {
           routes: [...apiV1Endpoints, ...adminEndpoints].map((e) => e.path),
-          staticPrefixes: ['/admin/', '/assets/', '/outlook/'],
+          staticPrefixes: ['/admin/', '/assets/', '/outlook/', '/innovaphone/'],
         }
       : {},
   );
@@ -341,7 +342,12 @@ export async function startHub(
     health: { checks, isDraining: () => draining },
     ...(api === undefined
       ? {}
-      : { api, webClient: webClientRouter(), outlookAddin: outlookAddinRouter(() => url) }),
+      : {
+          api,
+          webClient: webClientRouter(),
+          outlookAddin: outlookAddinRouter(() => url),
+          innovaphoneApp: innovaphoneAppRouter(),
+        }),
     ...(api === undefined
       ? {}
       : {
