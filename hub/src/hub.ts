@@ -57,6 +57,7 @@ import {
   type SipGateway,
 } from '@vc/conference-core';
 import type { ConnectorDefinition } from '@vc/connector-sdk';
+import { createAppWebsocketServer } from '@vc/connector-innovaphone';
 import { defineApiExtension, withTimeout } from '@vc/conference-core';
 
 import { adminEndpoints } from './admin-api/registry.js';
@@ -64,6 +65,9 @@ import { a12WebhookRouter } from './appointments/a12-webhook.js';
 import { createAppointmentSync, type AppointmentSync } from './appointments/appointment-sync.js';
 import { withAppointmentSchedules } from './appointments/with-appointment-schedules.js';
 import { webClientRouter } from './web-client/serve.js';
+import { innovaphoneAppEndpoints } from './innovaphone/app-endpoints.js';
+import { rccCallMeIn } from './innovaphone/call-me-in.js';
+import { innovaphoneAppRouter } from './innovaphone/serve-app.js';
 import { outlookAddinRouter } from './outlook-addin/serve.js';
 import { describeBackends, hubUrl, signalingBaseUrl, type HubConfig } from './config.js';
 import { connectorDefinitions, createConnectorRegistry } from './connectors/registry.js';
@@ -177,7 +181,7 @@ export async function startHub(
     config.roles.includes('api')
       ? {
           routes: [...apiV1Endpoints, ...adminEndpoints].map((e) => e.path),
-          staticPrefixes: ['/admin/', '/assets/', '/outlook/'],
+          staticPrefixes: ['/admin/', '/assets/', '/outlook/', '/innovaphone/'],
         }
       : {},
   );
@@ -338,7 +342,12 @@ export async function startHub(
     health: { checks, isDraining: () => draining },
     ...(api === undefined
       ? {}
-      : { api, webClient: webClientRouter(), outlookAddin: outlookAddinRouter(() => url) }),
+      : {
+          api,
+          webClient: webClientRouter(),
+          outlookAddin: outlookAddinRouter(() => url),
+          innovaphoneApp: innovaphoneAppRouter(),
+        }),
     ...(api === undefined
       ? {}
       : {
@@ -354,6 +363,28 @@ export async function startHub(
     ...(calendarSync === undefined ? {} : { webhooks: calendarNotificationsRouter(calendarSync) }),
   });
   server.on('request', app);
+  // The myApps app's AppWebsocket (decision 0024), beside signaling on the same upgrades.
+  const innovaphoneApps =
+    api === undefined
+      ? undefined
+      : createAppWebsocketServer({
+          endpoint: innovaphoneAppEndpoints({
+            db: database.db,
+            registry,
+            secrets,
+            events: createEventService({
+              db: database.db,
+              outboxWritten: () => {
+                if (runsOutbox) outbox.wake();
+              },
+            }),
+            publicUrl: () => url,
+            dialInNumber: config.mail.dialInNumber ?? null,
+            callMeIn: (_instanceId, settings) =>
+              rccCallMeIn(settings, logger.child({ component: 'innovaphone-rcc' })),
+          }),
+          logger: logger.child({ component: 'innovaphone' }),
+        });
   // Embedded mode starts a private Janus here (well under a second); without one media is unavailable.
   const media = config.roles.includes('signaling')
     ? await createMediaService({
@@ -371,8 +402,12 @@ export async function startHub(
   const signaling =
     media === undefined
       ? undefined
-      : startSignaling(config, { server, url, tickets, nodes, database, logger, media });
-  if (signaling === undefined) server.on('upgrade', (_req, socket) => socket.destroy());
+      : startSignaling(config, { url, tickets, nodes, database, logger, media });
+  server.on('upgrade', (req, socket, head) => {
+    if (innovaphoneApps?.owns(req) === true) innovaphoneApps.handleUpgrade(req, socket, head);
+    else if (signaling !== undefined) signaling.handleUpgrade(req, socket, head);
+    else socket.destroy();
+  });
   if (devIdp !== undefined) logDevIdp(devIdp, config, logger);
   const sipStarting = runsSip
     ? startSip(config, {
@@ -463,6 +498,7 @@ export async function startHub(
       await sipStarting;
       await sipGateway?.close();
       await signaling?.close();
+      await innovaphoneApps?.close();
       await media?.close();
       await nodes.close();
       await Promise.all([
@@ -532,11 +568,10 @@ function createNodeRegistry(config: HubConfig, onError: RedisErrorReporter): Nod
       });
 }
 
-/** The signaling role: WebSocket upgrades on the hub's HTTP server, and this node in the registry. */
+/** The signaling role: WebSocket upgrades (routed by `startHub`), and this node in the registry. */
 function startSignaling(
   config: HubConfig,
   parts: {
-    server: Server;
     url: string;
     tickets: TicketStore;
     nodes: NodeRegistry;
@@ -554,7 +589,6 @@ function startSignaling(
     reconnectGraceMs: config.signalingReconnectGraceMs,
     pingIntervalMs: config.signalingPingIntervalMs,
   });
-  parts.server.on('upgrade', (req, socket, head) => signaling.handleUpgrade(req, socket, head));
   const node = {
     id: randomUUID(),
     url: signalingBaseUrl(config, parts.url),

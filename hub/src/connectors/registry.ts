@@ -1,5 +1,6 @@
 import type { ConnectorDefinition } from '@vc/connector-sdk';
 import { a12Connector } from '@vc/connector-a12';
+import { innovaphoneConnector } from '@vc/connector-innovaphone';
 import { microsoft365Connector } from '@vc/connector-microsoft365';
 import { ucsConnector } from '@vc/connector-ucs';
 
@@ -8,6 +9,7 @@ export const connectorDefinitions: readonly ConnectorDefinition[] = [
   ucsConnector,
   a12Connector,
   microsoft365Connector,
+  innovaphoneConnector,
 ];
 
 export interface ConnectorRegistry {

@@ -21,6 +21,8 @@ export interface AppOptions {
   readonly outlookAddin?: Router;
   /** Signed inbound hooks (A12 push hints), mounted before the JSON body parser: they verify the raw body. */
   readonly rawBodyHooks?: Router;
+  /** The innovaphone myApps app's static files, at `/innovaphone/<instance>/` (decision 0024). */
+  readonly innovaphoneApp?: Router;
   /** Where upstreams push changes with JSON bodies (Graph change notifications). */
   readonly webhooks?: Router;
 }
@@ -43,6 +45,7 @@ export function createApp(options: AppOptions): Express {
   if (options.webhooks !== undefined) app.use(options.webhooks);
   if (options.api !== undefined) app.use(options.api);
   if (options.outlookAddin !== undefined) app.use('/outlook', options.outlookAddin);
+  if (options.innovaphoneApp !== undefined) app.use(options.innovaphoneApp);
   if (options.webClient !== undefined) app.use(options.webClient);
   app.use(notFound);
   app.use(errorHandler(options.logger, options.outages === undefined ? {} : { outages: options.outages }));

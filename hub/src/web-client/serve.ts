@@ -18,6 +18,7 @@ const serverPrefixes = [
   '/metrics',
   '/assets',
   '/outlook',
+  '/innovaphone',
 ];
 
 function isAppPage(req: Request): boolean {
