@@ -97,8 +97,10 @@ export type {
 } from './storage/sync-run-repository.js';
 export { createTenantRepository } from './storage/tenant-repository.js';
 export { createUserRepository } from './storage/user-repository.js';
+export type { User, UserIdentity, UserRepository } from './storage/user-repository.js';
 export { createUserRoleRepository } from './storage/user-role-repository.js';
 export { createDirectorySync } from './sync/directory-sync.js';
+export { identitySource } from './sync/directory-types.js';
 export type {
   DecideRunResult,
   DirectoryBatch,

@@ -7,7 +7,7 @@ import {
   createUserRepository,
   type DatabaseHandle,
 } from '@vc/conference-core';
-import { identitySource } from '@vc/conference-core/testing';
+import { identitySource } from '@vc/conference-core';
 import { ConnectorError } from '@vc/connector-sdk';
 
 import { fakeConnector, fakeDirectory } from '@vc/hub/testing';

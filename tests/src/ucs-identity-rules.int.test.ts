@@ -7,7 +7,7 @@ import {
   createUserRoleRepository,
   type DatabaseHandle,
 } from '@vc/conference-core';
-import { identitySource } from '@vc/conference-core/testing';
+import { identitySource } from '@vc/conference-core';
 import { ucsConnector } from '@vc/connector-ucs';
 
 import { startSlapd, type Slapd } from './support/slapd.js';

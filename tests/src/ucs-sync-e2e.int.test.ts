@@ -7,7 +7,7 @@ import { Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createUserRepository, silentLogger, type DatabaseHandle } from '@vc/conference-core';
-import { identitySource } from '@vc/conference-core/testing';
+import { identitySource } from '@vc/conference-core';
 import type { ConnectorDefinition } from '@vc/connector-sdk';
 import { ucsConnector } from '@vc/connector-ucs';
 

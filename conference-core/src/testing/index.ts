@@ -17,7 +17,6 @@ export type { JanusProcess } from '../media/janus/janus-process.js';
 export type { MeetingMediaEvents } from '../media/media-service.js';
 export type { OutboxDispatcher } from '../outbox/outbox-dispatcher.js';
 export type { ConferenceAudioLeg, PhoneInMeeting } from '../sip/conference-audio.js';
-export { identitySource } from '../sync/directory-types.js';
 export { readDomainEvent } from '../outbox/domain-events.js';
 
 // Imported by the system tests in tests/ (they import packages, never other folders' files).
