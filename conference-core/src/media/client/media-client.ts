@@ -30,7 +30,11 @@ export interface MediaClientOptions {
   /** 'relay' forces TURN (tests, strict networks). */
   readonly iceTransportPolicy?: RTCIceTransportPolicy;
   readonly gatherTimeoutMs?: number;
-  /** How long to wait for the server's answer to a request. */
+  /**
+   * How long to wait for the server's answer to a request: a backstop only. The server answers
+   * every request (an SDP or an error) and gives Janus at most 30 s, and a loaded server takes
+   * long for a burst (ten people joining at once: ~20 s for the last of 90 subscriptions).
+   */
   readonly requestTimeoutMs?: number;
 }
 
@@ -55,6 +59,9 @@ export interface MediaClientEvents {
   error?(error: string, detail: string | undefined, action: string | undefined): void;
 }
 
+/** How often in a row a failed connection is set up anew (ICE restart, or a new subscription). */
+const maxRetries = 5;
+
 class MediaRequestError extends Error {
   readonly code: string;
   constructor(code: string, detail: string | undefined) {
@@ -64,9 +71,16 @@ class MediaRequestError extends Error {
   }
 }
 
+/** The stream a request is about: `media`, and `source` for a received video. */
+interface StreamKey {
+  readonly media: string;
+  readonly source?: string | undefined;
+}
+
 interface Waiter {
   match(event: MediaEvent): boolean;
   action: string;
+  stream: StreamKey;
   resolve(event: MediaEvent): void;
   reject(err: Error): void;
 }
@@ -81,6 +95,8 @@ export class MediaClient {
   private readonly subscriptions = new Map<string, { pc: RTCPeerConnection; stream: MediaStream }>();
   /** Subscriptions lost with a media server restart, taken up again when the source publishes anew. */
   private readonly resubscribe = new Set<string>();
+  /** Connections that failed, by `audio`, `camera`, `screen` or `<source>:<kind>`: how often in a row. */
+  private readonly failures = new Map<string, number>();
   /** Connections whose description went out: their later candidates are trickled. */
   private readonly described = new WeakSet<RTCPeerConnection>();
 
@@ -97,6 +113,7 @@ export class MediaClient {
     pc.addTransceiver(track, { direction: 'sendrecv' });
     pc.ontrack = (e) => this.events.mixedAudio?.(e.streams[0] ?? new MediaStream([e.track]));
     this.audio = { pc, track };
+    this.restartIceOnFailure(pc, 'audio', () => this.audio?.pc === pc);
     await this.publishOffer(pc, 'audio');
   }
 
@@ -123,6 +140,7 @@ export class MediaClient {
         : {}),
     });
     this.publications.set(kind, { pc, track });
+    this.restartIceOnFailure(pc, kind, () => this.publications.get(kind)?.pc === pc);
     await this.publishOffer(pc, kind);
   }
 
@@ -142,9 +160,16 @@ export class MediaClient {
       stream.addTrack(e.track);
       this.events.remoteVideo?.(source, kind, stream);
     };
-    this.subscriptions.set(key, { pc, stream });
+    const subscription = { pc, stream };
+    this.subscriptions.set(key, subscription);
+    pc.addEventListener('connectionstatechange', () => {
+      if (this.subscriptions.get(key) !== subscription) return;
+      if (pc.connectionState === 'connected') this.failures.delete(key);
+      if (pc.connectionState === 'failed') this.retrySubscription(source, kind, substream);
+    });
     const offer = this.request(
       'subscribe',
+      { source, media: kind },
       (e) => e.message === 'sdp_offer' && e['source'] === source && e['media'] === kind,
     );
     this.options.signaling.send({
@@ -153,11 +178,18 @@ export class MediaClient {
       media: kind,
       ...(substream === undefined ? {} : { substream }),
     });
-    await this.answerOffer(pc, source, kind, (await offer)['sdp'] as string);
+    try {
+      await this.answerOffer(pc, source, kind, (await offer)['sdp'] as string);
+    } catch (err) {
+      // Leave nothing half-made behind: our connection, and the server's (it may still come).
+      if (this.subscriptions.get(key) === subscription) this.unsubscribe(source, kind);
+      throw err;
+    }
     return stream;
   }
 
   unsubscribe(source: string, kind: VideoKind): void {
+    this.failures.delete(`${source}:${kind}`);
     this.closeSubscription(source, kind);
     this.options.signaling.send({ action: 'unsubscribe', source, media: kind });
   }
@@ -181,6 +213,7 @@ export class MediaClient {
       const [source, kind] = key.split(':') as [string, VideoKind];
       const offer = this.request(
         'ice_restart',
+        { source, media: kind },
         (e) => e.message === 'sdp_offer' && e['source'] === source && e['media'] === kind,
       );
       this.options.signaling.send({ action: 'ice_restart', source, media: kind });
@@ -219,7 +252,8 @@ export class MediaClient {
 
   private onEvent(event: MediaEvent): void {
     for (const waiter of [...this.waiters]) {
-      const refused = event.message === 'error' && event['action'] === waiter.action;
+      const refused =
+        event.message === 'error' && event['action'] === waiter.action && isAbout(event, waiter.stream);
       if (!refused && !waiter.match(event)) continue;
       this.waiters.delete(waiter);
       if (refused) waiter.reject(new MediaRequestError(String(event['error']), event['detail'] as string));
@@ -229,6 +263,16 @@ export class MediaClient {
     const id = event['id'] as string;
     const kind = event['media'] as VideoKind;
     switch (event.message) {
+      case 'sdp_offer':
+        // An offer nobody waits for: its subscription was given up or replaced. Free it at Janus.
+        if (!this.subscriptions.has(`${String(event['source'])}:${kind}`)) {
+          this.options.signaling.send({
+            action: 'unsubscribe',
+            source: String(event['source']),
+            media: kind,
+          });
+        }
+        return;
       case 'published':
         if (this.resubscribe.delete(`${id}:${kind}`)) {
           this.subscribe(id, kind).catch((err: unknown) =>
@@ -288,6 +332,64 @@ export class MediaClient {
     }
   }
 
+  /**
+   * An own connection (audio, camera, screen) whose ICE failed after it was up (no answers to
+   * consent checks for 30 s: seen on a machine starved by a burst of joins) restarts ICE with a new
+   * offer, backing off, up to `maxRetries` times in a row; Janus keeps the handle.
+   */
+  private restartIceOnFailure(
+    pc: RTCPeerConnection,
+    media: 'audio' | VideoKind,
+    current: () => boolean,
+  ): void {
+    pc.addEventListener('connectionstatechange', () => {
+      if (!current()) return;
+      if (pc.connectionState === 'connected') this.failures.delete(media);
+      if (pc.connectionState !== 'failed') return;
+      const failures = (this.failures.get(media) ?? 0) + 1;
+      this.failures.set(media, failures);
+      if (failures > maxRetries) {
+        this.events.error?.('media_failed', `the ${media} connection kept failing`, 'publish');
+        return;
+      }
+      setTimeout(
+        () => {
+          if (!current()) return;
+          this.publishOffer(pc, media, true).catch((err: unknown) =>
+            this.events.error?.('media_failed', err instanceof Error ? err.message : String(err), 'publish'),
+          );
+        },
+        Math.min(500 * 2 ** (failures - 1), 8000),
+      );
+    });
+  }
+
+  /**
+   * A received video whose connection failed (ICE or DTLS gave up: seen when a burst of joins
+   * starved the machine) is subscribed anew, backing off, up to `maxRetries` times in a row.
+   * Before, it stayed black until its source published again.
+   */
+  private retrySubscription(source: string, kind: VideoKind, substream: number | undefined): void {
+    const key = `${source}:${kind}`;
+    const failures = (this.failures.get(key) ?? 0) + 1;
+    this.failures.set(key, failures);
+    if (failures > maxRetries) {
+      this.events.error?.('media_failed', `receiving the ${kind} of ${source} kept failing`, 'subscribe');
+      return;
+    }
+    const failed = this.subscriptions.get(key);
+    setTimeout(
+      () => {
+        // Unsubscribed, replaced or closed meanwhile: nothing to take up again.
+        if (this.subscriptions.get(key) !== failed) return;
+        this.subscribe(source, kind, substream).catch((err: unknown) =>
+          this.events.error?.('media_failed', err instanceof Error ? err.message : String(err), 'subscribe'),
+        );
+      },
+      Math.min(500 * 2 ** (failures - 1), 8000),
+    );
+  }
+
   private closeSubscription(source: string, kind: VideoKind): void {
     const key = `${source}:${kind}`;
     this.subscriptions.get(key)?.pc.close();
@@ -327,7 +429,11 @@ export class MediaClient {
     this.described.delete(pc);
     await pc.setLocalDescription(await pc.createOffer({ iceRestart }));
     await this.gathered(pc);
-    const answer = this.request('publish', (e) => e.message === 'sdp_answer' && e['media'] === media);
+    const answer = this.request(
+      'publish',
+      { media },
+      (e) => e.message === 'sdp_answer' && e['media'] === media,
+    );
     this.options.signaling.send({ action: 'publish', media, sdp: pc.localDescription?.sdp ?? '' });
     this.described.add(pc);
     await pc.setRemoteDescription({ type: 'answer', sdp: (await answer)['sdp'] as string });
@@ -369,10 +475,15 @@ export class MediaClient {
     });
   }
 
-  private request(action: string, match: (event: MediaEvent) => boolean): Promise<MediaEvent> {
+  private request(
+    action: string,
+    stream: StreamKey,
+    match: (event: MediaEvent) => boolean,
+  ): Promise<MediaEvent> {
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
         action,
+        stream,
         match,
         resolve: (e) => {
           clearTimeout(timer);
@@ -386,10 +497,19 @@ export class MediaClient {
       const timer = setTimeout(() => {
         this.waiters.delete(waiter);
         reject(new MediaRequestError('timeout', `no answer to ${action}`));
-      }, this.options.requestTimeoutMs ?? 15_000);
+      }, this.options.requestTimeoutMs ?? 45_000);
       this.waiters.add(waiter);
     });
   }
+}
+
+/**
+ * Whether an error event is about this stream. The server names the stream in its errors; an error
+ * without one (an older server) is taken as the answer to the oldest request of its action.
+ */
+function isAbout(event: MediaEvent, stream: StreamKey): boolean {
+  if (typeof event['media'] !== 'string') return true;
+  return event['media'] === stream.media && (event['source'] ?? undefined) === stream.source;
 }
 
 /** Binds a `MediaClient` to the typed signaling client (`@vc/conference-core/signaling-client`). */
