@@ -95,6 +95,8 @@ export class MediaClient {
   private readonly subscriptions = new Map<string, { pc: RTCPeerConnection; stream: MediaStream }>();
   /** Subscriptions lost with a media server restart, taken up again when the source publishes anew. */
   private readonly resubscribe = new Set<string>();
+  /** Received videos asked for and not given up (`<source>:<kind>`): failed requests are retried. */
+  private readonly wanted = new Set<string>();
   /** Connections that failed, by `audio`, `camera`, `screen` or `<source>:<kind>`: how often in a row. */
   private readonly failures = new Map<string, number>();
   /** Connections whose description went out: their later candidates are trickled. */
@@ -150,8 +152,29 @@ export class MediaClient {
     this.options.signaling.send({ action: 'unpublish', media: kind });
   }
 
-  /** Receives one participant's camera or screen; resolves with its stream. */
+  /**
+   * Receives one participant's camera or screen; resolves with its stream. A request the server
+   * could not carry out (`media_failed`: Janus failed or was too slow; or no answer at all) is
+   * made again, backing off, up to `maxRetries` times while still wanted; refusals such as
+   * `not_published` reject at once.
+   */
   async subscribe(source: string, kind: VideoKind, substream?: number): Promise<MediaStream> {
+    const key = `${source}:${kind}`;
+    this.wanted.add(key);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.subscribeOnce(source, kind, substream);
+      } catch (err) {
+        const transient =
+          err instanceof MediaRequestError && (err.code === 'media_failed' || err.code === 'timeout');
+        if (!transient || attempt > maxRetries) throw err;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** (attempt - 1), 8000)));
+        if (!this.wanted.has(key)) throw err;
+      }
+    }
+  }
+
+  private async subscribeOnce(source: string, kind: VideoKind, substream?: number): Promise<MediaStream> {
     this.closeSubscription(source, kind);
     const key = `${source}:${kind}`;
     const stream = new MediaStream();
@@ -182,13 +205,17 @@ export class MediaClient {
       await this.answerOffer(pc, source, kind, (await offer)['sdp'] as string);
     } catch (err) {
       // Leave nothing half-made behind: our connection, and the server's (it may still come).
-      if (this.subscriptions.get(key) === subscription) this.unsubscribe(source, kind);
+      if (this.subscriptions.get(key) === subscription) {
+        this.closeSubscription(source, kind);
+        this.options.signaling.send({ action: 'unsubscribe', source, media: kind });
+      }
       throw err;
     }
     return stream;
   }
 
   unsubscribe(source: string, kind: VideoKind): void {
+    this.wanted.delete(`${source}:${kind}`);
     this.failures.delete(`${source}:${kind}`);
     this.closeSubscription(source, kind);
     this.options.signaling.send({ action: 'unsubscribe', source, media: kind });
@@ -244,6 +271,7 @@ export class MediaClient {
     for (const s of this.subscriptions.values()) s.pc.close();
     this.publications.clear();
     this.subscriptions.clear();
+    this.wanted.clear();
     for (const w of this.waiters) w.reject(new MediaRequestError('closed', 'the media client closed'));
     this.waiters.clear();
   }
@@ -286,6 +314,7 @@ export class MediaClient {
         return this.events.published?.(id, kind);
       case 'unpublished':
         this.resubscribe.delete(`${id}:${kind}`);
+        this.wanted.delete(`${id}:${kind}`);
         this.closeSubscription(id, kind);
         return this.events.unpublished?.(id, kind);
       case 'speaker_updated':

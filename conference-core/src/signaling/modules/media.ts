@@ -179,19 +179,37 @@ export function createMediaModule(media: MediaService) {
     work: () => Promise<void>,
     stream: StreamFields = {},
   ): void {
-    work().catch((err: unknown) => {
-      if (!isPresent(room, from)) return;
-      const error = errorCode(err);
-      if (error === 'media_failed')
-        room.logger.warn({ err, participant: from.id, action }, 'media request failed');
-      room.send(from, 'media', {
-        message: 'error',
-        error,
-        detail: err instanceof Error ? err.message : String(err),
-        action,
-        ...stream,
-      });
+    // One request is several Janus requests (attach, join, ...): the client hears within the bound
+    // however slow they are. Work that finishes later still sends its SDP, which the client
+    // answers with `unsubscribe` (or drops).
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new MediaError(
+              'media_failed',
+              `no answer from the media server within ${requestBoundMs / 1000} s`,
+            ),
+          ),
+        requestBoundMs,
+      );
     });
+    Promise.race([work(), bound])
+      .finally(() => clearTimeout(timer))
+      .catch((err: unknown) => {
+        if (!isPresent(room, from)) return;
+        const error = errorCode(err);
+        if (error === 'media_failed')
+          room.logger.warn({ err, participant: from.id, action }, 'media request failed');
+        room.send(from, 'media', {
+          message: 'error',
+          error,
+          detail: err instanceof Error ? err.message : String(err),
+          action,
+          ...stream,
+        });
+      });
   }
 
   /** The participant's meeting for a new upstream: moving to another (breakout) room leaves the old one. */
@@ -520,6 +538,12 @@ export function createMediaModule(media: MediaService) {
     if (meeting !== undefined) run(room, p, 'mute', () => meeting.setMuted(p.id, muted));
   }
 }
+
+/**
+ * The longest a media request waits before the client is told it failed (`media_failed`); the
+ * browser's media client waits 45 s before giving up on its own.
+ */
+const requestBoundMs = 30_000;
 
 /** The stream a request was about, repeated in its error event. */
 interface StreamFields {
