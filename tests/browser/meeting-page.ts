@@ -128,9 +128,9 @@ async function shareScreen(): Promise<void> {
 }
 
 /** Per stream: decoded video frames and received audio bytes. */
-async function stats(): Promise<{ [stream: string]: { frames: number; audioBytes: number } }> {
+async function stats(stream?: string): Promise<{ [stream: string]: { frames: number; audioBytes: number } }> {
   const out: { [stream: string]: { frames: number; audioBytes: number } } = {};
-  for (const [key, report] of await current().media.stats()) {
+  for (const [key, report] of await current().media.stats(stream)) {
     let frames = 0;
     let audioBytes = 0;
     report.forEach((s: { type: string; kind?: string; framesDecoded?: number; bytesReceived?: number }) => {

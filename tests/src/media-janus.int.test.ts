@@ -209,12 +209,26 @@ describe('meetings without a media server', () => {
     const { client: guest, me: bob } = await joinRoom(api, roomId, { token: await api.token('bob') });
 
     guest.send('media', { action: 'publish', media: 'audio', sdp: 'v=0 an offer' });
+    // Errors of stream requests name the stream: a client with several in flight knows which failed.
     expect((await guest.next('media', 'error')).payload).toMatchObject({
       error: 'media_unavailable',
       action: 'publish',
+      media: 'audio',
     });
     guest.send('media', { action: 'subscribe', source: me.id, media: 'camera' });
-    expect((await guest.next('media', 'error')).payload).toMatchObject({ error: 'not_published' });
+    expect((await guest.next('media', 'error')).payload).toMatchObject({
+      error: 'not_published',
+      action: 'subscribe',
+      source: me.id,
+      media: 'camera',
+    });
+    guest.send('media', { action: 'answer', source: me.id, media: 'screen', sdp: 'v=0 an answer' });
+    expect((await guest.next('media', 'error')).payload).toMatchObject({
+      error: 'not_published',
+      action: 'answer',
+      source: me.id,
+      media: 'screen',
+    });
     guest.sendRaw(
       JSON.stringify({
         namespace: 'media',

@@ -30,7 +30,11 @@ export interface MediaClientOptions {
   /** 'relay' forces TURN (tests, strict networks). */
   readonly iceTransportPolicy?: RTCIceTransportPolicy;
   readonly gatherTimeoutMs?: number;
-  /** How long to wait for the server's answer to a request. */
+  /**
+   * How long to wait for the server's answer to a request: a backstop only. The server answers
+   * every request (an SDP or an error) and gives Janus at most 30 s, and a loaded server takes
+   * long for a burst (ten people joining at once: ~20 s for the last of 90 subscriptions).
+   */
   readonly requestTimeoutMs?: number;
 }
 
@@ -55,6 +59,9 @@ export interface MediaClientEvents {
   error?(error: string, detail: string | undefined, action: string | undefined): void;
 }
 
+/** How often in a row a failed connection is set up anew (ICE restart, or a new subscription). */
+const maxRetries = 5;
+
 class MediaRequestError extends Error {
   readonly code: string;
   constructor(code: string, detail: string | undefined) {
@@ -64,9 +71,16 @@ class MediaRequestError extends Error {
   }
 }
 
+/** The stream a request is about: `media`, and `source` for a received video. */
+interface StreamKey {
+  readonly media: string;
+  readonly source?: string | undefined;
+}
+
 interface Waiter {
   match(event: MediaEvent): boolean;
   action: string;
+  stream: StreamKey;
   resolve(event: MediaEvent): void;
   reject(err: Error): void;
 }
@@ -81,6 +95,10 @@ export class MediaClient {
   private readonly subscriptions = new Map<string, { pc: RTCPeerConnection; stream: MediaStream }>();
   /** Subscriptions lost with a media server restart, taken up again when the source publishes anew. */
   private readonly resubscribe = new Set<string>();
+  /** Received videos asked for and not given up (`<source>:<kind>`): failed requests are retried. */
+  private readonly wanted = new Set<string>();
+  /** Connections that failed, by `audio`, `camera`, `screen` or `<source>:<kind>`: how often in a row. */
+  private readonly failures = new Map<string, number>();
   /** Connections whose description went out: their later candidates are trickled. */
   private readonly described = new WeakSet<RTCPeerConnection>();
 
@@ -97,6 +115,7 @@ export class MediaClient {
     pc.addTransceiver(track, { direction: 'sendrecv' });
     pc.ontrack = (e) => this.events.mixedAudio?.(e.streams[0] ?? new MediaStream([e.track]));
     this.audio = { pc, track };
+    this.restartIceOnFailure(pc, 'audio', () => this.audio?.pc === pc);
     await this.publishOffer(pc, 'audio');
   }
 
@@ -123,6 +142,7 @@ export class MediaClient {
         : {}),
     });
     this.publications.set(kind, { pc, track });
+    this.restartIceOnFailure(pc, kind, () => this.publications.get(kind)?.pc === pc);
     await this.publishOffer(pc, kind);
   }
 
@@ -132,8 +152,29 @@ export class MediaClient {
     this.options.signaling.send({ action: 'unpublish', media: kind });
   }
 
-  /** Receives one participant's camera or screen; resolves with its stream. */
+  /**
+   * Receives one participant's camera or screen; resolves with its stream. A request the server
+   * could not carry out (`media_failed`: Janus failed or was too slow; or no answer at all) is
+   * made again, backing off, up to `maxRetries` times while still wanted; refusals such as
+   * `not_published` reject at once.
+   */
   async subscribe(source: string, kind: VideoKind, substream?: number): Promise<MediaStream> {
+    const key = `${source}:${kind}`;
+    this.wanted.add(key);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.subscribeOnce(source, kind, substream);
+      } catch (err) {
+        const transient =
+          err instanceof MediaRequestError && (err.code === 'media_failed' || err.code === 'timeout');
+        if (!transient || attempt > maxRetries) throw err;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** (attempt - 1), 8000)));
+        if (!this.wanted.has(key)) throw err;
+      }
+    }
+  }
+
+  private async subscribeOnce(source: string, kind: VideoKind, substream?: number): Promise<MediaStream> {
     this.closeSubscription(source, kind);
     const key = `${source}:${kind}`;
     const stream = new MediaStream();
@@ -142,9 +183,16 @@ export class MediaClient {
       stream.addTrack(e.track);
       this.events.remoteVideo?.(source, kind, stream);
     };
-    this.subscriptions.set(key, { pc, stream });
+    const subscription = { pc, stream };
+    this.subscriptions.set(key, subscription);
+    pc.addEventListener('connectionstatechange', () => {
+      if (this.subscriptions.get(key) !== subscription) return;
+      if (pc.connectionState === 'connected') this.failures.delete(key);
+      if (pc.connectionState === 'failed') this.retrySubscription(source, kind, substream);
+    });
     const offer = this.request(
       'subscribe',
+      { source, media: kind },
       (e) => e.message === 'sdp_offer' && e['source'] === source && e['media'] === kind,
     );
     this.options.signaling.send({
@@ -153,11 +201,22 @@ export class MediaClient {
       media: kind,
       ...(substream === undefined ? {} : { substream }),
     });
-    await this.answerOffer(pc, source, kind, (await offer)['sdp'] as string);
+    try {
+      await this.answerOffer(pc, source, kind, (await offer)['sdp'] as string);
+    } catch (err) {
+      // Leave nothing half-made behind: our connection, and the server's (it may still come).
+      if (this.subscriptions.get(key) === subscription) {
+        this.closeSubscription(source, kind);
+        this.options.signaling.send({ action: 'unsubscribe', source, media: kind });
+      }
+      throw err;
+    }
     return stream;
   }
 
   unsubscribe(source: string, kind: VideoKind): void {
+    this.wanted.delete(`${source}:${kind}`);
+    this.failures.delete(`${source}:${kind}`);
     this.closeSubscription(source, kind);
     this.options.signaling.send({ action: 'unsubscribe', source, media: kind });
   }
@@ -181,6 +240,7 @@ export class MediaClient {
       const [source, kind] = key.split(':') as [string, VideoKind];
       const offer = this.request(
         'ice_restart',
+        { source, media: kind },
         (e) => e.message === 'sdp_offer' && e['source'] === source && e['media'] === kind,
       );
       this.options.signaling.send({ action: 'ice_restart', source, media: kind });
@@ -189,13 +249,19 @@ export class MediaClient {
     await Promise.all(work);
   }
 
-  /** Every connection's `getStats()`, keyed 'audio', 'camera', 'screen' or `<source>:<kind>`. */
-  async stats(): Promise<Map<string, RTCStatsReport>> {
-    const all = new Map<string, RTCStatsReport>();
-    if (this.audio !== undefined) all.set('audio', await this.audio.pc.getStats());
-    for (const [kind, p] of this.publications) all.set(kind, await p.pc.getStats());
-    for (const [key, s] of this.subscriptions) all.set(key, await s.pc.getStats());
-    return all;
+  /**
+   * `getStats()` of every connection, or only of the one `stream` names, keyed 'audio', 'camera',
+   * 'screen' or `<source>:<kind>`. The reports are asked for all at once: on a busy machine one
+   * `getStats()` takes tens of milliseconds, and a meeting has a connection per received video.
+   */
+  async stats(stream?: string): Promise<Map<string, RTCStatsReport>> {
+    const connections: [string, RTCPeerConnection][] = [];
+    if (this.audio !== undefined) connections.push(['audio', this.audio.pc]);
+    for (const [kind, p] of this.publications) connections.push([kind, p.pc]);
+    for (const [key, s] of this.subscriptions) connections.push([key, s.pc]);
+    const wanted = connections.filter(([key]) => stream === undefined || key === stream);
+    const reports = await Promise.all(wanted.map(([, pc]) => pc.getStats()));
+    return new Map(wanted.map(([key], i) => [key, reports[i] as RTCStatsReport]));
   }
 
   close(): void {
@@ -205,6 +271,7 @@ export class MediaClient {
     for (const s of this.subscriptions.values()) s.pc.close();
     this.publications.clear();
     this.subscriptions.clear();
+    this.wanted.clear();
     for (const w of this.waiters) w.reject(new MediaRequestError('closed', 'the media client closed'));
     this.waiters.clear();
   }
@@ -213,7 +280,8 @@ export class MediaClient {
 
   private onEvent(event: MediaEvent): void {
     for (const waiter of [...this.waiters]) {
-      const refused = event.message === 'error' && event['action'] === waiter.action;
+      const refused =
+        event.message === 'error' && event['action'] === waiter.action && isAbout(event, waiter.stream);
       if (!refused && !waiter.match(event)) continue;
       this.waiters.delete(waiter);
       if (refused) waiter.reject(new MediaRequestError(String(event['error']), event['detail'] as string));
@@ -223,6 +291,16 @@ export class MediaClient {
     const id = event['id'] as string;
     const kind = event['media'] as VideoKind;
     switch (event.message) {
+      case 'sdp_offer':
+        // An offer nobody waits for: its subscription was given up or replaced. Free it at Janus.
+        if (!this.subscriptions.has(`${String(event['source'])}:${kind}`)) {
+          this.options.signaling.send({
+            action: 'unsubscribe',
+            source: String(event['source']),
+            media: kind,
+          });
+        }
+        return;
       case 'published':
         if (this.resubscribe.delete(`${id}:${kind}`)) {
           this.subscribe(id, kind).catch((err: unknown) =>
@@ -236,6 +314,7 @@ export class MediaClient {
         return this.events.published?.(id, kind);
       case 'unpublished':
         this.resubscribe.delete(`${id}:${kind}`);
+        this.wanted.delete(`${id}:${kind}`);
         this.closeSubscription(id, kind);
         return this.events.unpublished?.(id, kind);
       case 'speaker_updated':
@@ -282,6 +361,64 @@ export class MediaClient {
     }
   }
 
+  /**
+   * An own connection (audio, camera, screen) whose ICE failed after it was up (no answers to
+   * consent checks for 30 s: seen on a machine starved by a burst of joins) restarts ICE with a new
+   * offer, backing off, up to `maxRetries` times in a row; Janus keeps the handle.
+   */
+  private restartIceOnFailure(
+    pc: RTCPeerConnection,
+    media: 'audio' | VideoKind,
+    current: () => boolean,
+  ): void {
+    pc.addEventListener('connectionstatechange', () => {
+      if (!current()) return;
+      if (pc.connectionState === 'connected') this.failures.delete(media);
+      if (pc.connectionState !== 'failed') return;
+      const failures = (this.failures.get(media) ?? 0) + 1;
+      this.failures.set(media, failures);
+      if (failures > maxRetries) {
+        this.events.error?.('media_failed', `the ${media} connection kept failing`, 'publish');
+        return;
+      }
+      setTimeout(
+        () => {
+          if (!current()) return;
+          this.publishOffer(pc, media, true).catch((err: unknown) =>
+            this.events.error?.('media_failed', err instanceof Error ? err.message : String(err), 'publish'),
+          );
+        },
+        Math.min(500 * 2 ** (failures - 1), 8000),
+      );
+    });
+  }
+
+  /**
+   * A received video whose connection failed (ICE or DTLS gave up: seen when a burst of joins
+   * starved the machine) is subscribed anew, backing off, up to `maxRetries` times in a row.
+   * Before, it stayed black until its source published again.
+   */
+  private retrySubscription(source: string, kind: VideoKind, substream: number | undefined): void {
+    const key = `${source}:${kind}`;
+    const failures = (this.failures.get(key) ?? 0) + 1;
+    this.failures.set(key, failures);
+    if (failures > maxRetries) {
+      this.events.error?.('media_failed', `receiving the ${kind} of ${source} kept failing`, 'subscribe');
+      return;
+    }
+    const failed = this.subscriptions.get(key);
+    setTimeout(
+      () => {
+        // Unsubscribed, replaced or closed meanwhile: nothing to take up again.
+        if (this.subscriptions.get(key) !== failed) return;
+        this.subscribe(source, kind, substream).catch((err: unknown) =>
+          this.events.error?.('media_failed', err instanceof Error ? err.message : String(err), 'subscribe'),
+        );
+      },
+      Math.min(500 * 2 ** (failures - 1), 8000),
+    );
+  }
+
   private closeSubscription(source: string, kind: VideoKind): void {
     const key = `${source}:${kind}`;
     this.subscriptions.get(key)?.pc.close();
@@ -321,7 +458,11 @@ export class MediaClient {
     this.described.delete(pc);
     await pc.setLocalDescription(await pc.createOffer({ iceRestart }));
     await this.gathered(pc);
-    const answer = this.request('publish', (e) => e.message === 'sdp_answer' && e['media'] === media);
+    const answer = this.request(
+      'publish',
+      { media },
+      (e) => e.message === 'sdp_answer' && e['media'] === media,
+    );
     this.options.signaling.send({ action: 'publish', media, sdp: pc.localDescription?.sdp ?? '' });
     this.described.add(pc);
     await pc.setRemoteDescription({ type: 'answer', sdp: (await answer)['sdp'] as string });
@@ -363,10 +504,15 @@ export class MediaClient {
     });
   }
 
-  private request(action: string, match: (event: MediaEvent) => boolean): Promise<MediaEvent> {
+  private request(
+    action: string,
+    stream: StreamKey,
+    match: (event: MediaEvent) => boolean,
+  ): Promise<MediaEvent> {
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
         action,
+        stream,
         match,
         resolve: (e) => {
           clearTimeout(timer);
@@ -380,10 +526,19 @@ export class MediaClient {
       const timer = setTimeout(() => {
         this.waiters.delete(waiter);
         reject(new MediaRequestError('timeout', `no answer to ${action}`));
-      }, this.options.requestTimeoutMs ?? 15_000);
+      }, this.options.requestTimeoutMs ?? 45_000);
       this.waiters.add(waiter);
     });
   }
+}
+
+/**
+ * Whether an error event is about this stream. The server names the stream in its errors; an error
+ * without one (an older server) is taken as the answer to the oldest request of its action.
+ */
+function isAbout(event: MediaEvent, stream: StreamKey): boolean {
+  if (typeof event['media'] !== 'string') return true;
+  return event['media'] === stream.media && (event['source'] ?? undefined) === stream.source;
 }
 
 /** Binds a `MediaClient` to the typed signaling client (`@vc/conference-core/signaling-client`). */

@@ -54,11 +54,29 @@ function translate(err: unknown): JanusError {
   });
 }
 
+/**
+ * How long a request may wait for Janus. janode waits forever, and a media request the hub never
+ * answers leaves the browser waiting too: past this the request fails (`media_failed`) and the
+ * half-made handle is detached. Long, because a loaded Janus answers slowly (a 10-participant
+ * meeting on a busy 2-core machine took ~20 s for its 90 subscriptions); a Janus that is gone is
+ * found by the health check, not here.
+ */
+export const janusAnswerTimeoutMs = 30_000;
+
 async function call<T>(run: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new JanusError(`Janus did not answer within ${janusAnswerTimeoutMs / 1000} s`)),
+      janusAnswerTimeoutMs,
+    );
+  });
   try {
-    return await run();
+    return await Promise.race([run(), timeout]);
   } catch (err) {
     throw translate(err);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -116,11 +134,23 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> {
   }
 }
 
-export class JanusSession {
+type SessionEvents = { lost: [reason: string] };
+
+/**
+ * One Janus session. janode destroys a session by itself when a keep-alive goes unanswered for
+ * 7.5 s (a loaded Janus or hub): from then on it drops every event of its handles, so offers and
+ * hangups never arrive while Janus still holds the handles. That emits `lost`, once.
+ */
+export class JanusSession extends EventEmitter<SessionEvents> {
   private readonly raw: JanodeSession;
+  private destroyedByUs = false;
 
   constructor(raw: JanodeSession) {
+    super();
     this.raw = raw;
+    raw.once(Janode.EVENT.SESSION_DESTROYED ?? 'session_destroyed', () => {
+      if (!this.destroyedByUs) this.emit('lost', 'janode destroyed the session (keep-alive unanswered)');
+    });
   }
 
   async attachAudioBridge(): Promise<AudioBridgeHandle> {
@@ -132,6 +162,7 @@ export class JanusSession {
   }
 
   async destroy(): Promise<void> {
+    this.destroyedByUs = true;
     await this.raw.destroy().catch(() => undefined);
   }
 }

@@ -100,6 +100,12 @@ export class JanusInstance extends EventEmitter<InstanceEvents> {
       this.current = { link, connection };
       this.failures = 0;
       connection.once('lost', (reason) => this.lost(link.generation, reason.message));
+      // A session janode gave up is as dead as a dropped connection: start over on a new one.
+      const open = connection;
+      session.once('lost', (reason) => {
+        this.lost(link.generation, reason);
+        void open.close();
+      });
       this.watchHealth(connection, link.generation);
       this.options.logger.info({ janus: this.url, generation: link.generation }, 'Janus connected');
       this.emit('up', link);

@@ -247,7 +247,10 @@ export class JanusMeeting implements MeetingMedia {
     await withTimeout(publication.upSignal, publisherUpTimeoutMs, `the ${kind} of ${source} never came up`);
     const peer = this.peer(participantId);
     const key = `${source}:${kind}`;
-    await peer.subscriptions.get(key)?.detach();
+    // Forget a replaced subscription before detaching it: its `down` is not news to the client.
+    const replaced = peer.subscriptions.get(key);
+    peer.subscriptions.delete(key);
+    await replaced?.detach();
     const handle = await place.link.session.attachVideoRoom();
     peer.subscriptions.set(key, handle);
     const current = (): boolean => peer.subscriptions.get(key) === handle;

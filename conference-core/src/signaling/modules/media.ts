@@ -167,20 +167,49 @@ export function createMediaModule(media: MediaService) {
     return meeting;
   }
 
-  /** Runs a media request; refusals and failures come back as this module's error events. */
-  function run(room: Room, from: Participant, action: string, work: () => Promise<void>): void {
-    work().catch((err: unknown) => {
-      if (!isPresent(room, from)) return;
-      const error = errorCode(err);
-      if (error === 'media_failed')
-        room.logger.warn({ err, participant: from.id, action }, 'media request failed');
-      room.send(from, 'media', {
-        message: 'error',
-        error,
-        detail: err instanceof Error ? err.message : String(err),
-        action,
-      });
+  /**
+   * Runs a media request; refusals and failures come back as this module's error events, naming
+   * the stream (`media`, and `source` for a received video) so a client with several requests of
+   * the same action in flight knows which one failed.
+   */
+  function run(
+    room: Room,
+    from: Participant,
+    action: string,
+    work: () => Promise<void>,
+    stream: StreamFields = {},
+  ): void {
+    // One request is several Janus requests (attach, join, ...): the client hears within the bound
+    // however slow they are. Work that finishes later still sends its SDP, which the client
+    // answers with `unsubscribe` (or drops).
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new MediaError(
+              'media_failed',
+              `no answer from the media server within ${requestBoundMs / 1000} s`,
+            ),
+          ),
+        requestBoundMs,
+      );
     });
+    Promise.race([work(), bound])
+      .finally(() => clearTimeout(timer))
+      .catch((err: unknown) => {
+        if (!isPresent(room, from)) return;
+        const error = errorCode(err);
+        if (error === 'media_failed')
+          room.logger.warn({ err, participant: from.id, action }, 'media request failed');
+        room.send(from, 'media', {
+          message: 'error',
+          error,
+          detail: err instanceof Error ? err.message : String(err),
+          action,
+          ...stream,
+        });
+      });
   }
 
   /** The participant's meeting for a new upstream: moving to another (breakout) room leaves the old one. */
@@ -275,32 +304,44 @@ export function createMediaModule(media: MediaService) {
       for (const meeting of state.meetings.values()) void meeting.close();
       state.meetings.clear();
     },
-    handle({ room, state, from, peer, fail }, command) {
+    handle({ room, state, from, peer, fail, reply }, command) {
       const scopeMeeting = (): MeetingMedia | undefined =>
         peer.scope === undefined ? undefined : state.meetings.get(peer.scope);
       switch (command.action) {
         case 'publish': {
           if (media.unavailable() !== null)
-            return fail('media_unavailable', `media is unavailable (${media.unavailable()})`);
+            return reply({
+              message: 'error',
+              error: 'media_unavailable',
+              detail: `media is unavailable (${media.unavailable()})`,
+              action: command.action,
+              media: command.media,
+            });
           const meeting = upstreamMeeting(room, state, from);
           const offer = { type: 'offer' as const, sdp: command.sdp };
-          return run(room, from, command.action, async () => {
-            if (command.media === 'audio') peer.audio = 'connecting';
-            const answer =
-              command.media === 'audio'
-                ? await meeting.joinAudio(from.id, offer, peer.muted)
-                : await meeting.publish(from.id, command.media, offer);
-            if (isPresent(room, from)) {
-              room.send(from, 'media', { message: 'sdp_answer', media: command.media, sdp: answer.sdp });
-            }
-          });
+          return run(
+            room,
+            from,
+            command.action,
+            async () => {
+              if (command.media === 'audio') peer.audio = 'connecting';
+              const answer =
+                command.media === 'audio'
+                  ? await meeting.joinAudio(from.id, offer, peer.muted)
+                  : await meeting.publish(from.id, command.media, offer);
+              if (isPresent(room, from)) {
+                room.send(from, 'media', { message: 'sdp_answer', media: command.media, sdp: answer.sdp });
+              }
+            },
+            { media: command.media },
+          );
         }
         case 'unpublish': {
           const meeting = scopeMeeting();
           if (meeting === undefined) return;
           if (command.media === 'audio') {
             peer.audio = 'off';
-            return run(room, from, command.action, () => meeting.leaveAudio(from.id));
+            return run(room, from, command.action, () => meeting.leaveAudio(from.id), { media: 'audio' });
           }
           const kind = command.media;
           const was = peer[kind];
@@ -313,7 +354,7 @@ export function createMediaModule(media: MediaService) {
             );
             room.announceUpdate(from);
           }
-          return run(room, from, command.action, () => meeting.unpublish(from.id, kind));
+          return run(room, from, command.action, () => meeting.unpublish(from.id, kind), { media: kind });
         }
         case 'publish_phone': {
           if (from.kind !== 'phone')
@@ -337,9 +378,12 @@ export function createMediaModule(media: MediaService) {
         }
         case 'subscribe':
         case 'ice_restart': {
+          const stream = { source: command.source, media: command.media };
+          const refuse = (error: SignalingErrorCode, detail: string): void =>
+            reply({ message: 'error', error, detail, action: command.action, ...stream });
           const source = room.participants.get(command.source);
           if (source === undefined || !isPresent(room, source) || source === from) {
-            return fail('unknown_participant', `no participant ${command.source} to receive from`);
+            return refuse('unknown_participant', `no participant ${command.source} to receive from`);
           }
           const sourcePeer = peerOf(source);
           const meeting = sourcePeer.scope === undefined ? undefined : state.meetings.get(sourcePeer.scope);
@@ -348,57 +392,96 @@ export function createMediaModule(media: MediaService) {
             sourcePeer.scope !== (from.breakout ?? null) ||
             !sourcePeer[command.media]
           ) {
-            return fail('not_published', `${command.source} does not publish a ${command.media} here`);
+            return refuse('not_published', `${command.source} does not publish a ${command.media} here`);
           }
           if (peer.scope !== sourcePeer.scope) upstreamMeeting(room, state, from);
-          return run(room, from, command.action, async () => {
-            const offer =
-              command.action === 'subscribe'
-                ? await meeting.subscribe(from.id, command.source, command.media, command.substream)
-                : await meeting.configureSubscription(from.id, command.source, command.media, {
-                    restart: true,
-                  });
-            if (offer === undefined) throw new MediaError('media_failed', 'Janus made no new offer');
-            if (isPresent(room, from)) {
-              room.send(from, 'media', {
-                message: 'sdp_offer',
-                source: command.source,
-                media: command.media,
-                sdp: offer.sdp,
-              });
-            }
-          });
+          return run(
+            room,
+            from,
+            command.action,
+            async () => {
+              const offer =
+                command.action === 'subscribe'
+                  ? await meeting.subscribe(from.id, command.source, command.media, command.substream)
+                  : await meeting.configureSubscription(from.id, command.source, command.media, {
+                      restart: true,
+                    });
+              if (offer === undefined) throw new MediaError('media_failed', 'Janus made no new offer');
+              if (isPresent(room, from)) {
+                room.send(from, 'media', { message: 'sdp_offer', ...stream, sdp: offer.sdp });
+              }
+            },
+            stream,
+          );
         }
         case 'answer': {
+          const stream = { source: command.source, media: command.media };
           const meeting = scopeMeeting();
-          if (meeting === undefined) return fail('not_published', 'no subscription to answer');
+          if (meeting === undefined)
+            return reply({
+              message: 'error',
+              error: 'not_published',
+              detail: 'no subscription to answer',
+              action: command.action,
+              ...stream,
+            });
           const answer = { type: 'answer' as const, sdp: command.sdp };
-          return run(room, from, command.action, () =>
-            meeting.answerSubscription(from.id, command.source, command.media, answer),
+          return run(
+            room,
+            from,
+            command.action,
+            () => meeting.answerSubscription(from.id, command.source, command.media, answer),
+            stream,
           );
         }
         case 'unsubscribe': {
           const meeting = scopeMeeting();
           if (meeting === undefined) return;
-          return run(room, from, command.action, () =>
-            meeting.unsubscribe(from.id, command.source, command.media),
+          return run(
+            room,
+            from,
+            command.action,
+            () => meeting.unsubscribe(from.id, command.source, command.media),
+            { source: command.source, media: command.media },
           );
         }
         case 'configure': {
+          const stream = { source: command.source, media: command.media };
           const meeting = scopeMeeting();
-          if (meeting === undefined) return fail('not_published', 'no subscription to configure');
-          return run(room, from, command.action, async () => {
-            await meeting.configureSubscription(from.id, command.source, command.media, {
-              substream: command.substream,
-              paused: command.paused,
+          if (meeting === undefined)
+            return reply({
+              message: 'error',
+              error: 'not_published',
+              detail: 'no subscription to configure',
+              action: command.action,
+              ...stream,
             });
-          });
+          return run(
+            room,
+            from,
+            command.action,
+            async () => {
+              await meeting.configureSubscription(from.id, command.source, command.media, {
+                substream: command.substream,
+                paused: command.paused,
+              });
+            },
+            stream,
+          );
         }
         case 'trickle': {
           const meeting = scopeMeeting();
           if (meeting === undefined) return;
           const stream = command.source === undefined ? command.media : `${command.source}:${command.media}`;
-          return run(room, from, command.action, () => meeting.trickle(from.id, stream, command.candidate));
+          return run(
+            room,
+            from,
+            command.action,
+            () => meeting.trickle(from.id, stream, command.candidate),
+            command.source === undefined
+              ? { media: command.media }
+              : { source: command.source, media: command.media },
+          );
         }
         case 'mute': {
           if (!command.muted && peer.forceMuted) return fail('force_muted', 'a moderator muted you');
@@ -454,6 +537,18 @@ export function createMediaModule(media: MediaService) {
     const meeting = peer.scope === undefined ? undefined : state.meetings.get(peer.scope);
     if (meeting !== undefined) run(room, p, 'mute', () => meeting.setMuted(p.id, muted));
   }
+}
+
+/**
+ * The longest a media request waits before the client is told it failed (`media_failed`); the
+ * browser's media client waits 45 s before giving up on its own.
+ */
+const requestBoundMs = 30_000;
+
+/** The stream a request was about, repeated in its error event. */
+interface StreamFields {
+  readonly media?: string;
+  readonly source?: string;
 }
 
 function streamFields(stream: string): { media: string; source?: string } {
