@@ -44,6 +44,8 @@ export function parseCalendarCursor(value: JsonValue | null): CalendarCursor {
 
 /** How many mailboxes are read at once (each with its own 4-request budget at Graph). */
 const parallelMailboxes = 8;
+/** Pages of several mailboxes that are ready together are handed over as one batch up to this size. */
+const mergeUpTo = 1000;
 
 const day = 86_400_000;
 
@@ -169,8 +171,9 @@ async function readMailbox(
 
 /**
  * Outlook calendars through `calendarView/delta`, one delta round per mailbox, several mailboxes
- * at a time. Each Graph page becomes one batch whose cursor holds every mailbox's link as applied
- * so far, so a crash resumes each mailbox where its last applied page ended.
+ * at a time. Each batch is one Graph page, or pages of several mailboxes that were ready at once;
+ * its cursor holds every mailbox's link as applied so far, so a crash resumes each mailbox where
+ * its last applied page ended.
  */
 export async function* syncCalendars(ctx: Ctx, request: CalendarSyncRequest): AsyncGenerator<CalendarBatch> {
   const cursor = parseCalendarCursor(request.cursor);
@@ -208,12 +211,22 @@ export async function* syncCalendars(ctx: Ctx, request: CalendarSyncRequest): As
     for (;;) {
       const next = await channel.take(() => running === 0);
       if (next.done) break;
-      const page = next.value;
-      applied[page.mailbox] = page.state;
+      // Pages other mailboxes finished meanwhile join this batch: the hub applies a batch with a
+      // fixed number of queries plus one per real change, so a push-driven round over many
+      // mailboxes costs one apply instead of one per mailbox. One mailbox's pages never merge
+      // (its reader waits until its page is taken).
+      const pages = [next.value];
+      let size = next.value.upserts.length + next.value.removals.length;
+      for (let more = size < mergeUpTo ? channel.takeReady() : undefined; more !== undefined;) {
+        pages.push(more);
+        size += more.upserts.length + more.removals.length;
+        more = size < mergeUpTo ? channel.takeReady() : undefined;
+      }
+      for (const page of pages) applied[page.mailbox] = page.state;
       yield {
-        upserts: page.upserts,
-        removals: page.removals,
-        restarted: page.restarted ? [page.mailbox] : [],
+        upserts: pages.flatMap((p) => p.upserts),
+        removals: pages.flatMap((p) => p.removals),
+        restarted: pages.filter((p) => p.restarted).map((p) => p.mailbox),
         cursor: { calendars: { ...applied } },
       };
     }

@@ -39,6 +39,13 @@ export interface CalendarSyncService {
   request(tenantId: string, instanceId: string, calendars?: readonly string[]): Promise<void>;
   /** Creates or renews the instance's subscriptions now. */
   maintain(tenantId: string, instanceId: string): Promise<void>;
+  /**
+   * A connector was created, changed, enabled, disabled or deleted (the admin API calls this after
+   * its write): a calendar connector gets its subscriptions and a first round at once instead of
+   * at the next schedule tick; one that is gone or disabled is no longer maintained. Resolves when
+   * that round is done.
+   */
+  changed(tenantId: string, instanceId: string): Promise<void>;
   /** The push endpoint's part: handshake text, or the receipt applied (state stored, rounds requested). */
   receive(
     tenantId: string,
@@ -77,10 +84,20 @@ export function createCalendarSyncService(options: CalendarSyncOptions): Calenda
   const instances = createConnectorInstanceRepository(db);
   const lanes = new Map<string, Lane>();
   const timers = new Set<NodeJS.Timeout>();
-  /** Instances whose subscriptions this process maintains (then on their own timers). */
-  const maintained = new Set<string>();
-  /** Maintenance started by lifecycle events, awaited by `idle`. */
+  /** Per instance, the one timer of its next subscription maintenance (a new one replaces it). */
+  const maintenanceTimers = new Map<string, NodeJS.Timeout>();
+  /**
+   * Instances whose subscriptions this process maintains (then on their own timers), with their
+   * first set-up: a schedule tick during a set-up waits for it rather than starting another.
+   */
+  const maintained = new Map<string, Promise<void>>();
+  /** Maintenance started by lifecycle events and connector changes, awaited by `idle`. */
   const upkeep = new Set<Promise<void>>();
+  const track = (work: Promise<void>): Promise<void> => {
+    upkeep.add(work);
+    void work.finally(() => upkeep.delete(work));
+    return work;
+  };
   const shutdown = new AbortController();
 
   const open = async (tenantId: string, instanceId: string) => {
@@ -111,14 +128,16 @@ export function createCalendarSyncService(options: CalendarSyncOptions): Calenda
     const { calendars, ctx, log } = opened;
     const { cursor } = await state.state(tenantId, instanceId);
     const request = { cursor, ...(only !== undefined && { calendars: only }) };
-    let totals = { linked: 0, updated: 0, cancelled: 0, ignored: 0 };
+    let totals = { unchanged: 0, linked: 0, updated: 0, cancelled: 0, ignored: 0 };
     for await (const batch of calendars.sync(ctx(shutdown.signal), request)) {
       const counts = await applyCalendarBatch(
         { db, events: options.events, logger: log, tenantId, instanceId },
         batch,
+        // The cursor is stored with the batch's links, in one transaction.
+        (trx, next) => createCalendarSyncRepository(trx).saveCursor(tenantId, instanceId, next),
       );
-      await state.saveCursor(tenantId, instanceId, batch.cursor);
       totals = {
+        unchanged: totals.unchanged + counts.unchanged,
         linked: totals.linked + counts.linked,
         updated: totals.updated + counts.updated,
         cancelled: totals.cancelled + counts.cancelled,
@@ -181,8 +200,24 @@ export function createCalendarSyncService(options: CalendarSyncOptions): Calenda
     );
     await writePushState(tenantId, instanceId, next);
     const due = push.nextMaintenance(next);
-    if (due !== null) later(due.getTime() - now().getTime(), () => maintain(tenantId, instanceId));
+    const key = `${tenantId}/${instanceId}`;
+    clearTimeout(maintenanceTimers.get(key));
+    if (due !== null) {
+      const timer = later(due.getTime() - now().getTime(), () => maintain(tenantId, instanceId));
+      if (timer !== undefined) maintenanceTimers.set(key, timer);
+    }
   };
+
+  /** Subscriptions for an instance this process does not maintain yet; retried each minute. */
+  const setUp = (tenantId: string, instanceId: string): Promise<void> =>
+    maintain(tenantId, instanceId).catch((err: unknown) => {
+      if (!maintained.has(`${tenantId}/${instanceId}`)) return; // removed meanwhile
+      logger.warn(
+        { tenant: tenantId, instance: instanceId, err: { message: (err as Error).message } },
+        'could not set up calendar change notifications; retrying in a minute',
+      );
+      later(60_000, () => setUp(tenantId, instanceId));
+    });
 
   function readPushState(sealed: string | null, tenantId: string, instanceId: string): JsonValue | null {
     if (sealed === null) return null;
@@ -198,8 +233,8 @@ export function createCalendarSyncService(options: CalendarSyncOptions): Calenda
     await state.savePushState(tenantId, instanceId, sealed);
   }
 
-  function later(ms: number, work: () => Promise<void>): void {
-    if (shutdown.signal.aborted) return;
+  function later(ms: number, work: () => Promise<void>): NodeJS.Timeout | undefined {
+    if (shutdown.signal.aborted) return undefined;
     const timer = setTimeout(
       () => {
         timers.delete(timer);
@@ -211,6 +246,7 @@ export function createCalendarSyncService(options: CalendarSyncOptions): Calenda
     );
     timer.unref();
     timers.add(timer);
+    return timer;
   }
 
   const calendarInstances = async (): Promise<ConnectorInstance[]> =>
@@ -235,23 +271,13 @@ export function createCalendarSyncService(options: CalendarSyncOptions): Calenda
       const rounds: Promise<void>[] = [];
       for (const instance of await calendarInstances()) {
         const key = `${instance.tenantId}/${instance.id}`;
-        if (!maintained.has(key)) {
-          maintained.add(key);
-          const setUp = (): Promise<void> =>
-            maintain(instance.tenantId, instance.id).catch((err: unknown) => {
-              logger.warn(
-                {
-                  tenant: instance.tenantId,
-                  instance: instance.id,
-                  err: { message: (err as Error).message },
-                },
-                'could not set up calendar change notifications; retrying in a minute',
-              );
-              later(60_000, setUp);
-            });
-          // Subscriptions first: a change made during the first round then still arrives as a push.
-          await setUp();
+        let setting = maintained.get(key);
+        if (setting === undefined) {
+          setting = setUp(instance.tenantId, instance.id);
+          maintained.set(key, setting);
         }
+        // Subscriptions first: a change made during the first round then still arrives as a push.
+        await setting;
         rounds.push(request(instance.tenantId, instance.id));
       }
       await Promise.all(rounds);
@@ -264,6 +290,25 @@ export function createCalendarSyncService(options: CalendarSyncOptions): Calenda
     },
     request,
     maintain,
+    changed(tenantId, instanceId) {
+      const key = `${tenantId}/${instanceId}`;
+      const work = async () => {
+        if ((await open(tenantId, instanceId)) === undefined) {
+          // Deleted, disabled or no calendar connector: its renewals stop (the subscriptions at
+          // the upstream then expire; pushes meanwhile find no connector and get a 404).
+          maintained.delete(key);
+          clearTimeout(maintenanceTimers.get(key));
+          maintenanceTimers.delete(key);
+          return;
+        }
+        // Maintenance also creates subscriptions for mailboxes a settings change added.
+        const setting = setUp(tenantId, instanceId);
+        maintained.set(key, setting);
+        await setting;
+        await request(tenantId, instanceId);
+      };
+      return track(work());
+    },
     async receive(tenantId, instanceId, query, body) {
       const opened = await open(tenantId, instanceId);
       const push = opened?.calendars.push;
@@ -286,8 +331,7 @@ export function createCalendarSyncService(options: CalendarSyncOptions): Calenda
             'subscription maintenance after a lifecycle event failed',
           ),
         );
-        upkeep.add(work);
-        void work.finally(() => upkeep.delete(work));
+        void track(work);
       }
       return { known: true };
     },
