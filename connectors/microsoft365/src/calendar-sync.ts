@@ -8,7 +8,7 @@ import type {
   JsonValue,
 } from '@vc/connector-sdk';
 
-import { eventIdPropertyId, mapEvent, type GraphEvent } from './calendar-items.js';
+import { addinPropertyId, eventIdPropertyId, mapEvent, type GraphEvent } from './calendar-items.js';
 import { Channel } from './channel.js';
 import { graphFor } from './graph-context.js';
 import type { BatchRequest, GraphClient } from './graph-client.js';
@@ -65,9 +65,10 @@ interface Page {
   readonly restarted: boolean;
 }
 
-const eventPath = (mailbox: string, id: string) =>
+/** One event with our property and the add-in's custom properties expanded. */
+const eventPath = (mailbox: string, id: string, addinId: string) =>
   `/users/${encodeURIComponent(mailbox)}/events/${encodeURIComponent(id)}` +
-  `?$expand=singleValueExtendedProperties($filter=id eq '${eventIdPropertyId}')`;
+  `?$expand=singleValueExtendedProperties($filter=id eq '${eventIdPropertyId}' or id eq '${addinPropertyId(addinId)}')`;
 
 /**
  * calendarView delta cannot expand extended properties, and it also reports items that merely
@@ -86,15 +87,22 @@ async function completePage(
   const upserts: CalendarItem[] = [];
   const lookups: BatchRequest[] = [];
   for (const event of events) {
-    const item = mapEvent(mailbox, event, base);
+    const item = mapEvent(mailbox, event, base, ctx.settings.addinId);
     if (item === null) {
       ctx.logger.warn({ mailbox }, 'skipped a calendar item Graph sent without id or times');
       continue;
     }
     if (item.link !== null) upserts.push(item);
-    else lookups.push({ id: `u${lookups.length}`, method: 'GET', url: eventPath(mailbox, item.externalId) });
+    else
+      lookups.push({
+        id: `u${lookups.length}`,
+        method: 'GET',
+        url: eventPath(mailbox, item.externalId, ctx.settings.addinId),
+      });
   }
-  removedIds.forEach((id, i) => lookups.push({ id: `r${i}`, method: 'GET', url: eventPath(mailbox, id) }));
+  removedIds.forEach((id, i) =>
+    lookups.push({ id: `r${i}`, method: 'GET', url: eventPath(mailbox, id, ctx.settings.addinId) }),
+  );
   const removals: CalendarRemoval[] = [];
   if (lookups.length === 0) return { upserts, removals };
   const answers = await graph.batch(mailbox, lookups);
@@ -111,7 +119,7 @@ async function completePage(
         `reading an event of ${mailbox} failed: HTTP ${answer?.status ?? 'none'}`,
       );
     }
-    const item = mapEvent(mailbox, answer.body as GraphEvent, base);
+    const item = mapEvent(mailbox, answer.body as GraphEvent, base, ctx.settings.addinId);
     if (item !== null) upserts.push(item);
   }
   return { upserts, removals };
