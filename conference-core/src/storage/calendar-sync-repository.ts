@@ -128,20 +128,20 @@ export function createCalendarSyncRepository(db: Db): CalendarSyncRepository {
       if (!allUuids(tenantId, instanceId) || keys.length === 0) return [];
       const found: CalendarLinkRow[] = [];
       for (const part of chunks(keys)) {
+        // Two plain IN lists walk the primary key (tenant, instance, calendar, ...); a list of
+        // (calendar, external id) pairs becomes an OR per pair that PostgreSQL scans the table
+        // for. The few extra rows the lists let through are dropped here.
+        const wanted = new Set(part.map((k) => `${k.calendar}\n${k.externalId}`));
         const rows = await db
           .selectFrom('calendar_item_links')
           .select(['calendar', 'external_id', 'event_id', 'instance_start', 'fingerprint'])
           .where('tenant_id', '=', tenantId)
           .where('instance_id', '=', instanceId)
-          .where((eb) =>
-            eb(
-              eb.refTuple('calendar', 'external_id'),
-              'in',
-              part.map((k) => eb.tuple(k.calendar, k.externalId)),
-            ),
-          )
+          .where('calendar', 'in', [...new Set(part.map((k) => k.calendar))])
+          .where('external_id', 'in', [...new Set(part.map((k) => k.externalId))])
           .execute();
         for (const row of rows) {
+          if (!wanted.has(`${row.calendar}\n${row.external_id}`)) continue;
           found.push({
             calendar: row.calendar,
             externalId: row.external_id,

@@ -1,7 +1,6 @@
 import type { CalendarBatch, CalendarItem, CalendarRemoval, JsonValue } from '@vc/connector-sdk';
 import {
   createCalendarSyncRepository,
-  createEventRepository,
   createInviteRepository,
   createUserRepository,
   SchedulingError,
@@ -51,12 +50,21 @@ interface Work {
   readonly counts: ApplyCounts;
   readonly save: CalendarLinkRow[];
   readonly remove: CalendarItemKey[];
+  /** Meetings cancelled by this batch: no link may be saved for them. */
+  readonly deleted: Set<string>;
 }
 
-/** The event as it stands now: from the snapshot, unless this batch already changed it. */
-async function current(work: Work, event: ScheduledEvent): Promise<ScheduledEvent | undefined> {
-  if (!work.snapshot.touched.has(event.id)) return event;
-  return createEventRepository(work.ctx.db).findById(work.ctx.tenantId, event.id);
+/** The batch changed this meeting: later items of the batch see it as it now is. */
+function remember(work: Work, event: ScheduledEvent): void {
+  work.snapshot.eventsById.set(event.id, event);
+  work.snapshot.eventsByRoom.set(event.roomId, event);
+}
+
+/** The batch cancelled (deleted) this meeting: later items of the batch find nothing. */
+function forget(work: Work, event: ScheduledEvent): void {
+  work.snapshot.eventsById.delete(event.id);
+  work.snapshot.eventsByRoom.delete(event.roomId);
+  work.deleted.add(event.id);
 }
 
 function findEvent(work: Work, item: CalendarItem): ScheduledEvent | undefined {
@@ -81,7 +89,7 @@ async function followAttendees(work: Work, actor: Actor, event: ScheduledEvent, 
     [item.calendar, item.organizer, await emailOf(work, event.createdBy)].filter(Boolean),
   );
   const wanted = new Set(item.attendees.map((a) => a.email).filter((e) => !ownEmails.has(e)));
-  const invites: readonly Invite[] = snapshot.touched.has(event.id)
+  const invites: readonly Invite[] = snapshot.invitesChanged.has(event.id)
     ? await createInviteRepository(ctx.db).listForEvent(ctx.tenantId, event.id)
     : (snapshot.invites.get(event.id) ?? []);
   const present = new Map<string, { userId: string | null }>();
@@ -94,23 +102,22 @@ async function followAttendees(work: Work, actor: Actor, event: ScheduledEvent, 
   }
   for (const email of wanted) {
     if (present.has(email)) continue;
-    snapshot.touched.add(event.id);
+    snapshot.invitesChanged.add(event.id);
     await ctx.events.invite(actor, event.id, { email, role: 'guest' }, quietly).catch((err: unknown) => {
       if (!(err instanceof SchedulingError && err.kind === 'conflict')) throw err;
     });
   }
   for (const [email, { userId }] of present) {
     if (wanted.has(email)) continue;
-    snapshot.touched.add(event.id);
+    snapshot.invitesChanged.add(event.id);
     if (userId !== null) await ctx.events.uninvite(actor, event.id, userId, quietly);
     else await ctx.events.uninviteEmail(actor, event.id, email, quietly);
   }
 }
 
 async function applyItem(work: Work, item: CalendarItem, fingerprint: string): Promise<void> {
-  const { ctx, snapshot, counts } = work;
-  const found = findEvent(work, item);
-  const event = found === undefined ? undefined : await current(work, found);
+  const { ctx, counts } = work;
+  const event = findEvent(work, item);
   if (event === undefined) {
     if (item.link !== null)
       ctx.logger.debug({ calendar: item.calendar }, 'calendar item points at no meeting here');
@@ -142,8 +149,7 @@ async function applyItem(work: Work, item: CalendarItem, fingerprint: string): P
   };
   counts.linked++;
   if (recurring && instanceStart !== null) {
-    snapshot.touched.add(event.id);
-    await ctx.events.changeInstance(
+    const changed = await ctx.events.changeInstance(
       actor,
       event.id,
       instanceStart,
@@ -153,6 +159,7 @@ async function applyItem(work: Work, item: CalendarItem, fingerprint: string): P
         : { title: item.title, startsAt: new Date(item.startsAt), endsAt: new Date(item.endsAt) },
       quietly,
     );
+    remember(work, changed.event);
     work.save.push(link);
     counts.updated++;
     return;
@@ -164,8 +171,8 @@ async function applyItem(work: Work, item: CalendarItem, fingerprint: string): P
   }
   if (item.cancelled) {
     // Cancelling deletes the event, and its links with it: nothing to save.
-    snapshot.touched.add(event.id);
     await ctx.events.cancel(actor, event.id, 'any', quietly);
+    forget(work, event);
     counts.cancelled++;
     return;
   }
@@ -178,8 +185,7 @@ async function applyItem(work: Work, item: CalendarItem, fingerprint: string): P
     event.startsAt?.getTime() === startsAt.getTime() &&
     event.endsAt?.getTime() === endsAt.getTime();
   if (!asItIs) {
-    snapshot.touched.add(event.id);
-    await ctx.events.update(actor, event.id, 'any', { title, startsAt, endsAt }, quietly);
+    remember(work, await ctx.events.update(actor, event.id, 'any', { title, startsAt, endsAt }, quietly));
     counts.updated++;
   }
   await followAttendees(work, actor, event, item);
@@ -191,13 +197,11 @@ async function applyRemoval(work: Work, removal: CalendarRemoval): Promise<void>
   const link = snapshot.links.get(linkKey(removal.calendar, removal.externalId));
   if (link === undefined) return;
   work.remove.push({ calendar: removal.calendar, externalId: removal.externalId });
-  const known = snapshot.eventsById.get(link.eventId);
-  const event = known === undefined ? undefined : await current(work, known);
+  const event = snapshot.eventsById.get(link.eventId);
   if (event === undefined) return;
   const actor: Actor = { tenantId: ctx.tenantId, userId: event.createdBy };
-  snapshot.touched.add(event.id);
   if (link.instanceStart !== null) {
-    await ctx.events.changeInstance(
+    const changed = await ctx.events.changeInstance(
       actor,
       event.id,
       link.instanceStart,
@@ -205,8 +209,10 @@ async function applyRemoval(work: Work, removal: CalendarRemoval): Promise<void>
       { status: 'cancelled' },
       quietly,
     );
+    remember(work, changed.event);
   } else {
     await ctx.events.cancel(actor, event.id, 'any', quietly);
+    forget(work, event);
   }
   counts.cancelled++;
 }
@@ -233,7 +239,7 @@ export async function applyCalendarBatch(
     cancelled: 0,
     ignored: 0,
   };
-  const work: Work = { ctx, snapshot, counts, save: [], remove: [] };
+  const work: Work = { ctx, snapshot, counts, save: [], remove: [], deleted: new Set() };
   const tolerate = async (step: () => Promise<void>) => {
     try {
       await step();
@@ -259,26 +265,11 @@ export async function applyCalendarBatch(
   for (const removal of batch.removals) await tolerate(() => applyRemoval(work, removal));
   await ctx.db.transaction().execute(async (trx) => {
     const links = createCalendarSyncRepository(trx);
-    // A removal and a cancellation may have deleted some events meanwhile: only live ones are linked.
-    const alive =
-      work.snapshot.touched.size === 0 ? work.save : await stillThere(trx, ctx.tenantId, work.save);
+    // Meetings this batch cancelled are gone, and their links with them.
+    const alive = work.save.filter((l) => !work.deleted.has(l.eventId));
     await links.saveLinks(ctx.tenantId, ctx.instanceId, alive);
     await links.removeLinks(ctx.tenantId, ctx.instanceId, work.remove);
     await saveCursor(trx, batch.cursor);
   });
   return counts;
-}
-
-async function stillThere(
-  db: Db,
-  tenantId: string,
-  links: readonly CalendarLinkRow[],
-): Promise<CalendarLinkRow[]> {
-  if (links.length === 0) return [];
-  const found = await createEventRepository(db).findMany(tenantId, {
-    ids: [...new Set(links.map((l) => l.eventId))],
-    roomIds: [],
-  });
-  const ids = new Set(found.map((e) => e.id));
-  return links.filter((l) => ids.has(l.eventId));
 }

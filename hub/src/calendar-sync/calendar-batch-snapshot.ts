@@ -19,7 +19,8 @@ export const linkKey = (calendar: string, externalId: string) => `${calendar}\n$
  * What applying one calendar batch needs from the core, read up front in a handful of queries
  * (links, events, invitations, people) instead of several round trips per item. Items whose
  * fingerprint matches their stored link are `unchanged` and need nothing else. Events the batch
- * changes are `touched`: their snapshot rows are stale, so later items read them afresh.
+ * changes are replaced in the snapshot by what the event service returned; invitation lists it
+ * changed are read afresh.
  */
 export interface BatchSnapshot {
   readonly links: ReadonlyMap<string, CalendarLinkRow>;
@@ -30,7 +31,8 @@ export interface BatchSnapshot {
   readonly eventsByRoom: Map<string, ScheduledEvent>;
   readonly invites: ReadonlyMap<string, readonly Invite[]>;
   readonly users: Map<string, User>;
-  readonly touched: Set<string>;
+  /** Meetings whose invitations this batch changed: their snapshot list is stale. */
+  readonly invitesChanged: Set<string>;
 }
 
 export async function loadBatchSnapshot(
@@ -73,18 +75,25 @@ export async function loadBatchSnapshot(
   });
   const eventsById = new Map(events.map((e) => [e.id, e]));
   const eventsByRoom = new Map(events.map((e) => [e.roomId, e]));
+  // Invitations and the owners at once; invitees who are users, when there are any, after.
+  const [inviteRows, owners] = await Promise.all([
+    createInviteRepository(db).listForEvents(tenantId, [...eventsById.keys()]),
+    createUserRepository(db).findManyByIds(tenantId, [...new Set(events.map((e) => e.createdBy))]),
+  ]);
+  const users = new Map(owners.map((u) => [u.id, u]));
   const invites = new Map<string, Invite[]>();
-  for (const invite of await createInviteRepository(db).listForEvents(tenantId, [...eventsById.keys()])) {
+  for (const invite of inviteRows) {
     const list = invites.get(invite.eventId) ?? [];
     list.push(invite);
     invites.set(invite.eventId, list);
   }
-  const people = new Set(events.map((e) => e.createdBy));
-  for (const list of invites.values())
-    for (const i of list) if (i.inviteeUserId !== null) people.add(i.inviteeUserId);
-  const users = new Map(
-    (await createUserRepository(db).findManyByIds(tenantId, [...people])).map((u) => [u.id, u]),
+  const invitees = new Set(
+    inviteRows.flatMap((i) =>
+      i.inviteeUserId === null || users.has(i.inviteeUserId) ? [] : [i.inviteeUserId],
+    ),
   );
+  if (invitees.size > 0)
+    for (const u of await createUserRepository(db).findManyByIds(tenantId, [...invitees])) users.set(u.id, u);
   return {
     links,
     changed,
@@ -93,6 +102,6 @@ export async function loadBatchSnapshot(
     eventsByRoom,
     invites,
     users,
-    touched: new Set(),
+    invitesChanged: new Set(),
   };
 }

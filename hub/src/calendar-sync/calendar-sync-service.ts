@@ -57,6 +57,8 @@ export interface CalendarSyncService {
   idle(): Promise<void>;
 }
 
+const openCacheMs = 10_000;
+
 const pushStateContext = (tenantId: string, instanceId: string) => `${tenantId}/calendar-push/${instanceId}`;
 
 export const calendarNotificationPath = (
@@ -122,10 +124,41 @@ export function createCalendarSyncService(options: CalendarSyncOptions): Calenda
     return { instance, calendars, ctx, log };
   };
 
+  /**
+   * `open` remembered for a few seconds: at dozens of pushes a second, each push and each round
+   * would otherwise read and decrypt the same settings. A change through the admin API drops the
+   * entry at once (`changed`); one made by another process is seen within `openCacheMs`.
+   */
+  const opened = new Map<string, { until: number; value: ReturnType<typeof open> }>();
+  const openCached = (tenantId: string, instanceId: string): ReturnType<typeof open> => {
+    const key = `${tenantId}/${instanceId}`;
+    const hit = opened.get(key);
+    if (hit !== undefined && hit.until > Date.now()) return hit.value;
+    const value = open(tenantId, instanceId);
+    opened.set(key, { until: Date.now() + openCacheMs, value });
+    value.catch(() => opened.delete(key));
+    return value;
+  };
+
+  /**
+   * The push state as this process last read or wrote it. A receipt that rejects something with
+   * the remembered state is checked again against the stored one (another process may have
+   * subscribed anew), so the memory only saves the read, never a notification.
+   */
+  const pushStates = new Map<string, JsonValue | null>();
+  const pushStateOf = async (tenantId: string, instanceId: string, fresh: boolean) => {
+    const key = `${tenantId}/${instanceId}`;
+    if (!fresh && pushStates.has(key)) return { value: pushStates.get(key) ?? null, remembered: true };
+    const stored = await state.state(tenantId, instanceId);
+    const value = readPushState(stored.pushState, tenantId, instanceId);
+    pushStates.set(key, value);
+    return { value, remembered: false };
+  };
+
   const round = async (tenantId: string, instanceId: string, only: readonly string[] | undefined) => {
-    const opened = await open(tenantId, instanceId);
-    if (opened === undefined) return;
-    const { calendars, ctx, log } = opened;
+    const instance = await openCached(tenantId, instanceId);
+    if (instance === undefined) return;
+    const { calendars, ctx, log } = instance;
     const { cursor } = await state.state(tenantId, instanceId);
     const request = { cursor, ...(only !== undefined && { calendars: only }) };
     let totals = { unchanged: 0, linked: 0, updated: 0, cancelled: 0, ignored: 0 };
@@ -231,6 +264,7 @@ export function createCalendarSyncService(options: CalendarSyncOptions): Calenda
   async function writePushState(tenantId: string, instanceId: string, value: JsonValue): Promise<void> {
     const sealed = options.secrets.seal(JSON.stringify(value), pushStateContext(tenantId, instanceId));
     await state.savePushState(tenantId, instanceId, sealed);
+    pushStates.set(`${tenantId}/${instanceId}`, value);
   }
 
   function later(ms: number, work: () => Promise<void>): NodeJS.Timeout | undefined {
@@ -292,6 +326,7 @@ export function createCalendarSyncService(options: CalendarSyncOptions): Calenda
     maintain,
     changed(tenantId, instanceId) {
       const key = `${tenantId}/${instanceId}`;
+      opened.delete(key);
       const work = async () => {
         if ((await open(tenantId, instanceId)) === undefined) {
           // Deleted, disabled or no calendar connector: its renewals stop (the subscriptions at
@@ -310,15 +345,17 @@ export function createCalendarSyncService(options: CalendarSyncOptions): Calenda
       return track(work());
     },
     async receive(tenantId, instanceId, query, body) {
-      const opened = await open(tenantId, instanceId);
-      const push = opened?.calendars.push;
+      const instance = await openCached(tenantId, instanceId);
+      const push = instance?.calendars.push;
       if (push === undefined) return { known: false };
       const handshake = push.handshake(query);
       if (handshake !== null) return { handshake };
-      const stored = await state.state(tenantId, instanceId);
-      const receipt = push.receive(readPushState(stored.pushState, tenantId, instanceId), body);
+      const known = await pushStateOf(tenantId, instanceId, false);
+      let receipt = push.receive(known.value, body);
+      if (receipt.rejected > 0 && known.remembered)
+        receipt = push.receive((await pushStateOf(tenantId, instanceId, true)).value, body);
       if (receipt.rejected > 0)
-        opened?.log.warn(
+        instance?.log.warn(
           { rejected: receipt.rejected },
           'pushed notifications rejected (unknown subscription or client state)',
         );
@@ -326,7 +363,7 @@ export function createCalendarSyncService(options: CalendarSyncOptions): Calenda
       if (receipt.changed.length > 0) void request(tenantId, instanceId, receipt.changed);
       if (receipt.maintain) {
         const work = maintain(tenantId, instanceId).catch((err: unknown) =>
-          opened?.log.warn(
+          instance?.log.warn(
             { err: { message: (err as Error).message } },
             'subscription maintenance after a lifecycle event failed',
           ),
