@@ -76,7 +76,6 @@ async function apply(upserts: CalendarItem[], step: number) {
   return applyCalendarBatch(
     { db: database.db, events: counting(service), logger: silentLogger, tenantId, instanceId },
     { upserts, removals: [], restarted: [], cursor: { step } } satisfies CalendarBatch,
-    (trx, cursor) => createCalendarSyncRepository(trx).saveCursor(tenantId, instanceId, cursor),
   );
 }
 

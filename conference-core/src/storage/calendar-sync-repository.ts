@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 
 import type { JsonValue } from '../json.js';
 import { jsonb } from './jsonb.js';
-import { allUuids, type Db } from './repository-support.js';
+import { allUuids, inTransaction, type Db } from './repository-support.js';
 
 export interface CalendarSyncState {
   readonly cursor: JsonValue | null;
@@ -55,6 +55,20 @@ export interface CalendarSyncRepository {
   /** Inserts or replaces many links in one statement (per 500). */
   saveLinks(tenantId: string, instanceId: string, links: readonly CalendarLinkRow[]): Promise<void>;
   removeLinks(tenantId: string, instanceId: string, keys: readonly CalendarItemKey[]): Promise<void>;
+  /**
+   * What one applied calendar batch leaves: its links saved and removed, and its cursor, in one
+   * transaction committed without waiting for the WAL flush. A crash that loses it loses it
+   * whole, and the batch is read and applied again (nothing in it is lost for good).
+   */
+  saveBatch(
+    tenantId: string,
+    instanceId: string,
+    batch: {
+      readonly save: readonly CalendarLinkRow[];
+      readonly remove: readonly CalendarItemKey[];
+      readonly cursor: JsonValue;
+    },
+  ): Promise<void>;
 }
 
 export function createCalendarSyncRepository(db: Db): CalendarSyncRepository {
@@ -180,6 +194,15 @@ export function createCalendarSyncRepository(db: Db): CalendarSyncRepository {
           )
           .execute();
       }
+    },
+    async saveBatch(tenantId, instanceId, batch) {
+      await inTransaction(db, async (trx) => {
+        await sql`set local synchronous_commit = off`.execute(trx);
+        const repository = createCalendarSyncRepository(trx);
+        await repository.saveLinks(tenantId, instanceId, batch.save);
+        await repository.removeLinks(tenantId, instanceId, batch.remove);
+        await repository.saveCursor(tenantId, instanceId, batch.cursor);
+      });
     },
     async removeLinks(tenantId, instanceId, keys) {
       if (!allUuids(tenantId, instanceId)) return;

@@ -1,4 +1,4 @@
-import type { CalendarBatch, CalendarItem, CalendarRemoval, JsonValue } from '@vc/connector-sdk';
+import type { CalendarBatch, CalendarItem, CalendarRemoval } from '@vc/connector-sdk';
 import {
   createCalendarSyncRepository,
   createInviteRepository,
@@ -24,7 +24,7 @@ const parallelMeetings = 4;
  * Outlook (or any calendar upstream) already sent its invitations and updates to the attendees:
  * the core changes the meeting without mailing anyone, so nobody gets a second invitation.
  */
-const quietly = { suppressEmailNotification: true } as const;
+const quietly = { suppressEmailNotification: true, asynchronousCommit: true } as const;
 
 export interface ApplyContext {
   readonly db: Db;
@@ -223,14 +223,12 @@ async function applyRemoval(work: Work, removal: CalendarRemoval): Promise<void>
  * the occurrence. Items unchanged since last applied are skipped by their fingerprint, and items
  * the core already agrees with cost no write; only real changes go through the event service (one
  * transaction each, with its outbox entry). The batch's links and its cursor are then written in
- * one transaction, so a crash re-reads the batch and finds its changes already made. A meeting
- * gone from the core meanwhile is skipped, never an error for the run.
+ * one transaction, so a crash re-reads the batch and finds its changes already made. All these
+ * commits skip the wait for the WAL flush (`asynchronousCommit`): a crash may lose the latest of
+ * them, in order, and the next round re-reads from the cursor that survived and redoes them. A
+ * meeting gone from the core meanwhile is skipped, never an error for the run.
  */
-export async function applyCalendarBatch(
-  ctx: ApplyContext,
-  batch: CalendarBatch,
-  saveCursor: (db: Db, cursor: JsonValue) => Promise<void>,
-): Promise<ApplyCounts> {
+export async function applyCalendarBatch(ctx: ApplyContext, batch: CalendarBatch): Promise<ApplyCounts> {
   const snapshot = await loadBatchSnapshot(ctx.db, ctx.tenantId, ctx.instanceId, batch);
   const counts: ApplyCounts = {
     unchanged: snapshot.unchanged,
@@ -263,13 +261,11 @@ export async function applyCalendarBatch(
     for (const { item, fingerprint } of changes) await tolerate(() => applyItem(work, item, fingerprint));
   });
   for (const removal of batch.removals) await tolerate(() => applyRemoval(work, removal));
-  await ctx.db.transaction().execute(async (trx) => {
-    const links = createCalendarSyncRepository(trx);
-    // Meetings this batch cancelled are gone, and their links with them.
-    const alive = work.save.filter((l) => !work.deleted.has(l.eventId));
-    await links.saveLinks(ctx.tenantId, ctx.instanceId, alive);
-    await links.removeLinks(ctx.tenantId, ctx.instanceId, work.remove);
-    await saveCursor(trx, batch.cursor);
+  // Meetings this batch cancelled are gone, and their links with them.
+  await createCalendarSyncRepository(ctx.db).saveBatch(ctx.tenantId, ctx.instanceId, {
+    save: work.save.filter((l) => !work.deleted.has(l.eventId)),
+    remove: work.remove,
+    cursor: batch.cursor,
   });
   return counts;
 }

@@ -166,8 +166,6 @@ export function createCalendarSyncService(options: CalendarSyncOptions): Calenda
       const counts = await applyCalendarBatch(
         { db, events: options.events, logger: log, tenantId, instanceId },
         batch,
-        // The cursor is stored with the batch's links, in one transaction.
-        (trx, next) => createCalendarSyncRepository(trx).saveCursor(tenantId, instanceId, next),
       );
       totals = {
         unchanged: totals.unchanged + counts.unchanged,
