@@ -74,6 +74,7 @@ export type { SipGateway } from './sip/sip-gateway.js';
 export { createCalendarLinkRepository } from './storage/calendar-link-repository.js';
 export type { CalendarLink } from './storage/calendar-link-repository.js';
 export { createCalendarSyncRepository } from './storage/calendar-sync-repository.js';
+export type { CalendarItemKey, CalendarLinkRow } from './storage/calendar-sync-repository.js';
 export { createConnectorAuditRepository } from './storage/connector-audit-repository.js';
 export { createConnectorInstanceRepository } from './storage/connector-instance-repository.js';
 export type { ConnectorInstance, ConnectorInstancePatch } from './storage/connector-instance-repository.js';
@@ -84,6 +85,7 @@ export { createEventRepository } from './storage/event-repository.js';
 export type { ScheduledEvent } from './storage/event-repository.js';
 export { createGuestLinkRepository } from './storage/guest-link-repository.js';
 export { createInviteRepository } from './storage/invite-repository.js';
+export type { Invite } from './storage/invite-repository.js';
 export { jsonb } from './storage/jsonb.js';
 export { migrateToLatest } from './storage/migrate.js';
 export type { Db } from './storage/repository-support.js';
@@ -97,6 +99,7 @@ export type {
 } from './storage/sync-run-repository.js';
 export { createTenantRepository } from './storage/tenant-repository.js';
 export { createUserRepository } from './storage/user-repository.js';
+export type { User } from './storage/user-repository.js';
 export { createUserRoleRepository } from './storage/user-role-repository.js';
 export { createDirectorySync } from './sync/directory-sync.js';
 export type {

@@ -12,7 +12,7 @@ import {
 } from '@vc/conference-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { applyCalendarBatch } from '../../hub/src/calendar-sync/apply-calendar-batch.js';
+import { applyCalendarBatch } from '@vc/hub/testing';
 import { openTestDatabase } from './support/sync-harness.js';
 
 // The hub's apply step of calendar sync on a real PostgreSQL: what an upstream calendar batch
