@@ -331,6 +331,19 @@ export async function startHub(
             secrets,
             engine: connectorEngine,
             defaultGuardShare: config.syncGuardShare,
+            ...(calendarSync !== undefined && {
+              // A new or changed calendar connector subscribes and syncs now, not at the next tick.
+              connectorChanged: (tenantId: string, instanceId: string) => {
+                calendarSync
+                  .changed(tenantId, instanceId)
+                  .catch((err: unknown) =>
+                    logger.warn(
+                      { tenant: tenantId, instance: instanceId, err: { message: (err as Error).message } },
+                      'calendar sync of a changed connector failed; the schedule tries again',
+                    ),
+                  );
+              },
+            }),
           }),
         ],
       })

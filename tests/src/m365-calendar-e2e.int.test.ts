@@ -11,6 +11,7 @@ const mailbox = 'alice@example.test';
 let fake: FakeGraph;
 let api: ApiHub;
 let alice: string;
+let connectorId: string;
 
 const hour = 3_600_000;
 const at = (hours: number) => new Date(Math.floor(Date.now() / hour) * hour + hours * hour);
@@ -55,7 +56,7 @@ beforeAll(async () => {
   fake.store.addUser({ mail: mailbox, givenName: 'Alice', surname: 'Example' });
   api = await startApiHub();
   alice = await api.token('alice');
-  await json(
+  const created = await json<{ id: string }>(
     await api.call('/v1/admin/connectors', {
       method: 'POST',
       token: alice,
@@ -77,8 +78,10 @@ beforeAll(async () => {
     }),
     201,
   );
-  // What the schedule does for a new connector: subscribe (handshake included) and a first round.
-  await api.hub.calendarSync?.refresh();
+  connectorId = created.id;
+  // No schedule tick here: creating the connector subscribes (handshake included) and runs a
+  // first round at once; `idle` waits for that.
+  await api.hub.calendarSync?.idle();
   // Starting a hub (migrations on PGlite) can take minutes on a loaded machine.
 }, 240_000);
 
@@ -183,6 +186,56 @@ describe('Microsoft 365 calendar sync through a real hub', () => {
     expect(active[0]?.id).not.toBe(old.id);
     const renamed = await json<EventJson>(await api.call(`/v1/events/${meeting.id}`, { token: alice }), 200);
     expect(renamed.title).toBe('Removed (renamed)');
+  });
+});
+
+describe('Microsoft 365 connector changes take effect at once', () => {
+  it('subscribes a mailbox added in the settings and links its meetings without waiting for a tick', async () => {
+    const bob = await api.token('bob');
+    const second = 'bob@example.test';
+    fake.store.addUser({ mail: second, givenName: 'Bob', surname: 'Example' });
+    const bobs = await json<EventJson>(
+      await api.call('/v1/events', {
+        method: 'POST',
+        token: bob,
+        body: {
+          title: 'Bob weekly',
+          starts_at: { datetime: at(60).toISOString(), timezone: 'Europe/Berlin' },
+          ends_at: { datetime: at(61).toISOString(), timezone: 'Europe/Berlin' },
+        },
+      }),
+      201,
+    );
+    const outlook = fake.addEvent(second, {
+      subject: 'Bob weekly (from Outlook)',
+      start: at(62),
+      end: at(63),
+      location: `${api.url}/rooms/${bobs.room_id}`,
+    });
+    expect(fake.push.active().map((s) => s.mailbox)).not.toContain(second);
+    await json(
+      await api.call(`/v1/admin/connectors/${connectorId}`, {
+        method: 'PATCH',
+        token: alice,
+        body: { settings: { mailboxes: [mailbox, second] } },
+      }),
+      200,
+    );
+    await settled();
+    expect(
+      fake.push
+        .active()
+        .map((s) => s.mailbox)
+        .sort(),
+    ).toEqual([mailbox, second]);
+    const first = await json<EventJson>(await api.call(`/v1/events/${bobs.id}`, { token: bob }), 200);
+    expect(first.title).toBe('Bob weekly (from Outlook)');
+    expect(Date.parse(first.starts_at.datetime)).toBe(at(62).getTime());
+    // The new subscription pushes: a later move arrives without any round being asked for.
+    fake.store.updateEvent(second, outlook.id, { start: at(64), end: at(65) });
+    await settled();
+    const moved = await json<EventJson>(await api.call(`/v1/events/${bobs.id}`, { token: bob }), 200);
+    expect(Date.parse(moved.starts_at.datetime)).toBe(at(64).getTime());
   });
 });
 

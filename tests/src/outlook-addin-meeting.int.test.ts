@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { addinEventIdName, microsoft365Settings } from '@vc/connector-microsoft365';
+import { ADDIN_ID } from '@vc/outlook-addin/manifests';
+
 import {
   addMeeting,
   createFakeMailboxItem,
@@ -152,6 +155,40 @@ describe('Outlook add-in: Add meeting against the API', () => {
     // The choice is remembered on the appointment: a plain second run keeps it.
     await run(item);
     expect(item.state.body).not.toContain('Conference ID');
+  });
+
+  it('reads its event id back from the custom properties: the block and link edited away, a second run updates the same meeting', async () => {
+    const item = appointment();
+    const first = await run(item);
+    const week = '/v1/events?time_min=2027-02-28T00:00:00Z&time_max=2027-03-05T00:00:00Z&limit=500';
+    const before = (await json<{ items: { id: string }[] }>(week)).items;
+    expect(before.map((e) => e.id)).toContain(first.eventId);
+    // The organizer deleted our block and the link: only the custom property still names the event.
+    item.state.body = '<html><body><div>Agenda, rewritten by hand</div></body></html>';
+    item.state.location = 'Room 4.12';
+    item.state.subject = 'Quarterly review (renamed)';
+    const second = await run(item);
+    expect(second).toMatchObject({ eventId: first.eventId, created: false });
+    const after = (await json<{ items: { id: string }[] }>(week)).items;
+    expect(after.map((e) => e.id).sort()).toEqual(before.map((e) => e.id).sort());
+    expect((await json<{ title: string }>(`/v1/events/${first.eventId}`)).title).toBe(
+      'Quarterly review (renamed)',
+    );
+    expect(item.state.body.split('vc-meeting-block')).toHaveLength(2);
+    expect(item.state.body).toContain('Agenda, rewritten by hand');
+    expect(item.state.location.split(hub.url)).toHaveLength(2);
+    expect(item.calls['loadCustomPropertiesAsync']).toBe(2);
+  });
+
+  it('stores its event id where the Microsoft 365 connector looks for it (cecp-<add-in id>, same name)', () => {
+    expect(addinEventIdName).toBe(eventIdProperty);
+    const defaults = microsoft365Settings.parse({
+      tenantId: 'contoso.example',
+      clientId: ADDIN_ID,
+      clientSecret: 'x',
+      meetingBaseUrl: 'https://meet.example.org',
+    });
+    expect(defaults.addinId).toBe(ADDIN_ID);
   });
 
   it('makes a new meeting when the one the appointment names was deleted', async () => {

@@ -1,6 +1,6 @@
 import { sql, type Selectable } from 'kysely';
 import { windowPage, type EventWindowQuery } from './event-window.js';
-import { allUuids, firstMissing, type Db, type Page } from './repository-support.js';
+import { allUuids, firstMissing, isUuid, type Db, type Page } from './repository-support.js';
 import type { EventsTable } from './schema.js';
 
 export type { EventWindowQuery } from './event-window.js';
@@ -77,6 +77,11 @@ export interface EventRepository {
   findById(tenantId: string, id: string): Promise<ScheduledEvent | undefined>;
   /** The room's event (a room carries at most one); what a live meeting shows as its title. */
   findByRoom(tenantId: string, roomId: string): Promise<ScheduledEvent | undefined>;
+  /** Many events at once, by id or by room (ids that are not uuids or not found are left out). */
+  findMany(
+    tenantId: string,
+    keys: { readonly ids: readonly string[]; readonly roomIds: readonly string[] },
+  ): Promise<ScheduledEvent[]>;
   /**
    * Applies the patch only if the event still has `expectedRevision`, in one statement, and
    * increments the revision. Of two concurrent updates from the same revision exactly one wins.
@@ -120,6 +125,23 @@ export function createEventRepository(db: Db): EventRepository {
   };
 
   return {
+    async findMany(tenantId, keys) {
+      const ids = keys.ids.filter(isUuid);
+      const roomIds = keys.roomIds.filter(isUuid);
+      if (!isUuid(tenantId) || ids.length + roomIds.length === 0) return [];
+      const rows = await db
+        .selectFrom('events')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where((eb) =>
+          eb.or([
+            ...(ids.length > 0 ? [eb('id', 'in', ids)] : []),
+            ...(roomIds.length > 0 ? [eb('room_id', 'in', roomIds)] : []),
+          ]),
+        )
+        .execute();
+      return rows.map(toEvent);
+    },
     async findByRoom(tenantId, roomId) {
       if (!allUuids(tenantId, roomId)) return undefined;
       const row = await db

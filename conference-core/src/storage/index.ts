@@ -128,6 +128,7 @@ export { createCalendarLinkRepository } from './calendar-link-repository.js';
 export type { CalendarLink, CalendarLinkPatch, CalendarLinkRepository } from './calendar-link-repository.js';
 export { createCalendarSyncRepository } from './calendar-sync-repository.js';
 export type {
+  CalendarItemKey,
   CalendarLinkRow,
   CalendarSyncRepository,
   CalendarSyncState,

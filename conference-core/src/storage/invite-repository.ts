@@ -39,6 +39,8 @@ export interface InviteRepository {
   add(tenantId: string, eventId: string, invite: NewInvite): Promise<AddInviteResult>;
   /** Ordered by when they were invited. */
   listForEvent(tenantId: string, eventId: string): Promise<Invite[]>;
+  /** The invitations of many events in one round trip, each event's in invitation order. */
+  listForEvents(tenantId: string, eventIds: readonly string[]): Promise<Invite[]>;
   updateRole(
     tenantId: string,
     eventId: string,
@@ -108,6 +110,21 @@ export function createInviteRepository(db: Db): InviteRepository {
         .returningAll()
         .executeTakeFirst();
       return row ? { ok: true, invite: toInvite(row) } : { ok: false, reason: 'already_invited' };
+    },
+
+    async listForEvents(tenantId, eventIds) {
+      const ids = eventIds.filter(isUuid);
+      if (!isUuid(tenantId) || ids.length === 0) return [];
+      const rows = await db
+        .selectFrom('event_invites')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('event_id', 'in', ids)
+        .orderBy('event_id')
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+      return rows.map(toInvite);
     },
 
     async listForEvent(tenantId, eventId) {

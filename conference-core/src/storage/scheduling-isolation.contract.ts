@@ -104,6 +104,10 @@ export function describeIsolationContract({ db }: SchedulingContext): void {
             ok: true,
           }),
         findById: async () => expect(await users.findById(B, a.owner.id)).toBeUndefined(),
+        findManyByIds: async () => {
+          const found = await users.findManyByIds(B, [a.owner.id, b.owner.id]);
+          expect(found.map((user) => user.id)).toEqual([b.owner.id]);
+        },
         findByEmail: async () => expect(await users.findByEmail(B, a.invitee.email)).toBeUndefined(),
         findByPhone: async () => expect(await users.findByPhone(B, '+49305550100', 2)).toEqual([]),
         findByIdentity: async () =>
@@ -232,6 +236,10 @@ export function describeIsolationContract({ db }: SchedulingContext): void {
         },
         findById: async () => expect(await events.findById(B, a.event.id)).toBeUndefined(),
         findByRoom: async () => expect(await events.findByRoom(B, a.room.id)).toBeUndefined(),
+        findMany: async () => {
+          const found = await events.findMany(B, { ids: [a.event.id], roomIds: [a.room.id, b.room.id] });
+          expect(found.map((event) => event.id)).toEqual([b.event.id]);
+        },
         // not_found, never stale_revision: that would tell B the event exists.
         update: async () =>
           expect(await events.update(B, a.event.id, 1, { title: 'x' })).toEqual({
@@ -275,6 +283,10 @@ export function describeIsolationContract({ db }: SchedulingContext): void {
           });
         },
         listForEvent: async () => expect(await invites.listForEvent(B, a.event.id)).toEqual([]),
+        listForEvents: async () => {
+          const listed = await invites.listForEvents(B, [a.event.id, b.event.id]);
+          expect(listed.every((i) => i.eventId === b.event.id)).toBe(true);
+        },
         updateRole: async () =>
           expect(
             await invites.updateRole(B, a.event.id, { userId: a.invitee.id }, 'moderator'),

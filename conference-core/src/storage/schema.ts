@@ -388,5 +388,7 @@ export interface CalendarItemLinksTable extends TenantRow {
   event_id: string;
   /** For an occurrence: its original start (the core's instance identity). */
   instance_start: Date | null;
+  /** Hash of the upstream item's mapped fields as last applied (migration 0011); null before. */
+  fingerprint: string | null;
   updated_at: Generated<Date>;
 }

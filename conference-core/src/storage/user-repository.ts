@@ -59,6 +59,8 @@ export interface UserRepository {
   /** An email already used in the tenant, in any letter case, is an expected outcome. */
   create(tenantId: string, user: NewUser): Promise<CreateUserResult>;
   findById(tenantId: string, id: string): Promise<User | undefined>;
+  /** Many users in one round trip; ids not found (or not uuids) are left out. */
+  findManyByIds(tenantId: string, ids: readonly string[]): Promise<User[]>;
   /** Compares case-insensitively. */
   findByEmail(tenantId: string, email: string): Promise<User | undefined>;
   findByIdentity(tenantId: string, source: string, externalId: string): Promise<User | undefined>;
@@ -145,6 +147,17 @@ export function createUserRepository(db: Db): UserRepository {
   };
 
   return {
+    async findManyByIds(tenantId, ids) {
+      const wanted = ids.filter(isUuid);
+      if (!isUuid(tenantId) || wanted.length === 0) return [];
+      const rows = await db
+        .selectFrom('users')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('id', 'in', wanted)
+        .execute();
+      return rows.map(toUser);
+    },
     async findByPhone(tenantId, digits, limit) {
       if (!isUuid(tenantId) || !/^\+?[0-9]{3,20}$/.test(digits)) return [];
       const rows = await db

@@ -6,6 +6,17 @@ import type { CalendarAttendee, CalendarItem, CalendarLink } from '@vc/connector
  */
 export const eventIdPropertyId = 'String {6f1b5c58-8d8a-4c53-9a4e-2f7b4e1d0c11} Name vchubEventId';
 
+/**
+ * Where Exchange keeps an add-in's custom properties: one named property in PS_PUBLIC_STRINGS,
+ * `cecp-<add-in id, lower case>`, whose value is the JSON object of all of them ([MS-OXCEXT]).
+ * Our Outlook add-in stores our event id there under `vcEventId` (outlook-addin `eventIdProperty`),
+ * so an appointment made by "Add meeting" stays linked after its body block and location were
+ * edited away.
+ */
+export const addinPropertyId = (addinId: string) =>
+  `String {00020329-0000-0000-C000-000000000046} Name cecp-${addinId.toLowerCase()}`;
+export const addinEventIdName = 'vcEventId';
+
 export interface GraphEvent {
   id?: unknown;
   subject?: unknown;
@@ -53,20 +64,36 @@ export function findRoomId(event: GraphEvent, meetingBaseUrl: string): string | 
   return null;
 }
 
-/** Our event id from the expanded extended property, when Graph returned it. */
-export function findEventId(event: GraphEvent): string | null {
+const asEventId = (value: unknown): string | null =>
+  typeof value === 'string' && value.length === 36 && uuid.test(value) ? value.toLowerCase() : null;
+
+/** The add-in's `vcEventId` from its custom-properties JSON; null when absent or not JSON. */
+function addinEventId(json: unknown): string | null {
+  if (typeof json !== 'string' || json.length > 10_000) return null;
+  try {
+    const parsed = JSON.parse(json) as unknown;
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return null;
+    return asEventId((parsed as Record<string, unknown>)[addinEventIdName]);
+  } catch {
+    return null; // someone else's garbage in the property: it links nothing
+  }
+}
+
+/** Our event id from the expanded extended properties (ours, or the add-in's), when Graph returned them. */
+export function findEventId(event: GraphEvent, addinId: string): string | null {
   if (!Array.isArray(event.singleValueExtendedProperties)) return null;
+  const ours = eventIdPropertyId.toLowerCase();
+  const addins = addinPropertyId(addinId).toLowerCase();
   for (const p of event.singleValueExtendedProperties as { id?: unknown; value?: unknown }[]) {
-    if (typeof p.id === 'string' && p.id.toLowerCase() === eventIdPropertyId.toLowerCase()) {
-      if (typeof p.value === 'string' && uuid.test(p.value) && p.value.length === 36)
-        return p.value.toLowerCase();
-    }
+    const id = typeof p.id === 'string' ? p.id.toLowerCase() : '';
+    const found = id === ours ? asEventId(p.value) : id === addins ? addinEventId(p.value) : null;
+    if (found !== null) return found;
   }
   return null;
 }
 
-export function linkOf(event: GraphEvent, meetingBaseUrl: string): CalendarLink | null {
-  const eventId = findEventId(event);
+export function linkOf(event: GraphEvent, meetingBaseUrl: string, addinId: string): CalendarLink | null {
+  const eventId = findEventId(event, addinId);
   const roomId = findRoomId(event, meetingBaseUrl);
   if (eventId === null && roomId === null) return null;
   return { ...(eventId !== null && { eventId }), ...(roomId !== null && { roomId }) };
@@ -112,7 +139,12 @@ function attendeesOf(raw: unknown): CalendarAttendee[] {
 }
 
 /** A calendarView item as a normalized calendar item; null when Graph sent something unusable. */
-export function mapEvent(calendar: string, event: GraphEvent, meetingBaseUrl: string): CalendarItem | null {
+export function mapEvent(
+  calendar: string,
+  event: GraphEvent,
+  meetingBaseUrl: string,
+  addinId: string,
+): CalendarItem | null {
   if (typeof event.id !== 'string' || event.id === '') return null;
   const startsAt = instant(event.start);
   const endsAt = instant(event.end);
@@ -127,7 +159,7 @@ export function mapEvent(calendar: string, event: GraphEvent, meetingBaseUrl: st
     originalStart: occurrence
       ? (instant({ dateTime: event.originalStart, timeZone: 'UTC' }) ?? startsAt)
       : null,
-    link: linkOf(event, meetingBaseUrl),
+    link: linkOf(event, meetingBaseUrl, addinId),
     title: typeof event.subject === 'string' ? event.subject.slice(0, 255) : '',
     startsAt,
     endsAt,

@@ -8,7 +8,7 @@ import type {
   JsonValue,
 } from '@vc/connector-sdk';
 
-import { eventIdPropertyId, mapEvent, type GraphEvent } from './calendar-items.js';
+import { addinPropertyId, eventIdPropertyId, mapEvent, type GraphEvent } from './calendar-items.js';
 import { Channel } from './channel.js';
 import { graphFor } from './graph-context.js';
 import type { BatchRequest, GraphClient } from './graph-client.js';
@@ -44,6 +44,8 @@ export function parseCalendarCursor(value: JsonValue | null): CalendarCursor {
 
 /** How many mailboxes are read at once (each with its own 4-request budget at Graph). */
 const parallelMailboxes = 8;
+/** Pages of several mailboxes that are ready together are handed over as one batch up to this size. */
+const mergeUpTo = 1000;
 
 const day = 86_400_000;
 
@@ -63,9 +65,10 @@ interface Page {
   readonly restarted: boolean;
 }
 
-const eventPath = (mailbox: string, id: string) =>
+/** One event with our property and the add-in's custom properties expanded. */
+const eventPath = (mailbox: string, id: string, addinId: string) =>
   `/users/${encodeURIComponent(mailbox)}/events/${encodeURIComponent(id)}` +
-  `?$expand=singleValueExtendedProperties($filter=id eq '${eventIdPropertyId}')`;
+  `?$expand=singleValueExtendedProperties($filter=id eq '${eventIdPropertyId}' or id eq '${addinPropertyId(addinId)}')`;
 
 /**
  * calendarView delta cannot expand extended properties, and it also reports items that merely
@@ -84,15 +87,22 @@ async function completePage(
   const upserts: CalendarItem[] = [];
   const lookups: BatchRequest[] = [];
   for (const event of events) {
-    const item = mapEvent(mailbox, event, base);
+    const item = mapEvent(mailbox, event, base, ctx.settings.addinId);
     if (item === null) {
       ctx.logger.warn({ mailbox }, 'skipped a calendar item Graph sent without id or times');
       continue;
     }
     if (item.link !== null) upserts.push(item);
-    else lookups.push({ id: `u${lookups.length}`, method: 'GET', url: eventPath(mailbox, item.externalId) });
+    else
+      lookups.push({
+        id: `u${lookups.length}`,
+        method: 'GET',
+        url: eventPath(mailbox, item.externalId, ctx.settings.addinId),
+      });
   }
-  removedIds.forEach((id, i) => lookups.push({ id: `r${i}`, method: 'GET', url: eventPath(mailbox, id) }));
+  removedIds.forEach((id, i) =>
+    lookups.push({ id: `r${i}`, method: 'GET', url: eventPath(mailbox, id, ctx.settings.addinId) }),
+  );
   const removals: CalendarRemoval[] = [];
   if (lookups.length === 0) return { upserts, removals };
   const answers = await graph.batch(mailbox, lookups);
@@ -109,7 +119,7 @@ async function completePage(
         `reading an event of ${mailbox} failed: HTTP ${answer?.status ?? 'none'}`,
       );
     }
-    const item = mapEvent(mailbox, answer.body as GraphEvent, base);
+    const item = mapEvent(mailbox, answer.body as GraphEvent, base, ctx.settings.addinId);
     if (item !== null) upserts.push(item);
   }
   return { upserts, removals };
@@ -169,8 +179,9 @@ async function readMailbox(
 
 /**
  * Outlook calendars through `calendarView/delta`, one delta round per mailbox, several mailboxes
- * at a time. Each Graph page becomes one batch whose cursor holds every mailbox's link as applied
- * so far, so a crash resumes each mailbox where its last applied page ended.
+ * at a time. Each batch is one Graph page, or pages of several mailboxes that were ready at once;
+ * its cursor holds every mailbox's link as applied so far, so a crash resumes each mailbox where
+ * its last applied page ended.
  */
 export async function* syncCalendars(ctx: Ctx, request: CalendarSyncRequest): AsyncGenerator<CalendarBatch> {
   const cursor = parseCalendarCursor(request.cursor);
@@ -208,12 +219,22 @@ export async function* syncCalendars(ctx: Ctx, request: CalendarSyncRequest): As
     for (;;) {
       const next = await channel.take(() => running === 0);
       if (next.done) break;
-      const page = next.value;
-      applied[page.mailbox] = page.state;
+      // Pages other mailboxes finished meanwhile join this batch: the hub applies a batch with a
+      // fixed number of queries plus one per real change, so a push-driven round over many
+      // mailboxes costs one apply instead of one per mailbox. One mailbox's pages never merge
+      // (its reader waits until its page is taken).
+      const pages = [next.value];
+      let size = next.value.upserts.length + next.value.removals.length;
+      for (let more = size < mergeUpTo ? channel.takeReady() : undefined; more !== undefined;) {
+        pages.push(more);
+        size += more.upserts.length + more.removals.length;
+        more = size < mergeUpTo ? channel.takeReady() : undefined;
+      }
+      for (const page of pages) applied[page.mailbox] = page.state;
       yield {
-        upserts: page.upserts,
-        removals: page.removals,
-        restarted: page.restarted ? [page.mailbox] : [],
+        upserts: pages.flatMap((p) => p.upserts),
+        removals: pages.flatMap((p) => p.removals),
+        restarted: pages.filter((p) => p.restarted).map((p) => p.mailbox),
         cursor: { calendars: { ...applied } },
       };
     }

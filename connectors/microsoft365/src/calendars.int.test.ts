@@ -5,7 +5,7 @@ import { ConnectorError } from '@vc/connector-sdk';
 import { testContext } from '@vc/connector-sdk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { eventIdPropertyId } from './calendar-items.js';
+import { addinPropertyId, eventIdPropertyId } from './calendar-items.js';
 import { GraphClient } from './graph-client.js';
 import { microsoft365Connector } from './microsoft365-connector.js';
 import { microsoft365Settings, type Microsoft365Settings } from './settings.js';
@@ -93,6 +93,38 @@ describe('calendars through calendarView delta', () => {
     expect(result.items.find((i) => i.title === 'By property')?.link).toEqual({ eventId });
     expect(result.items.filter((i) => i.link === null)).toHaveLength(5);
     expect(fake.hits.get('discovery')).toBeUndefined();
+  });
+
+  it("links a meeting by the add-in's custom properties (cecp-<add-in id>) after its join link was edited away", async () => {
+    const m = mailbox();
+    const eventId = randomUUID();
+    const addinId = '5f0c2b7e-8a43-4d1e-9b6a-3c2d7e9f1a40';
+    // As Exchange stores Office.js custom properties: one JSON string, keyed on the add-in id.
+    const custom = (value: string) => [{ id: addinPropertyId(addinId.toUpperCase()), value }];
+    fake.addEvent(m, {
+      subject: 'Made by Add meeting, body and location cleared',
+      start: soon(2),
+      end: soon(3),
+      location: 'Room 4.12',
+      properties: custom(JSON.stringify({ vcEventId: eventId, vcShowDialIn: true })),
+    });
+    fake.addEvent(m, {
+      subject: 'Another add-in wrote nonsense there',
+      start: soon(4),
+      end: soon(5),
+      properties: custom('{not json'),
+    });
+    fake.addEvent(m, {
+      subject: 'Another add-in id',
+      start: soon(6),
+      end: soon(7),
+      properties: [{ id: addinPropertyId(randomUUID()), value: JSON.stringify({ vcEventId: eventId }) }],
+    });
+    const result = await run(settings({ mailboxes: [m] }), null);
+    const byTitle = new Map(result.items.map((i) => [i.title, i.link]));
+    expect(byTitle.get('Made by Add meeting, body and location cleared')).toEqual({ eventId });
+    expect(byTitle.get('Another add-in wrote nonsense there')).toBeNull();
+    expect(byTitle.get('Another add-in id')).toBeNull();
   });
 
   it('reports moves, title and attendee changes, cancellations and deletions from the delta link', async () => {

@@ -40,6 +40,14 @@ export class Channel<T> {
     }
   }
 
+  /** A value already waiting, without waiting for one; undefined when none is. */
+  takeReady(): T | undefined {
+    if (this.#failed) throw this.#error;
+    const next = this.#items.shift();
+    next?.taken();
+    return next?.value;
+  }
+
   /** The consumer left: release every waiting producer (they stop at their next aborted call). */
   close(): void {
     this.#closed = true;

@@ -45,6 +45,13 @@ export const microsoft365Settings = z
     meetingBaseUrl: httpsOrLoopback('meetingBaseUrl').describe(
       'Public URL of this hub: join links <url>/rooms/<id> in Outlook events link them to meetings',
     ),
+    addinId: z
+      .string()
+      .regex(/^[0-9a-fA-F-]{36}$/, 'the add-in id (a GUID) of its manifest')
+      .default('5f0c2b7e-8a43-4d1e-9b6a-3c2d7e9f1a40')
+      .describe(
+        'Id of our Outlook add-in (its manifest <Id>): Exchange keeps its custom properties, our event id among them, under cecp-<id>',
+      ),
     authorityHost: httpsOrLoopback('authorityHost')
       .default('https://login.microsoftonline.com')
       .describe('Entra ID sign-in host (national clouds: e.g. https://login.microsoftonline.us)'),

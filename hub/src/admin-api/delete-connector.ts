@@ -28,6 +28,7 @@ export const deleteConnector = defineAdminEndpoint({
       action: 'connector.deleted',
       details: { type: instance.connectorType, name: instance.name },
     });
+    deps.connectorChanged?.(admin.tenantId, instance.id);
     return { status: 204 };
   },
 });

@@ -13,6 +13,11 @@ export interface AdminDeps {
   readonly engine: SyncEngine;
   /** Guard share of new connectors unless the request names one (SYNC_GUARD_SHARE). */
   readonly defaultGuardShare: number;
+  /**
+   * Told after a connector was created, changed or deleted (stored already), so work that runs
+   * outside the job schedules (calendar subscriptions and rounds) starts or stops at once.
+   */
+  readonly connectorChanged?: (tenantId: string, instanceId: string) => void;
 }
 
 export const defineAdminEndpoint = endpointDefiner<AdminDeps>();

@@ -95,6 +95,7 @@ export const patchConnector = defineAdminEndpoint({
         ...(body.settings === undefined ? {} : { settings: Object.keys(body.settings).sort() }),
       },
     });
+    deps.connectorChanged?.(admin.tenantId, current.id);
     return { status: 200, body: await publicInstance(deps.db, updated.instance) };
   },
 });

@@ -83,6 +83,7 @@ export const postConnectors = defineAdminEndpoint({
       action: 'connector.created',
       details: { type: definition.id, name: body.name, settings: Object.keys(body.settings).sort() },
     });
+    deps.connectorChanged?.(admin.tenantId, created.instance.id);
     return { status: 201, body: await publicInstance(deps.db, created.instance) };
   },
 });

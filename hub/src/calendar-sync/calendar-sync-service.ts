@@ -39,6 +39,13 @@ export interface CalendarSyncService {
   request(tenantId: string, instanceId: string, calendars?: readonly string[]): Promise<void>;
   /** Creates or renews the instance's subscriptions now. */
   maintain(tenantId: string, instanceId: string): Promise<void>;
+  /**
+   * A connector was created, changed, enabled, disabled or deleted (the admin API calls this after
+   * its write): a calendar connector gets its subscriptions and a first round at once instead of
+   * at the next schedule tick; one that is gone or disabled is no longer maintained. Resolves when
+   * that round is done.
+   */
+  changed(tenantId: string, instanceId: string): Promise<void>;
   /** The push endpoint's part: handshake text, or the receipt applied (state stored, rounds requested). */
   receive(
     tenantId: string,
@@ -49,6 +56,8 @@ export interface CalendarSyncService {
   /** Resolves when no round is running or waiting (tests, shutdown). */
   idle(): Promise<void>;
 }
+
+const openCacheMs = 10_000;
 
 const pushStateContext = (tenantId: string, instanceId: string) => `${tenantId}/calendar-push/${instanceId}`;
 
@@ -77,10 +86,20 @@ export function createCalendarSyncService(options: CalendarSyncOptions): Calenda
   const instances = createConnectorInstanceRepository(db);
   const lanes = new Map<string, Lane>();
   const timers = new Set<NodeJS.Timeout>();
-  /** Instances whose subscriptions this process maintains (then on their own timers). */
-  const maintained = new Set<string>();
-  /** Maintenance started by lifecycle events, awaited by `idle`. */
+  /** Per instance, the one timer of its next subscription maintenance (a new one replaces it). */
+  const maintenanceTimers = new Map<string, NodeJS.Timeout>();
+  /**
+   * Instances whose subscriptions this process maintains (then on their own timers), with their
+   * first set-up: a schedule tick during a set-up waits for it rather than starting another.
+   */
+  const maintained = new Map<string, Promise<void>>();
+  /** Maintenance started by lifecycle events and connector changes, awaited by `idle`. */
   const upkeep = new Set<Promise<void>>();
+  const track = (work: Promise<void>): Promise<void> => {
+    upkeep.add(work);
+    void work.finally(() => upkeep.delete(work));
+    return work;
+  };
   const shutdown = new AbortController();
 
   const open = async (tenantId: string, instanceId: string) => {
@@ -105,20 +124,51 @@ export function createCalendarSyncService(options: CalendarSyncOptions): Calenda
     return { instance, calendars, ctx, log };
   };
 
+  /**
+   * `open` remembered for a few seconds: at dozens of pushes a second, each push and each round
+   * would otherwise read and decrypt the same settings. A change through the admin API drops the
+   * entry at once (`changed`); one made by another process is seen within `openCacheMs`.
+   */
+  const opened = new Map<string, { until: number; value: ReturnType<typeof open> }>();
+  const openCached = (tenantId: string, instanceId: string): ReturnType<typeof open> => {
+    const key = `${tenantId}/${instanceId}`;
+    const hit = opened.get(key);
+    if (hit !== undefined && hit.until > Date.now()) return hit.value;
+    const value = open(tenantId, instanceId);
+    opened.set(key, { until: Date.now() + openCacheMs, value });
+    value.catch(() => opened.delete(key));
+    return value;
+  };
+
+  /**
+   * The push state as this process last read or wrote it. A receipt that rejects something with
+   * the remembered state is checked again against the stored one (another process may have
+   * subscribed anew), so the memory only saves the read, never a notification.
+   */
+  const pushStates = new Map<string, JsonValue | null>();
+  const pushStateOf = async (tenantId: string, instanceId: string, fresh: boolean) => {
+    const key = `${tenantId}/${instanceId}`;
+    if (!fresh && pushStates.has(key)) return { value: pushStates.get(key) ?? null, remembered: true };
+    const stored = await state.state(tenantId, instanceId);
+    const value = readPushState(stored.pushState, tenantId, instanceId);
+    pushStates.set(key, value);
+    return { value, remembered: false };
+  };
+
   const round = async (tenantId: string, instanceId: string, only: readonly string[] | undefined) => {
-    const opened = await open(tenantId, instanceId);
-    if (opened === undefined) return;
-    const { calendars, ctx, log } = opened;
+    const instance = await openCached(tenantId, instanceId);
+    if (instance === undefined) return;
+    const { calendars, ctx, log } = instance;
     const { cursor } = await state.state(tenantId, instanceId);
     const request = { cursor, ...(only !== undefined && { calendars: only }) };
-    let totals = { linked: 0, updated: 0, cancelled: 0, ignored: 0 };
+    let totals = { unchanged: 0, linked: 0, updated: 0, cancelled: 0, ignored: 0 };
     for await (const batch of calendars.sync(ctx(shutdown.signal), request)) {
       const counts = await applyCalendarBatch(
         { db, events: options.events, logger: log, tenantId, instanceId },
         batch,
       );
-      await state.saveCursor(tenantId, instanceId, batch.cursor);
       totals = {
+        unchanged: totals.unchanged + counts.unchanged,
         linked: totals.linked + counts.linked,
         updated: totals.updated + counts.updated,
         cancelled: totals.cancelled + counts.cancelled,
@@ -181,8 +231,24 @@ export function createCalendarSyncService(options: CalendarSyncOptions): Calenda
     );
     await writePushState(tenantId, instanceId, next);
     const due = push.nextMaintenance(next);
-    if (due !== null) later(due.getTime() - now().getTime(), () => maintain(tenantId, instanceId));
+    const key = `${tenantId}/${instanceId}`;
+    clearTimeout(maintenanceTimers.get(key));
+    if (due !== null) {
+      const timer = later(due.getTime() - now().getTime(), () => maintain(tenantId, instanceId));
+      if (timer !== undefined) maintenanceTimers.set(key, timer);
+    }
   };
+
+  /** Subscriptions for an instance this process does not maintain yet; retried each minute. */
+  const setUp = (tenantId: string, instanceId: string): Promise<void> =>
+    maintain(tenantId, instanceId).catch((err: unknown) => {
+      if (!maintained.has(`${tenantId}/${instanceId}`)) return; // removed meanwhile
+      logger.warn(
+        { tenant: tenantId, instance: instanceId, err: { message: (err as Error).message } },
+        'could not set up calendar change notifications; retrying in a minute',
+      );
+      later(60_000, () => setUp(tenantId, instanceId));
+    });
 
   function readPushState(sealed: string | null, tenantId: string, instanceId: string): JsonValue | null {
     if (sealed === null) return null;
@@ -196,10 +262,11 @@ export function createCalendarSyncService(options: CalendarSyncOptions): Calenda
   async function writePushState(tenantId: string, instanceId: string, value: JsonValue): Promise<void> {
     const sealed = options.secrets.seal(JSON.stringify(value), pushStateContext(tenantId, instanceId));
     await state.savePushState(tenantId, instanceId, sealed);
+    pushStates.set(`${tenantId}/${instanceId}`, value);
   }
 
-  function later(ms: number, work: () => Promise<void>): void {
-    if (shutdown.signal.aborted) return;
+  function later(ms: number, work: () => Promise<void>): NodeJS.Timeout | undefined {
+    if (shutdown.signal.aborted) return undefined;
     const timer = setTimeout(
       () => {
         timers.delete(timer);
@@ -211,6 +278,7 @@ export function createCalendarSyncService(options: CalendarSyncOptions): Calenda
     );
     timer.unref();
     timers.add(timer);
+    return timer;
   }
 
   const calendarInstances = async (): Promise<ConnectorInstance[]> =>
@@ -235,23 +303,13 @@ export function createCalendarSyncService(options: CalendarSyncOptions): Calenda
       const rounds: Promise<void>[] = [];
       for (const instance of await calendarInstances()) {
         const key = `${instance.tenantId}/${instance.id}`;
-        if (!maintained.has(key)) {
-          maintained.add(key);
-          const setUp = (): Promise<void> =>
-            maintain(instance.tenantId, instance.id).catch((err: unknown) => {
-              logger.warn(
-                {
-                  tenant: instance.tenantId,
-                  instance: instance.id,
-                  err: { message: (err as Error).message },
-                },
-                'could not set up calendar change notifications; retrying in a minute',
-              );
-              later(60_000, setUp);
-            });
-          // Subscriptions first: a change made during the first round then still arrives as a push.
-          await setUp();
+        let setting = maintained.get(key);
+        if (setting === undefined) {
+          setting = setUp(instance.tenantId, instance.id);
+          maintained.set(key, setting);
         }
+        // Subscriptions first: a change made during the first round then still arrives as a push.
+        await setting;
         rounds.push(request(instance.tenantId, instance.id));
       }
       await Promise.all(rounds);
@@ -264,16 +322,38 @@ export function createCalendarSyncService(options: CalendarSyncOptions): Calenda
     },
     request,
     maintain,
+    changed(tenantId, instanceId) {
+      const key = `${tenantId}/${instanceId}`;
+      opened.delete(key);
+      const work = async () => {
+        if ((await open(tenantId, instanceId)) === undefined) {
+          // Deleted, disabled or no calendar connector: its renewals stop (the subscriptions at
+          // the upstream then expire; pushes meanwhile find no connector and get a 404).
+          maintained.delete(key);
+          clearTimeout(maintenanceTimers.get(key));
+          maintenanceTimers.delete(key);
+          return;
+        }
+        // Maintenance also creates subscriptions for mailboxes a settings change added.
+        const setting = setUp(tenantId, instanceId);
+        maintained.set(key, setting);
+        await setting;
+        await request(tenantId, instanceId);
+      };
+      return track(work());
+    },
     async receive(tenantId, instanceId, query, body) {
-      const opened = await open(tenantId, instanceId);
-      const push = opened?.calendars.push;
+      const instance = await openCached(tenantId, instanceId);
+      const push = instance?.calendars.push;
       if (push === undefined) return { known: false };
       const handshake = push.handshake(query);
       if (handshake !== null) return { handshake };
-      const stored = await state.state(tenantId, instanceId);
-      const receipt = push.receive(readPushState(stored.pushState, tenantId, instanceId), body);
+      const known = await pushStateOf(tenantId, instanceId, false);
+      let receipt = push.receive(known.value, body);
+      if (receipt.rejected > 0 && known.remembered)
+        receipt = push.receive((await pushStateOf(tenantId, instanceId, true)).value, body);
       if (receipt.rejected > 0)
-        opened?.log.warn(
+        instance?.log.warn(
           { rejected: receipt.rejected },
           'pushed notifications rejected (unknown subscription or client state)',
         );
@@ -281,13 +361,12 @@ export function createCalendarSyncService(options: CalendarSyncOptions): Calenda
       if (receipt.changed.length > 0) void request(tenantId, instanceId, receipt.changed);
       if (receipt.maintain) {
         const work = maintain(tenantId, instanceId).catch((err: unknown) =>
-          opened?.log.warn(
+          instance?.log.warn(
             { err: { message: (err as Error).message } },
             'subscription maintenance after a lifecycle event failed',
           ),
         );
-        upkeep.add(work);
-        void work.finally(() => upkeep.delete(work));
+        void track(work);
       }
       return { known: true };
     },

@@ -2,6 +2,7 @@
 
 // Imported by the system tests in tests/ (they import packages, never other folders' files).
 export { adminEndpoints } from '../admin-api/registry.js';
+export { applyCalendarBatch } from '../calendar-sync/apply-calendar-batch.js';
 export { calendarNotificationsRouter } from '../calendar-sync/calendar-notifications-route.js';
 export { createCalendarSyncService } from '../calendar-sync/calendar-sync-service.js';
 export { parseConfig } from '../config.js';

@@ -247,13 +247,14 @@ export class FakeGraphStore {
   }
 }
 
-/** What Graph returns for an event (extended properties only when expanded). */
-export function eventJson(event: FakeEvent, expandProperty?: string): Record<string, unknown> {
+/** What Graph returns for an event (extended properties only when expanded, those asked for). */
+export function eventJson(event: FakeEvent, expandProperties?: readonly string[]): Record<string, unknown> {
   const { deleted: _d, seq: _s, createdSeq: _c, singleValueExtendedProperties, ...visible } = event;
   const json: Record<string, unknown> = { '@odata.etag': `W/"${event.changeKey}"`, ...visible };
-  if (expandProperty !== undefined) {
-    json['singleValueExtendedProperties'] = singleValueExtendedProperties.filter(
-      (p) => p.id.toLowerCase() === expandProperty.toLowerCase(),
+  if (expandProperties !== undefined) {
+    const wanted = new Set(expandProperties.map((id) => id.toLowerCase()));
+    json['singleValueExtendedProperties'] = singleValueExtendedProperties.filter((p) =>
+      wanted.has(p.id.toLowerCase()),
     );
   }
   return json;

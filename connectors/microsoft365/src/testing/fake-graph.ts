@@ -369,10 +369,13 @@ export class FakeGraph {
         if (event === undefined)
           return graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
         if (req.method === 'GET') {
-          const expand = /singleValueExtendedProperties\(\$filter=id eq '([^']+)'\)/.exec(
+          // `$expand=singleValueExtendedProperties($filter=id eq 'A' or id eq 'B')`
+          const filter = /^singleValueExtendedProperties\(\$filter=(.*)\)$/.exec(
             url.searchParams.get('$expand') ?? '',
-          );
-          return { status: 200, body: eventJson(event, expand?.[1]) };
+          )?.[1];
+          const ids =
+            filter === undefined ? undefined : [...filter.matchAll(/id eq '([^']+)'/g)].map((m) => m[1]!);
+          return { status: 200, body: eventJson(event, ids) };
         }
         if (req.method === 'DELETE') {
           this.store.deleteEvent(mailbox, eventId);
