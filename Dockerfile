@@ -27,11 +27,13 @@ COPY connectors/sdk/package.json connectors/sdk/
 COPY connectors/ucs/package.json connectors/ucs/
 COPY connectors/a12/package.json connectors/a12/
 COPY connectors/microsoft365/package.json connectors/microsoft365/
+COPY connectors/innovaphone/package.json connectors/innovaphone/
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/hub/run.mjs hub/
 COPY --from=build /app/hub/dist hub/dist
 COPY --from=build /app/web/dist web/dist
 COPY --from=build /app/outlook-addin/dist outlook-addin/dist
+COPY --from=build /app/innovaphone-app innovaphone-app
 RUN mkdir -p /var/lib/vchub && chown node:node /var/lib/vchub
 USER node
 VOLUME /var/lib/vchub

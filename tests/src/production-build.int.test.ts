@@ -63,7 +63,13 @@ describe('the production build and its container image', () => {
     const manifests = copied.filter((s) => s.endsWith('package.json'));
     expect(manifests.sort()).toEqual(['package.json', ...workspaces.map((w) => `${w}/package.json`)].sort());
     expect(copied).toEqual(
-      expect.arrayContaining(['hub/dist', 'web/dist', 'outlook-addin/dist', 'hub/run.mjs']),
+      expect.arrayContaining([
+        'hub/dist',
+        'web/dist',
+        'outlook-addin/dist',
+        'innovaphone-app',
+        'hub/run.mjs',
+      ]),
     );
 
     expect(dockerfile).toMatch(/^FROM \$\{NODE_IMAGE\} AS build$/m);

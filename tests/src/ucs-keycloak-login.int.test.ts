@@ -32,7 +32,8 @@ describe('a hub with OIDC_ISSUER=<UCS Keycloak>/realms/ucs', () => {
       OIDC_ISSUER: keycloak.issuer,
       SHUTDOWN_TIMEOUT_MS: '2000',
     });
-    await waitForStatus(`${hub.url}/healthz`, 200, 80_000).catch((err: unknown) => {
+    // Ready, not only alive: the first /v1/users/me writes the user (the schema must be in place).
+    await waitForStatus(`${hub.url}/readyz`, 200, 80_000).catch((err: unknown) => {
       throw new Error(`${String(err)}\nhub output:\n${hub.output()}`);
     });
   }, 90_000); // a hub process starts slowly on a busy machine

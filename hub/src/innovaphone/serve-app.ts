@@ -1,9 +1,11 @@
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
 import express, { Router } from 'express';
 
+import { projectRoot } from '../build/project-root.js';
+
 /** The myApps app's files (plain HTML/JS/CSS, no build), at the repository's `innovaphone-app/`. */
-export const innovaphoneAppDir = fileURLToPath(new URL('../../../innovaphone-app/', import.meta.url));
+export const innovaphoneAppDir = join(projectRoot, 'innovaphone-app');
 
 /**
  * Serves the app at `/innovaphone/<instance id>/vc-meetings.htm` (and its icon `.png`): the App
