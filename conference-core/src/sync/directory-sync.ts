@@ -262,7 +262,7 @@ async function applyBatchOnce(
       .updateTable('sync_runs')
       .set({
         cursor: jsonb(batch.cursor),
-        batches: sql<number>`batches + 1`,
+        batches: sql<number>`batches + ${batch.pages ?? 1}`,
         seen: sql<number>`seen + ${batch.users.length + batch.groups.length + batch.skipped.length}`,
         created: sql<number>`created + ${tally.created}`,
         updated: sql<number>`updated + ${tally.updated}`,
