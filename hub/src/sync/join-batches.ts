@@ -24,8 +24,3 @@ export function joinBatches(batches: readonly DirectoryBatch[]): DirectoryBatch 
     pages: batches.reduce((sum, batch) => sum + (batch.pages ?? 1), 0),
   };
 }
-
-/** A batch's weight for the read ahead: its records. */
-export function batchRecords(batch: DirectoryBatch): number {
-  return batch.users.length + batch.groups.length + batch.deletes.length + batch.skipped.length;
-}

@@ -68,7 +68,6 @@ describe('readAhead', () => {
 describe('readAhead with a limit and a merge', () => {
   const options = (limit: number) => ({
     limit,
-    weigh: (item: number[]) => item.length,
     merge: {
       mergeable: (item: number[]) => !item.includes(-1),
       join: (items: readonly number[][]) => items.flat(),
@@ -86,13 +85,13 @@ describe('readAhead with a limit and a merge', () => {
     const read = { count: 0 };
     const taken: { item: number[]; read: number }[] = [];
     const source = batches([[1, 2], [3], [4, 5], [6], [7]], read);
-    for await (const item of readAhead(source, options(3))) {
+    for await (const item of readAhead(source, options(2))) {
       taken.push({ item, read: read.count });
       // A slow consumer: everything the limit allows piles up meanwhile.
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     expect(taken.map((t) => t.item).flat()).toEqual([1, 2, 3, 4, 5, 6, 7]);
-    // While [1, 2] was worked on, [3] and [4, 5] were read (weight 3, the limit) and no more.
+    // While [1, 2] was worked on, [3] and [4, 5] were read (two items, the limit) and no more.
     expect(taken[0]?.item).toEqual([1, 2]);
     expect(taken[0]?.read).toBeLessThanOrEqual(3);
     expect(taken[1]?.item).toEqual([3, 4, 5]);

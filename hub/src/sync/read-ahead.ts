@@ -1,9 +1,7 @@
 /** How far `readAhead` may read ahead, and how it hands over what piled up meanwhile. */
 export interface ReadAheadOptions<T> {
-  /** Reads ahead while the items waiting weigh less than this (default 1: one item ahead). */
+  /** Reads ahead while fewer items than this wait (default 1: one item ahead). */
   readonly limit: number;
-  /** An item's weight (default 1 each). */
-  readonly weigh?: (item: T) => number;
   /**
    * Joins items that waited into one for the consumer, in order; items it may not join (it says
    * by `mergeable`) are handed over alone. Without it every item is handed over alone.
@@ -35,25 +33,20 @@ export async function* readAhead<T>(
   source: AsyncIterable<T>,
   options: ReadAheadOptions<T> = { limit: 1 },
 ): AsyncGenerator<T, void, undefined> {
-  const weigh = options.weigh ?? (() => 1);
   const iterator = source[Symbol.asyncIterator]();
   const waiting: T[] = [];
-  let weight = 0;
   let pending: Promise<unknown> | undefined;
   let ended = false;
   let failure: { readonly error: unknown } | undefined;
   let wake: (() => void) | undefined;
 
   const readMore = (): void => {
-    if (pending !== undefined || ended || failure !== undefined || weight >= options.limit) return;
+    if (pending !== undefined || ended || failure !== undefined || waiting.length >= options.limit) return;
     pending = iterator.next().then(
       (result) => {
         pending = undefined;
         if (result.done === true) ended = true;
-        else {
-          waiting.push(result.value);
-          weight += weigh(result.value);
-        }
+        else waiting.push(result.value);
         wake?.();
         readMore();
       },
@@ -82,7 +75,6 @@ export async function* readAhead<T>(
       if (merge?.mergeable(first) === true) {
         while (waiting.length > 0 && merge.mergeable(waiting[0]!)) taken.push(waiting.shift()!);
       }
-      for (const item of taken) weight -= weigh(item);
       readMore();
       yield taken.length === 1 || merge === undefined ? first : merge.join(taken);
     }

@@ -14,7 +14,7 @@ import type { ConnectorRegistry } from '../connectors/registry.js';
 import { connectorLogger, scrubMessage } from './connector-logger.js';
 import { openSettings } from './connector-settings.js';
 import type { SecretBox } from './secret-box.js';
-import { batchRecords, joinable, joinBatches } from './join-batches.js';
+import { joinable, joinBatches } from './join-batches.js';
 import { readAhead } from './read-ahead.js';
 import { sleep } from '@vc/connector-sdk';
 import { validateBatch } from './validate-batch.js';
@@ -36,11 +36,13 @@ export interface RunExecutorOptions {
 }
 
 /**
- * How many records the hub reads ahead of the batch it is applying. Batches that piled up
+ * How many connector batches the hub reads ahead of the one it is applying. Those that piled up
  * meanwhile are applied together, in one transaction (decision 0028): when the database is the
- * slower side, a run makes fewer, bigger transactions, each with a handful of round trips.
+ * slower side, a run makes fewer, bigger transactions, each with a handful of round trips. A
+ * count of batches, not of records, so a run still commits every few of the connector's pages
+ * whatever their size (and memory stays bounded by the page size the admin chose).
  */
-const READ_AHEAD_RECORDS = 5000;
+const READ_AHEAD_BATCHES = 4;
 
 /**
  * Executes one run to its end: claims its lease, pages through the connector from the run's last
@@ -103,8 +105,7 @@ export async function executeRun(
           for await (const batch of users.sync(ctx, { mode: run.mode, cursor })) yield validateBatch(batch);
         })();
         const batches = readAhead(validated, {
-          limit: READ_AHEAD_RECORDS,
-          weigh: batchRecords,
+          limit: READ_AHEAD_BATCHES,
           merge: { mergeable: joinable, join: joinBatches },
         });
         for await (const batch of batches) {
