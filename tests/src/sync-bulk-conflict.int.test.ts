@@ -5,13 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createDirectorySync,
   createSyncRunRepository,
-  identitySource,
   type DatabaseHandle,
   silentLogger,
   type DirectoryUser,
 } from '@vc/conference-core';
+import { identitySource } from '@vc/conference-core/testing';
 
-import { fakeConnector, fakeDirectory } from '../../hub/src/testing/fake-directory.js';
+import { fakeConnector, fakeDirectory } from '@vc/hub/testing';
 import { databaseUrl } from './support/postgres-admin.js';
 import { openTestDatabase, syncHarness, type Harness } from './support/sync-harness.js';
 
