@@ -5,11 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createDirectorySync,
   createSyncRunRepository,
+  identitySource,
   type DatabaseHandle,
   silentLogger,
   type DirectoryUser,
 } from '@vc/conference-core';
-import { identitySource } from '@vc/conference-core/testing';
 
 import { fakeConnector, fakeDirectory } from '@vc/hub/testing';
 import { databaseUrl } from './support/postgres-admin.js';
