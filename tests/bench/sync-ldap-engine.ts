@@ -3,6 +3,7 @@ import { silentLogger } from '@vc/conference-core';
 import { ucsConnector } from '@vc/connector-ucs';
 
 import type { Slapd } from '../src/support/slapd.js';
+import { loadAverage } from './sync-ldap-load.js';
 import { openTestDatabase, syncHarness, type Backend } from '../src/support/sync-harness.js';
 import { slapdSettings } from '../src/support/ucs-harness.js';
 
@@ -19,6 +20,8 @@ export interface EngineMeasurement {
   readonly ms: number;
   readonly run: SyncRun;
   readonly peakRss: number;
+  /** The machine's load average when the row ended. */
+  readonly load: string;
 }
 
 export interface EnginePhases {
@@ -56,7 +59,15 @@ export async function engineRuns(
         const run = await h.run(tenantId, instanceId, mode);
         const ms = performance.now() - started;
         if (run.state !== 'completed') throw new Error(`engine ${label}: ${run.state} ${run.errorMessage}`);
-        rows.push({ label, bar, ms, run, peakRss: Math.max(peak, process.memoryUsage().rss), dumpMs });
+        rows.push({
+          label,
+          bar,
+          ms,
+          run,
+          peakRss: Math.max(peak, process.memoryUsage().rss),
+          dumpMs,
+          load: loadAverage(),
+        });
       } finally {
         clearInterval(sampler);
       }

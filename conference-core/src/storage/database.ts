@@ -15,6 +15,7 @@ import {
 } from './pglite-template.js';
 import { lockDirectory } from './pglite-lock.js';
 import type { DatabaseSchema } from './schema.js';
+import { copyCapablePool } from './pg-copy.js';
 import { pgliteParsers, pgTypes } from './type-parsers.js';
 
 export interface OpenDatabaseOptions {
@@ -79,7 +80,7 @@ function openPostgres(databaseUrl: string, logger: Logger, poolSize: number): Da
   pool.on('connect', (client) => {
     client.on('error', () => undefined);
   });
-  const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool: copyCapablePool(pool) }) });
   log.info({ poolSize }, 'using PostgreSQL');
 
   return {

@@ -11,6 +11,7 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
+import { CopyPayload } from './copy-rows.js';
 import { Mutex } from './mutex.js';
 
 export interface PGliteDriverConfig {
@@ -162,6 +163,13 @@ class PGliteConnection implements DatabaseConnection {
 
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
     const parameters = [...compiledQuery.parameters];
+    const [payload] = parameters;
+    if (parameters.length === 1 && payload instanceof CopyPayload) {
+      // PGlite reads COPY data from a blob it exposes as the file /dev/blob (see `copyRows`).
+      const sql = compiledQuery.sql.replace(/ from stdin$/, " from '/dev/blob'");
+      const copied = await this.#pglite.query(sql, [], { blob: new Blob([payload.text]) });
+      return { rows: [], numAffectedRows: BigInt(copied.affectedRows ?? 0) };
+    }
     // Like node-postgres: the simple protocol (which allows several statements) without
     // parameters, the extended protocol with them. Raw multi-statement SQL then behaves alike.
     const results: Results[] =

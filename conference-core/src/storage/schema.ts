@@ -78,6 +78,8 @@ export interface UserIdentitiesTable extends TenantRow {
   external_id: string;
   /** The source created the user or was handed it (0005): only then it sets the profile and disables. */
   owns_user: Generated<boolean>;
+  /** The sync run that made this identity (0010); a full run counts it as seen without a mark. */
+  linked_by_run: string | null;
   created_at: Generated<Date>;
 }
 

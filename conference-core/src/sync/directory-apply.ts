@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
+import { copyRows } from '../storage/copy-rows.js';
 import { createGroupRepository } from '../storage/group-repository.js';
 import type { DatabaseSchema } from '../storage/schema.js';
 import type { DirectoryGroup, DirectorySkip, DirectoryUser } from './directory-types.js';
@@ -16,6 +18,11 @@ export interface RecordTally {
   skipped: DirectorySkip[];
   /** Address changes waiting for the end of the run (see `planUsers`). */
   deferred: DirectoryUser[];
+  /**
+   * External ids whose identity this batch made (new users and links), stamped with the run: a
+   * full run counts them as seen without a mark (decision 0028).
+   */
+  linked: string[];
   /** A few examples per kind of change, for the dry-run report. */
   samples: { create: string[]; update: string[] };
 }
@@ -28,6 +35,7 @@ export function emptyTally(): RecordTally {
     reactivated: 0,
     skipped: [],
     deferred: [],
+    linked: [],
     samples: { create: [], update: [] },
   };
 }
@@ -36,6 +44,20 @@ const SAMPLE_SIZE = 20;
 
 function sample(list: string[], value: string): void {
   if (list.length < SAMPLE_SIZE) list.push(value);
+}
+
+/** How `applyUsers` writes: which run it is part of, and whether new users may take the bulk path. */
+export interface ApplyUsersOptions {
+  /** The run applying the batch; identities it makes are stamped with it. */
+  readonly runId: string;
+  /** The end-of-run pass of address changes that waited (see `planUsers`). */
+  readonly final?: boolean;
+  /**
+   * New users and their identities are copied in (COPY, no conflict handling) instead of inserted
+   * with `on conflict do nothing`. A concurrent writer taking one of their addresses then fails
+   * the copy, and with it the transaction: the caller applies the batch again without `bulk`.
+   */
+  readonly bulk?: boolean;
 }
 
 /**
@@ -56,7 +78,7 @@ export async function applyUsers(
   source: string,
   records: readonly DirectoryUser[],
   tally: RecordTally,
-  options: { readonly final?: boolean } = {},
+  options: ApplyUsersOptions,
 ): Promise<void> {
   if (records.length === 0) return;
   const state = await readBatchState(trx, tenantId, source, records);
@@ -71,10 +93,11 @@ export async function applyUsers(
   const linked = await insertIdentities(
     trx,
     tenantId,
-    source,
+    { source, runId: options.runId },
     plan.links.map((link) => ({ userId: link.userId, externalId: link.record.externalId })),
     'existing',
   );
+  tally.linked.push(...linked);
   const links = plan.links.filter((link) => {
     if (linked.has(link.record.externalId)) return true;
     skip(
@@ -106,6 +129,15 @@ export async function applyUsers(
     sample(tally.samples.update, link.record.email);
   }
 
+  if (options.bulk === true) {
+    await copyNewUsers(trx, tenantId, { source, runId: options.runId }, plan.creates);
+    for (const record of plan.creates) {
+      tally.linked.push(record.externalId);
+      tally.created++;
+      sample(tally.samples.create, record.email);
+    }
+    return;
+  }
   const created = await createUsers(trx, tenantId, plan.creates);
   const fresh = plan.creates.flatMap((record) => {
     const userId = created.get(record.email);
@@ -113,14 +145,64 @@ export async function applyUsers(
     skip(record, `email ${record.email} already belongs to another user (it was taken meanwhile)`);
     return [];
   });
-  const freshLinks = await insertIdentities(trx, tenantId, source, fresh, 'created');
+  const freshLinks = await insertIdentities(
+    trx,
+    tenantId,
+    { source, runId: options.runId },
+    fresh,
+    'created',
+  );
   for (const user of fresh) {
     if (!freshLinks.has(user.externalId)) {
       throw new Error(`a fresh user could not be linked: identity ${user.externalId} is taken`);
     }
+    tally.linked.push(user.externalId);
     tally.created++;
     sample(tally.samples.create, user.email);
   }
+}
+
+/** Who writes an identity: the source it belongs to and the run that makes it. */
+interface Writer {
+  readonly source: string;
+  readonly runId: string;
+}
+
+/**
+ * The bulk path for new users (decision 0028): their ids are made here, so the users and their
+ * owning identities are two COPYs with nothing to read back. The plan has given each address to
+ * one record and checked it is free; only a concurrent writer can make a row conflict, and then
+ * the copy fails the transaction (see `ApplyUsersOptions.bulk`).
+ */
+async function copyNewUsers(
+  trx: Trx,
+  tenantId: string,
+  writer: Writer,
+  records: readonly (DirectoryUser & { email: string })[],
+): Promise<void> {
+  if (records.length === 0) return;
+  const ids = records.map(() => randomUUID());
+  await copyRows(
+    trx,
+    'users',
+    ['id', 'tenant_id', 'email', 'display_name', 'given_name', 'family_name', 'language', 'phone'],
+    records.map((r, i) => [
+      ids[i]!,
+      tenantId,
+      r.email,
+      r.displayName,
+      r.firstName,
+      r.lastName,
+      r.language,
+      r.phone,
+    ]),
+  );
+  await copyRows(
+    trx,
+    'user_identities',
+    ['tenant_id', 'user_id', 'source', 'external_id', 'owns_user', 'linked_by_run'],
+    records.map((r, i) => [tenantId, ids[i]!, writer.source, r.externalId, 't', writer.runId]),
+  );
 }
 
 /**
@@ -132,7 +214,7 @@ export async function applyUsers(
 async function insertIdentities(
   trx: Trx,
   tenantId: string,
-  source: string,
+  writer: Writer,
   links: readonly { userId: string; externalId: string }[],
   users: 'existing' | 'created',
 ): Promise<Set<string>> {
@@ -146,8 +228,9 @@ async function insertIdentities(
           select id from users where tenant_id = ${tenantId} and id = link.user_id limit 1
         ) as existing`;
   const { rows } = await sql<{ external_id: string }>`
-    insert into user_identities (tenant_id, user_id, source, external_id, owns_user)
-    select ${tenantId}::uuid, link.user_id, ${source}, link.external_id, ${users === 'created'}
+    insert into user_identities (tenant_id, user_id, source, external_id, owns_user, linked_by_run)
+    select ${tenantId}::uuid, link.user_id, ${writer.source}, link.external_id, ${users === 'created'},
+      ${writer.runId}::uuid
     from ${from}
     on conflict (tenant_id, source, external_id) do nothing
     returning external_id`.execute(trx);

@@ -69,75 +69,15 @@ export function createDirectorySync(db: Db): DirectorySync {
   return {
     async applyBatch(lease, batch) {
       if (!allUuids(lease.tenantId, lease.runId)) return { ok: false, reason: 'lease_lost' };
-      return db.transaction().execute(async (trx) => {
-        const run = await lockLeasedRun(trx, lease);
-        if (run === undefined) return { ok: false, reason: 'lease_lost' } as const;
-        const source = identitySource(run.connector_type, run.instance_id);
-        const tally = emptyTally();
-        tally.skipped.push(...batch.skipped);
-        if (run.dry_run) await sql`savepoint dry_run`.execute(trx);
-        // A dry run's batches are rolled back one by one: nothing can wait for a later one.
-        await applyUsers(trx, lease.tenantId, source, batch.users, tally, { final: run.dry_run });
-        await applyGroups(trx, lease.tenantId, source, batch.groups, tally);
-        if (run.dry_run) await sql`rollback to savepoint dry_run`.execute(trx);
-
-        const refs: { type: 'user' | 'group'; externalId: string }[] = batch.users.map((u) => ({
-          type: 'user' as const,
-          externalId: u.externalId,
-        }));
-        refs.push(...batch.groups.map((g) => ({ type: 'group' as const, externalId: g.externalId })));
-        // A record the connector skipped still exists upstream: it must not count as gone.
-        refs.push(...batch.skipped.map((s) => ({ type: s.type, externalId: s.externalId })));
-        if (run.mode === 'full') await mark(trx, run, 'seen', refs);
-        else await unmarkDeleted(trx, run, refs);
-        await mark(trx, run, 'deleted', batch.deletes);
-
-        const room = Math.max(0, MAX_STORED_SKIPS - run.skipped);
-        const stored = tally.skipped.slice(0, room);
-        if (stored.length > 0) {
-          await trx
-            .insertInto('sync_run_skipped')
-            .values(
-              stored.map((s) => ({
-                tenant_id: lease.tenantId,
-                run_id: lease.runId,
-                record_type: s.type,
-                external_id: s.externalId.slice(0, 1000),
-                label: s.label?.slice(0, 1000) ?? null,
-                reason: s.reason.slice(0, 1000),
-              })),
-            )
-            .execute();
-        }
-        await trx
-          .updateTable('sync_runs')
-          .set({
-            cursor: jsonb(batch.cursor),
-            batches: sql<number>`batches + 1`,
-            seen: sql<number>`seen + ${batch.users.length + batch.groups.length + batch.skipped.length}`,
-            created: sql<number>`created + ${tally.created}`,
-            updated: sql<number>`updated + ${tally.updated}`,
-            unchanged: sql<number>`unchanged + ${tally.unchanged}`,
-            reactivated: sql<number>`reactivated + ${tally.reactivated}`,
-            skipped: sql<number>`skipped + ${tally.skipped.length}`,
-            heartbeat_at: sql<Date>`now()`,
-            ...(run.dry_run ? { report: jsonb(mergeSamples(run.report, tally.samples)) } : {}),
-            ...(tally.deferred.length > 0 ? { report: jsonb(withDeferred(run.report, tally.deferred)) } : {}),
-          })
-          .where('tenant_id', '=', lease.tenantId)
-          .where('id', '=', lease.runId)
-          .execute();
-        return {
-          ok: true,
-          outcome: {
-            created: tally.created,
-            updated: tally.updated,
-            unchanged: tally.unchanged,
-            reactivated: tally.reactivated,
-            skipped: tally.skipped.length,
-          },
-        } as const;
-      });
+      try {
+        return await applyBatchOnce(db, lease, batch, true);
+      } catch (error) {
+        // A concurrent writer took an address (or an identity) the bulk copy meant to insert: the
+        // copy failed the whole transaction, so nothing of the batch is stored. Applied again on
+        // the careful path, where such a record becomes a skip with its reason.
+        if (!isUniqueViolation(error)) throw error;
+        return applyBatchOnce(db, lease, batch, false);
+      }
     },
 
     async finishRun(lease, startCursor) {
@@ -265,6 +205,95 @@ export function createDirectorySync(db: Db): DirectorySync {
   };
 }
 
+/** One attempt at `applyBatch`: one transaction, new users copied in when `bulk`. */
+async function applyBatchOnce(
+  db: Db,
+  lease: RunLease,
+  batch: DirectoryBatch,
+  bulk: boolean,
+): Promise<ApplyBatchResult> {
+  return db.transaction().execute(async (trx) => {
+    const run = await lockLeasedRun(trx, lease);
+    if (run === undefined) return { ok: false, reason: 'lease_lost' } as const;
+    const source = identitySource(run.connector_type, run.instance_id);
+    const tally = emptyTally();
+    tally.skipped.push(...batch.skipped);
+    if (run.dry_run) await sql`savepoint dry_run`.execute(trx);
+    // A dry run's batches are rolled back one by one: nothing can wait for a later one.
+    await applyUsers(trx, lease.tenantId, source, batch.users, tally, {
+      runId: run.id,
+      final: run.dry_run,
+      bulk,
+    });
+    await applyGroups(trx, lease.tenantId, source, batch.groups, tally);
+    if (run.dry_run) await sql`rollback to savepoint dry_run`.execute(trx);
+
+    // A user whose identity this batch made is seen by this run without a mark: its identity
+    // carries the run (decision 0028), so the first full sync writes no mark per user.
+    const madeNow = new Set(tally.linked);
+    const refs: { type: 'user' | 'group'; externalId: string }[] = batch.users
+      .filter((u) => !madeNow.has(u.externalId))
+      .map((u) => ({ type: 'user' as const, externalId: u.externalId }));
+    refs.push(...batch.groups.map((g) => ({ type: 'group' as const, externalId: g.externalId })));
+    // A record the connector skipped still exists upstream: it must not count as gone.
+    refs.push(...batch.skipped.map((s) => ({ type: s.type, externalId: s.externalId })));
+    if (run.mode === 'full') await mark(trx, run, 'seen', refs);
+    else await unmarkDeleted(trx, run, refs);
+    await mark(trx, run, 'deleted', batch.deletes);
+
+    const room = Math.max(0, MAX_STORED_SKIPS - run.skipped);
+    const stored = tally.skipped.slice(0, room);
+    if (stored.length > 0) {
+      await trx
+        .insertInto('sync_run_skipped')
+        .values(
+          stored.map((s) => ({
+            tenant_id: lease.tenantId,
+            run_id: lease.runId,
+            record_type: s.type,
+            external_id: s.externalId.slice(0, 1000),
+            label: s.label?.slice(0, 1000) ?? null,
+            reason: s.reason.slice(0, 1000),
+          })),
+        )
+        .execute();
+    }
+    await trx
+      .updateTable('sync_runs')
+      .set({
+        cursor: jsonb(batch.cursor),
+        batches: sql<number>`batches + ${batch.pages ?? 1}`,
+        seen: sql<number>`seen + ${batch.users.length + batch.groups.length + batch.skipped.length}`,
+        created: sql<number>`created + ${tally.created}`,
+        updated: sql<number>`updated + ${tally.updated}`,
+        unchanged: sql<number>`unchanged + ${tally.unchanged}`,
+        reactivated: sql<number>`reactivated + ${tally.reactivated}`,
+        skipped: sql<number>`skipped + ${tally.skipped.length}`,
+        heartbeat_at: sql<Date>`now()`,
+        ...(run.dry_run ? { report: jsonb(mergeSamples(run.report, tally.samples)) } : {}),
+        ...(tally.deferred.length > 0 ? { report: jsonb(withDeferred(run.report, tally.deferred)) } : {}),
+      })
+      .where('tenant_id', '=', lease.tenantId)
+      .where('id', '=', lease.runId)
+      .execute();
+    return {
+      ok: true,
+      outcome: {
+        created: tally.created,
+        updated: tally.updated,
+        unchanged: tally.unchanged,
+        reactivated: tally.reactivated,
+        skipped: tally.skipped.length,
+      },
+    } as const;
+  });
+}
+
+/** A unique index refused a row (PostgreSQL error 23505). */
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === '23505';
+}
+
 /** Keeps the records whose address change waits for the end of the run in its report. */
 function withDeferred(report: JsonValue, records: readonly DirectoryUser[]): JsonValue {
   const current = asObject(report);
@@ -283,6 +312,7 @@ async function applyDeferred(trx: Trx, run: LockedRun, source: string): Promise<
   if (!Array.isArray(deferred) || deferred.length === 0) return;
   const tally = emptyTally();
   await applyUsers(trx, run.tenant_id, source, deferred as unknown as DirectoryUser[], tally, {
+    runId: run.id,
     final: true,
   });
   if (tally.skipped.length > 0) {
@@ -419,6 +449,8 @@ async function deactivationCandidates(trx: Trx, run: LockedRun, source: string):
     .where('identity.source', '=', source)
     .where('users.disabled_at', 'is', null)
     .where(goneInRun(run, 'user', sql.ref('identity.external_id')))
+    // Made by this run: seen, though it has no mark (a full run marks only what it did not make).
+    .where(sql<boolean>`identity.linked_by_run is distinct from ${run.id}::uuid`)
     .groupBy('users.id')
     .execute();
   return rows.map((row) => ({ id: row.id, owned: Boolean(row.owned) }));

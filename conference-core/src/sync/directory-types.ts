@@ -47,6 +47,11 @@ export interface DirectoryBatch {
   /** Records the connector or the hub's validation could not use, with the reason. */
   readonly skipped: readonly DirectorySkip[];
   readonly cursor: JsonValue;
+  /**
+   * How many of the connector's batches this one joins (default 1): the hub applies batches that
+   * piled up while it was writing in one transaction, with the last one's cursor (decision 0028).
+   */
+  readonly pages?: number;
 }
 
 /** One run's lease: only the worker holding it may apply to the run. */

@@ -64,3 +64,67 @@ describe('readAhead', () => {
     expect(log.reads).toBe(2);
   });
 });
+
+describe('readAhead with a limit and a merge', () => {
+  const options = (limit: number) => ({
+    limit,
+    merge: {
+      mergeable: (item: number[]) => !item.includes(-1),
+      join: (items: readonly number[][]) => items.flat(),
+    },
+  });
+
+  async function* batches(items: number[][], read: { count: number }) {
+    for (const item of items) {
+      read.count++;
+      yield await Promise.resolve(item);
+    }
+  }
+
+  it('joins the items that piled up while the consumer worked, in order, and reads no further than the limit', async () => {
+    const read = { count: 0 };
+    const taken: { item: number[]; read: number }[] = [];
+    const source = batches([[1, 2], [3], [4, 5], [6], [7]], read);
+    for await (const item of readAhead(source, options(2))) {
+      taken.push({ item, read: read.count });
+      // A slow consumer: everything the limit allows piles up meanwhile.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(taken.map((t) => t.item).flat()).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    // While [1, 2] was worked on, [3] and [4, 5] were read (two items, the limit) and no more.
+    expect(taken[0]?.item).toEqual([1, 2]);
+    expect(taken[0]?.read).toBeLessThanOrEqual(3);
+    expect(taken[1]?.item).toEqual([3, 4, 5]);
+    expect(taken.length).toBeLessThan(5);
+  });
+
+  it('hands an item it may not join over alone, between the joined ones', async () => {
+    const read = { count: 0 };
+    const taken: number[][] = [];
+    const source = batches([[1], [2], [-1], [3], [4]], read);
+    for await (const item of readAhead(source, options(10))) {
+      taken.push(item);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(taken.flat()).toEqual([1, 2, -1, 3, 4]);
+    expect(taken).toContainEqual([-1]);
+  });
+
+  it('throws a failed read only after handing over every item read before it', async () => {
+    async function* failing() {
+      yield [1];
+      yield await Promise.resolve([2]);
+      throw new Error('read 3 failed');
+    }
+    const taken: number[][] = [];
+    await expect(
+      (async () => {
+        for await (const item of readAhead(failing(), options(10))) {
+          taken.push(item);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      })(),
+    ).rejects.toThrow('read 3 failed');
+    expect(taken.flat()).toEqual([1, 2]);
+  });
+});

@@ -14,6 +14,7 @@ import type { ConnectorRegistry } from '../connectors/registry.js';
 import { connectorLogger, scrubMessage } from './connector-logger.js';
 import { openSettings } from './connector-settings.js';
 import type { SecretBox } from './secret-box.js';
+import { joinable, joinBatches } from './join-batches.js';
 import { readAhead } from './read-ahead.js';
 import { sleep } from '@vc/connector-sdk';
 import { validateBatch } from './validate-batch.js';
@@ -35,8 +36,17 @@ export interface RunExecutorOptions {
 }
 
 /**
+ * How many connector batches the hub reads ahead of the one it is applying. Those that piled up
+ * meanwhile are applied together, in one transaction (decision 0028): when the database is the
+ * slower side, a run makes fewer, bigger transactions, each with a handful of round trips. A
+ * count of batches, not of records, so a run still commits every few of the connector's pages
+ * whatever their size (and memory stays bounded by the page size the admin chose).
+ */
+const READ_AHEAD_BATCHES = 4;
+
+/**
  * Executes one run to its end: claims its lease, pages through the connector from the run's last
- * applied cursor (reading one batch ahead while the one before is applied), applies each batch
+ * applied cursor (reading ahead while the batch before is applied, and joining what piled up meanwhile), applies each batch
  * with its cursor in one transaction, in order, retries retryable
  * connector errors (honouring Retry-After) by resuming from that cursor, and finishes the run
  * (deactivations or the guard). A non-retryable error (auth_failed, ...) fails the run and
@@ -94,7 +104,11 @@ export async function executeRun(
         const validated = (async function* () {
           for await (const batch of users.sync(ctx, { mode: run.mode, cursor })) yield validateBatch(batch);
         })();
-        for await (const batch of readAhead(validated)) {
+        const batches = readAhead(validated, {
+          limit: READ_AHEAD_BATCHES,
+          merge: { mergeable: joinable, join: joinBatches },
+        });
+        for await (const batch of batches) {
           jobSignal.throwIfAborted();
           const applied = await directory.applyBatch(lease, batch);
           if (!applied.ok) {

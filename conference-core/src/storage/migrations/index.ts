@@ -7,6 +7,7 @@ import * as ownership from './0005-directory-ownership.js';
 import * as roleMappings from './0006-role-mappings.js';
 import * as calendarLinks from './0007-calendar-links.js';
 import * as calendarSync from './0008-calendar-sync.js';
+import * as bulkDirectorySync from './0010-bulk-directory-sync.js';
 import * as calendarItemFingerprints from './0011-calendar-item-fingerprints.js';
 
 export interface NamedMigration {
@@ -29,5 +30,6 @@ export const migrations: readonly NamedMigration[] = [
   { name: '0006-role-mappings', ...roleMappings },
   { name: '0007-calendar-links', ...calendarLinks },
   { name: '0008-calendar-sync', ...calendarSync },
+  { name: '0010-bulk-directory-sync', ...bulkDirectorySync },
   { name: '0011-calendar-item-fingerprints', ...calendarItemFingerprints },
 ];
