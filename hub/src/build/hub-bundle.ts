@@ -1,4 +1,4 @@
-import { cpSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { projectRoot } from './project-root.js';
@@ -25,19 +25,22 @@ const hubEntrypoints = {
 /** Files read at run time next to the module that reads them (`new URL(..., import.meta.url)`). */
 const assets = [{ from: join(projectRoot, 'conference-core', 'src', 'sip', 'prompts'), to: 'prompts' }];
 
+/** The workspaces whose code ends up in the bundle: every one but the browser app and the tests. */
+const notBundled = new Set(['web', 'tests']);
+
 function serverSources(): string[] {
-  const workspaces = ['hub', 'conference-core', 'connectors/sdk', 'connectors/ucs', 'connectors/a12'];
-  const all = [...workspaces, 'connectors/microsoft365', 'outlook-addin'];
+  const { workspaces } = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as {
+    workspaces: string[];
+  };
   return [
-    ...all.flatMap((dir) => [
-      ...filesBelow(join(projectRoot, dir, 'src')),
-      join(projectRoot, dir, 'package.json'),
-    ]),
-    ...filesBelow(join(projectRoot, 'connectors')).filter((f) =>
-      /\/connectors\/[^/]+\/package\.json$/.test(f),
-    ),
+    ...workspaces
+      .filter((dir) => !notBundled.has(dir))
+      .flatMap((dir) => [
+        ...filesBelow(join(projectRoot, dir, 'src')),
+        join(projectRoot, dir, 'package.json'),
+      ]),
     join(projectRoot, 'package-lock.json'),
-  ].filter((file, index, list) => list.indexOf(file) === index);
+  ];
 }
 
 export function hubSourceHash(): string {
