@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 
 /**
  * The integration suites that may run two at a time: each uses its own database (or PGlite folder)
@@ -52,7 +52,7 @@ function intSuitesBelow(root: string, dir: string): string[] {
     if (entry.name === 'node_modules' || entry.name === '.tsbuild' || entry.name === 'dist') return [];
     const path = join(dir, entry.name);
     if (entry.isDirectory()) return intSuitesBelow(root, path);
-    return entry.name.endsWith('.int.test.ts') ? [relative('.', path)] : [];
+    return entry.name.endsWith('.int.test.ts') ? [path] : [];
   });
 }
 
