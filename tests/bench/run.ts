@@ -1,14 +1,49 @@
 import { benchmarks } from './registry.js';
 
 /**
- * `npm run bench -- <name>`: runs one benchmark. Each measures its own baseline in the same run
- * and prints the ratio; none of them is a pass/fail test.
+ * `npm run bench -- <name> [args]`: runs one benchmark. Each measures its own baseline in the same
+ * run, prints the ratio and ends with one `RESULT {json}` line (benchmark.ts). `npm run bench --
+ * all [--quick]` runs every one in turn, each in this process, and prints the RESULT lines again
+ * at the end with the time each took; a bench that throws is reported and the rest still run.
  */
 const name = process.argv[2];
+const args = process.argv.slice(3);
+
+if (name === 'all') {
+  const summary: string[] = [];
+  let failed = 0;
+  const started = performance.now();
+  for (const benchmark of benchmarks) {
+    console.log(`\n== ${benchmark.name} ${args.join(' ')}`);
+    const t0 = performance.now();
+    const lines: string[] = [];
+    const log = console.log;
+    console.log = (...parts: unknown[]) => {
+      const line = parts.map(String).join(' ');
+      if (line.startsWith('RESULT ')) lines.push(line);
+      log(...parts);
+    };
+    try {
+      await benchmark.run(args);
+    } catch (err) {
+      failed++;
+      lines.push(`FAILED ${benchmark.name}: ${err instanceof Error ? err.message : String(err)}`);
+      console.error(err);
+    } finally {
+      console.log = log;
+    }
+    const seconds = ((performance.now() - t0) / 1000).toFixed(1);
+    summary.push(`${benchmark.name.padEnd(10)} ${seconds.padStart(6)} s`, ...lines.map((l) => `  ${l}`));
+  }
+  console.log(`\n== all: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  for (const line of summary) console.log(line);
+  process.exit(failed === 0 ? 0 : 1);
+}
+
 const benchmark = benchmarks.find((b) => b.name === name);
 if (benchmark === undefined) {
-  console.error(`usage: npm run bench -- <name>\n\nbenchmarks:`);
+  console.error(`usage: npm run bench -- <name> [--quick] | all [--quick]\n\nbenchmarks:`);
   for (const b of benchmarks) console.error(`  ${b.name.padEnd(12)} ${b.description}`);
   process.exit(name === undefined ? 0 : 2);
 }
-await benchmark.run(process.argv.slice(3));
+await benchmark.run(args);

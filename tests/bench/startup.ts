@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { freePort } from '../scripts/free-port.js';
-import { percentile, type Benchmark } from './benchmark.js';
+import { bar, isQuick, percentile, printResult, type Benchmark } from './benchmark.js';
 
 /**
  * `npm run bench -- startup [--runs N]`: what a new user waits for (issue 21). In a clone of the
@@ -101,7 +101,7 @@ export const startupBenchmark: Benchmark = {
   description: 'fresh clone: first npm start to /healthz, restart, token CLI (vs node -e and bare PGlite)',
   async run(args) {
     const runsArg = args.indexOf('--runs');
-    const runs = runsArg >= 0 ? Number(args[runsArg + 1]) : 3;
+    const runs = runsArg >= 0 ? Number(args[runsArg + 1]) : isQuick(args) ? 1 : 3;
     const work = mkdtempSync(join(tmpdir(), 'vc-bench-startup-'));
     try {
       const load = (): string =>
@@ -163,11 +163,21 @@ export const startupBenchmark: Benchmark = {
         `ratios: first /healthz ${(p50(pick(first, 'healthz')) / p50(nodeBare)).toFixed(1)}x node -e, first ` +
           `/readyz ${(p50(pick(first, 'readyz')) / p50(pglite)).toFixed(2)}x bare PGlite open`,
       );
-      console.log(
-        `RESULT startup first_healthz_s=${(p50(pick(first, 'healthz')) / 1000).toFixed(2)} bar=10 ` +
-          `restart_healthz_s=${(p50(pick(restart, 'healthz')) / 1000).toFixed(2)} bar=3 ` +
-          `token_s=${(p50(token) / 1000).toFixed(2)} bar=2`,
-      );
+      printResult({
+        name: 'startup',
+        ratio: p50(pick(first, 'readyz')) / p50(pglite),
+        bars: [
+          bar('first_healthz_s', p50(pick(first, 'healthz')) / 1000, '< 10'),
+          bar('restart_healthz_s', p50(pick(restart, 'healthz')) / 1000, '< 3'),
+          bar('token_s', p50(token) / 1000, '< 2'),
+        ],
+        figures: {
+          first_readyz_s: p50(pick(first, 'readyz')) / 1000,
+          restart_readyz_s: p50(pick(restart, 'readyz')) / 1000,
+          node_bare_s: p50(nodeBare) / 1000,
+          pglite_open_s: p50(pglite) / 1000,
+        },
+      });
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
