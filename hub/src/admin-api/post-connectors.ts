@@ -18,7 +18,7 @@ export const postConnectors = defineAdminEndpoint({
   tags: ['admin'],
   access: ['user'],
   body: z.object({
-    type: z.string().min(1).max(100),
+    type: z.string().min(1).max(100).describe('The connector type (see GET /v1/admin/connector-types)'),
     name: instanceFields.name,
     enabled: instanceFields.enabled.default(true),
     settings: instanceFields.settings,
