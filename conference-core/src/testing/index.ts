@@ -33,3 +33,4 @@ export { MemoryTicketStore } from '../tickets/memory-ticket-store.js';
 export { buildOpenApiDocument } from '../api/openapi.js';
 export { undescribedOpenApiFields } from '../api/openapi-walk.js';
 export type { OpenApiPaths } from '../api/openapi-walk.js';
+export { ownerTag } from '../media/janus/room-ownership.js';

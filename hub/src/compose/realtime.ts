@@ -32,8 +32,12 @@ export async function startRealtime(
   config: HubConfig,
   parts: { url: string; tickets: TicketStore; nodes: NodeRegistry; database: DatabaseHandle; logger: Logger },
 ): Promise<Realtime> {
+  const nodeId = randomUUID();
   const media: MediaService = await createMediaService({
     ...config.media,
+    // Rooms carry this node's id; the pool's other nodes remove them once it is dead (Redis registry).
+    nodeId,
+    isNodeAlive: (id) => parts.nodes.isAlive(id),
     workDir: config.dataDir,
     ice: {
       stunUrls: config.media.stunUrls,
@@ -53,7 +57,7 @@ export async function startRealtime(
     pingIntervalMs: config.signalingPingIntervalMs,
   });
   const node = {
-    id: randomUUID(),
+    id: nodeId,
     url: signalingBaseUrl(config, parts.url),
     load: () => signaling.connections(),
   };
