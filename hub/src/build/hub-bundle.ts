@@ -13,8 +13,11 @@ import { filesBelow, hashFiles, isStale } from './source-hash.js';
 export const hubDist = join(projectRoot, 'hub', 'dist');
 const stampFile = join(hubDist, '.source-hash');
 
-/** The processes the bundle can start (`node hub/dist/<name>.js`), and the launcher's check. */
-const hubEntrypoints = {
+/**
+ * The processes the bundle can start (`node hub/dist/<name>.js`), and the launcher's check.
+ * `hub/run.mjs` is plain JS and repeats the names; `run-entries.test.ts` holds them equal.
+ */
+export const hubEntrypoints = {
   main: 'main.ts',
   'migrate-cli': 'migrate-cli.ts',
   'token-cli': 'token-cli.ts',
