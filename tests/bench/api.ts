@@ -1,16 +1,47 @@
+import { loadavg } from 'node:os';
+
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 
+import { windowPageQuery } from '@vc/conference-core/testing';
 import { startApiHub } from '../src/support/api-hub.js';
-import { percentile, type Benchmark } from './benchmark.js';
+import { bar, isQuick, percentile, printResult, type Benchmark } from './benchmark.js';
 
 /**
- * `GET /v1/events` for one user's week, through HTTP with a real token, in a tenant of 10,000 and
- * then 100,000 events (5% weekly series, three invitees each, spread over 800 days) on PostgreSQL.
- * The bar: p95 at 100k within 1.5x of p95 at 10k (cost follows the page, not the tenant).
+ * `GET /v1/events` for one user's week, through HTTP with a real token, in a tenant that grows
+ * from 10,000 events by tenfold steps up to `--events` (default 100,000; 5% weekly series, three
+ * invitees each, spread over 800 days, 500 users) on PostgreSQL. The floor is the same request
+ * against the tenant before it has any event (HTTP, token check, principal, serialization).
+ * Each size is measured `--runs` times (default 3) and the median of the runs is reported; the
+ * bar is p95 < 20 ms at the largest size. `--quick`: 1,000 and 10,000 events, one run.
+ * After each size the listing statement is EXPLAINed (ANALYZE, BUFFERS) for the same week.
  */
 const adminUrl = process.env['BENCH_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-const requests = Number(process.env['BENCH_REQUESTS'] ?? 300);
 
+interface Options {
+  readonly sizes: readonly number[];
+  readonly runs: number;
+  readonly requests: number;
+}
+
+function optionsOf(args: readonly string[]): Options {
+  const number = (flag: string, fallback: number): number => {
+    const at = args.indexOf(flag);
+    if (at < 0) return fallback;
+    const value = Number(args[at + 1]);
+    if (!Number.isSafeInteger(value) || value < 1) throw new Error(`${flag} needs a positive integer`);
+    return value;
+  };
+  const requests = Number(process.env['BENCH_REQUESTS'] ?? (isQuick(args) ? 100 : 300));
+  if (isQuick(args)) return { sizes: [1_000, 10_000], runs: number('--runs', 1), requests };
+  const largest = number('--events', 100_000);
+  const sizes: number[] = [];
+  for (let size = 10_000; size < largest; size *= 10) sizes.push(size);
+  sizes.push(largest);
+  return { sizes, runs: number('--runs', 3), requests };
+}
+
+/** Adds `count` events with their rooms and invitations in three set-based statements. */
 async function seed(client: pg.Client, tenantId: string, count: number): Promise<void> {
   await client.query(
     `with u as (select array_agg(id order by id) ids from users where tenant_id = $1),
@@ -34,30 +65,100 @@ async function seed(client: pg.Client, tenantId: string, count: number): Promise
      on conflict do nothing`,
     [tenantId],
   );
-  await client.query('analyze');
+  await client.query('vacuum analyze');
 }
 
-async function measure(url: string, token: string): Promise<number[]> {
-  const monday = new Date();
-  monday.setUTCHours(0, 0, 0, 0);
-  monday.setUTCDate(monday.getUTCDate() - ((monday.getUTCDay() + 6) % 7));
-  const sunday = new Date(monday.getTime() + 7 * 86_400_000);
-  const path = `/v1/events?time_min=${monday.toISOString()}&time_max=${sunday.toISOString()}&limit=100`;
+function thisWeek(): { from: Date; to: Date } {
+  const from = new Date();
+  from.setUTCHours(0, 0, 0, 0);
+  from.setUTCDate(from.getUTCDate() - ((from.getUTCDay() + 6) % 7));
+  return { from, to: new Date(from.getTime() + 7 * 86_400_000) };
+}
+
+interface Run {
+  readonly p50: number;
+  readonly p95: number;
+  /** CPU of this process (hub and client) per request, in ms. */
+  readonly cpu: number;
+  readonly items: number;
+}
+
+async function measure(url: string, token: string, requests: number): Promise<Run> {
+  const { from, to } = thisWeek();
+  const path = `/v1/events?time_min=${from.toISOString()}&time_max=${to.toISOString()}&limit=100`;
   const times: number[] = [];
+  let cpu = process.cpuUsage();
+  let items = 0;
   for (let i = 0; i < requests + 20; i++) {
+    if (i === 20) cpu = process.cpuUsage(); // the first 20 warm up
     const started = performance.now();
     const res = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } });
     if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
-    await res.arrayBuffer();
-    if (i >= 20) times.push(performance.now() - started); // the first 20 warm up
+    const body = (await res.json()) as { items: unknown[] };
+    if (i >= 20) times.push(performance.now() - started);
+    items = body.items.length;
   }
-  return times.sort((a, b) => a - b);
+  const used = process.cpuUsage(cpu);
+  times.sort((a, b) => a - b);
+  return {
+    p50: percentile(times, 50),
+    p95: percentile(times, 95),
+    cpu: (used.user + used.system) / 1000 / requests,
+    items,
+  };
+}
+
+const median = (values: readonly number[]): number =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
+
+/** The plan's scans with their rows and buffers, and the execution time: what a reader needs. */
+async function planSummary(
+  db: Kysely<unknown>,
+  tenantId: string,
+  userId: string,
+): Promise<{ lines: string[]; ms: number }> {
+  const statement = windowPageQuery(tenantId, {
+    ...thisWeek(),
+    userId,
+    includeTimeIndependent: true,
+    limit: 100,
+  });
+  if (statement === undefined) throw new Error('the listing statement needs uuids');
+  const { rows } = await sql<{
+    'QUERY PLAN': string;
+  }>`explain (analyze, buffers, costs off, timing on) ${statement}`.execute(db);
+  const plan = rows.map((r) => r['QUERY PLAN']);
+  const lines: string[] = [];
+  let ms = Number.NaN;
+  plan.forEach((line, i) => {
+    const execution = /Execution Time: ([\d.]+) ms/.exec(line);
+    if (execution !== null) ms = Number(execution[1]);
+    if (!/Scan|Execution Time|Planning Time/.test(line)) return;
+    const buffers = plan
+      .slice(i + 1, i + 4)
+      .find((next) => next.trim().startsWith('Buffers:'))
+      ?.trim();
+    const node = line
+      .trim()
+      .replace(/^->\s*/, '')
+      .replace(/\(actual time=[\d.]+\.\.([\d.]+) /, '(ms=$1 ');
+    lines.push(`  ${node}${buffers === undefined ? '' : `  [${buffers}]`}`);
+  });
+  return { lines, ms };
 }
 
 export const apiBenchmark: Benchmark = {
   name: 'api',
-  description: "a user's week of meetings via GET /v1/events with 10k vs 100k events in the tenant",
-  async run() {
+  description: "a user's week of meetings via GET /v1/events as the tenant grows to --events (default 100k)",
+  async run(args) {
+    const options = optionsOf(args);
+    const load = (): string =>
+      loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ');
     const name = `vc_bench_${Date.now().toString(36)}`;
     const admin = new pg.Client({ connectionString: adminUrl });
     await admin.connect();
@@ -71,6 +172,9 @@ export const apiBenchmark: Benchmark = {
       API_VALIDATE_RESPONSES: 'false',
     });
     const db = new pg.Client({ connectionString: databaseUrl });
+    const explainer = new Kysely<unknown>({
+      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: databaseUrl, max: 1 }) }),
+    });
     try {
       const token = await api.token('alice');
       const me = (await (await api.call('/v1/users/me', { token })).json()) as { id: string };
@@ -84,26 +188,88 @@ export const apiBenchmark: Benchmark = {
          select $1, 'bench' || g || '@example.test', 'Bench ' || g from generate_series(1, 499) g`,
         [tenantId],
       );
-
-      const report = (label: string, times: number[]) =>
-        console.log(
-          `${label.padEnd(14)} p50 ${percentile(times, 50).toFixed(2)} ms  p95 ${percentile(times, 95).toFixed(2)} ms`,
-        );
-      let started = performance.now();
-      await seed(db, tenantId, 10_000);
-      console.log(`seeded 10,000 events in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-      const small = await measure(api.url, token);
-      report('10k events', small);
-      started = performance.now();
-      await seed(db, tenantId, 90_000);
-      console.log(`seeded 90,000 more in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-      const large = await measure(api.url, token);
-      report('100k events', large);
       console.log(
-        `ratio p95 100k/10k: ${(percentile(large, 95) / percentile(small, 95)).toFixed(2)}x (bar < 1.5x); ` +
-          `p50 ratio ${(percentile(large, 50) / percentile(small, 50)).toFixed(2)}x`,
+        `sizes ${options.sizes.join(', ')}; ${options.runs} run(s) of ${options.requests} requests each; load ${load()}`,
       );
+
+      const measureSize = async (label: string): Promise<Run> => {
+        const runs: Run[] = [];
+        for (let i = 0; i < options.runs; i++) {
+          const run = await measure(api.url, token, options.requests);
+          runs.push(run);
+          console.log(
+            `${label.padEnd(12)} run ${i + 1}: p50 ${run.p50.toFixed(2)} ms  p95 ${run.p95.toFixed(2)} ms  ` +
+              `cpu ${run.cpu.toFixed(2)} ms/request  ${run.items} items  load ${load()}`,
+          );
+        }
+        return {
+          p50: median(runs.map((r) => r.p50)),
+          p95: median(runs.map((r) => r.p95)),
+          cpu: median(runs.map((r) => r.cpu)),
+          items: runs[0]?.items ?? 0,
+        };
+      };
+
+      const floor = await measureSize('empty');
+      const results: { size: number; run: Run; seedS: number; planMs: number }[] = [];
+      let seeded = 0;
+      for (const size of options.sizes) {
+        const started = performance.now();
+        await seed(db, tenantId, size - seeded);
+        const seedS = (performance.now() - started) / 1000;
+        console.log(
+          `seeded ${(size - seeded).toLocaleString('en')} events (to ${size.toLocaleString('en')}) in ${seedS.toFixed(1)} s`,
+        );
+        seeded = size;
+        const label = `${size.toLocaleString('en')}`;
+        const run = await measureSize(label);
+        const plan = await planSummary(explainer, tenantId, me.id);
+        console.log(`plan of the listing at ${label} events:\n${plan.lines.join('\n')}`);
+        results.push({ size, run, seedS, planMs: plan.ms });
+      }
+
+      const first = results[0];
+      const last = results[results.length - 1];
+      if (first === undefined || last === undefined) throw new Error('no size measured');
+      console.log(`median of ${options.runs} run(s):`);
+      console.log(
+        `  empty tenant  p50 ${floor.p50.toFixed(2)} ms  p95 ${floor.p95.toFixed(2)} ms  cpu ${floor.cpu.toFixed(2)} ms/request`,
+      );
+      for (const { size, run, planMs } of results) {
+        console.log(
+          `  ${size.toLocaleString('en').padEnd(12)}  p50 ${run.p50.toFixed(2)} ms  p95 ${run.p95.toFixed(2)} ms  ` +
+            `cpu ${run.cpu.toFixed(2)} ms/request  listing SQL ${planMs.toFixed(2)} ms  ${run.items} items`,
+        );
+      }
+      const ratio = last.run.p95 / first.run.p95;
+      console.log(
+        `ratio p95 ${last.size.toLocaleString('en')}/${first.size.toLocaleString('en')}: ${ratio.toFixed(2)}x; ` +
+          `p95 at ${last.size.toLocaleString('en')}: ${last.run.p95.toFixed(2)} ms (bar < 20 ms); load ${load()}`,
+      );
+      const figures: Record<string, number> = {
+        empty_p50_ms: floor.p50,
+        empty_p95_ms: floor.p95,
+        empty_cpu_ms: floor.cpu,
+      };
+      for (const { size, run, seedS, planMs } of results) {
+        const key = size >= 1_000_000 ? `${size / 1_000_000}m` : `${size / 1_000}k`;
+        Object.assign(figures, {
+          [`p50_${key}_ms`]: run.p50,
+          [`p95_${key}_ms`]: run.p95,
+          [`cpu_${key}_ms`]: run.cpu,
+          [`sql_${key}_ms`]: planMs,
+          [`seed_${key}_s`]: seedS,
+        });
+      }
+      printResult({
+        name: 'api',
+        ratio,
+        bars: [bar('p95_ms', last.run.p95, '< 20')],
+        figures: Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, Number(v.toFixed(3))])),
+        ...(isQuick(args) && { quick: true }),
+      });
     } finally {
+      await explainer.destroy().catch(() => undefined);
       await db.end().catch(() => undefined);
       await api.stop();
       await admin.query(`drop database if exists ${name} with (force)`);

@@ -28,3 +28,5 @@ export { CallMedia } from '../sip/call-media.js';
 export { buildAudioAnswer } from '../sip/sdp.js';
 export { startSipEdge } from '../sip/sip-edge.js';
 export { MemoryTicketStore } from '../tickets/memory-ticket-store.js';
+// The API bench EXPLAINs the statement GET /v1/events runs.
+export { windowPageQuery } from '../storage/event-window.js';
