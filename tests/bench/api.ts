@@ -41,30 +41,50 @@ function optionsOf(args: readonly string[]): Options {
   return { sizes, runs: number('--runs', 3), requests };
 }
 
-/** Adds `count` events with their rooms and invitations in three set-based statements. */
+/**
+ * Adds `count` events with their rooms and three invitations each, set-based. Each event draws
+ * its own start (a lateral subquery that does not name the outer row runs once, which gave every
+ * event the same start in an earlier version of this bench). Foreign keys and triggers are off
+ * for the seed (`session_replication_role`, as pg_restore does): the rows are consistent by
+ * construction, and the invitations get their event's times the way migration 0012's trigger
+ * would give them. Then the same check as the trigger, so a seed never measures stale copies.
+ */
 async function seed(client: pg.Client, tenantId: string, count: number): Promise<void> {
-  await client.query(
-    `with u as (select array_agg(id order by id) ids from users where tenant_id = $1),
-     r as (
-       insert into rooms (tenant_id, owner_id)
-       select $1, u.ids[1 + (g % array_length(u.ids, 1))] from generate_series(1, $2) g, u
-       returning id, owner_id)
-     insert into events (tenant_id, room_id, created_by, title, starts_at, ends_at, time_zone, recurrence)
-     select $1, r.id, r.owner_id, 'Bench meeting', s.start, s.start + interval '1 hour', 'Europe/Berlin',
-            case when random() < 0.05 then array['RRULE:FREQ=WEEKLY'] else '{}'::text[] end
-     from r cross join lateral (
-       select date_trunc('minute', now() - interval '400 days' + random() * interval '800 days') as start) s`,
-    [tenantId, count],
+  await client.query('set session_replication_role = replica');
+  try {
+    await client.query(
+      `with u as (select array_agg(id order by id) ids from users where tenant_id = $1),
+       s as materialized (
+         select gen_random_uuid() as room_id, u.ids[1 + (g % array_length(u.ids, 1))] as owner_id,
+                date_trunc('minute', now() - interval '400 days' + random() * interval '800 days') as start,
+                random() < 0.05 as weekly
+         from generate_series(1, $2) g, u),
+       r as (insert into rooms (id, tenant_id, owner_id) select room_id, $1, owner_id from s)
+       insert into events (tenant_id, room_id, created_by, title, starts_at, ends_at, time_zone, recurrence)
+       select $1, room_id, owner_id, 'Bench meeting', start, start + interval '1 hour', 'Europe/Berlin',
+              case when weekly then array['RRULE:FREQ=WEEKLY'] else '{}'::text[] end
+       from s`,
+      [tenantId, count],
+    );
+    await client.query(
+      `with u as (select array_agg(id order by id) ids from users where tenant_id = $1)
+       insert into event_invites (tenant_id, event_id, invitee_user_id, role, created_by, event_starts_at, event_window_end)
+       select e.tenant_id, e.id, u.ids[1 + abs((hashtext(e.id::text)::bigint + k * 7919) % array_length(u.ids, 1))::int],
+              'user', e.created_by, e.starts_at, e.window_end
+       from events e, u, generate_series(1, 3) k
+       where e.tenant_id = $1 and not exists (select 1 from event_invites i where i.event_id = e.id)
+       on conflict do nothing`,
+      [tenantId],
+    );
+  } finally {
+    await client.query('set session_replication_role = default');
+  }
+  const stale = await client.query(
+    `select 1 from event_invites i join events e on e.id = i.event_id
+     where i.event_starts_at is distinct from e.starts_at or i.event_window_end is distinct from e.window_end
+     limit 1`,
   );
-  await client.query(
-    `with u as (select array_agg(id order by id) ids from users where tenant_id = $1)
-     insert into event_invites (tenant_id, event_id, invitee_user_id, role, created_by)
-     select e.tenant_id, e.id, u.ids[1 + abs((hashtext(e.id::text)::bigint + k * 7919) % array_length(u.ids, 1))::int], 'user', e.created_by
-     from events e, u, generate_series(1, 3) k
-     where e.tenant_id = $1 and not exists (select 1 from event_invites i where i.event_id = e.id)
-     on conflict do nothing`,
-    [tenantId],
-  );
+  if (stale.rowCount !== 0) throw new Error('seeded invitations do not carry their event times');
   await client.query('vacuum analyze');
 }
 

@@ -132,21 +132,24 @@ function userBranches(
     select 1 from event_invites i
     where i.tenant_id = ${tenantId}::uuid and i.event_id = ${sql.ref(`${event}.id`)}
       and i.invitee_user_id = ${userId}::uuid)`;
-  const when = (startsAt: string, windowEnd: string) => {
-    const overlapping = overlaps(startsAt, windowEnd, from, to);
-    return timeIndependent ? sql`(${overlapping} or ${sql.ref(windowEnd)} is null)` : overlapping;
-  };
-  return [
+  const mine = (condition: RawBuilder<unknown>) =>
     sql`select id, starts_at from events
-        where tenant_id = ${tenantId}::uuid and created_by = ${userId}::uuid
-          and ${when('events.starts_at', 'events.window_end')}`,
-    // The invitation's copy of its event's times (migration 0012) keeps this one index range
-    // instead of one probe into events per invitation the user ever had.
+        where tenant_id = ${tenantId}::uuid and created_by = ${userId}::uuid and ${condition}`;
+  // The invitation's copy of its event's times (migration 0012) makes this an index range over the
+  // user's invitations instead of one probe into events per invitation they ever had.
+  const invitedTo = (condition: RawBuilder<unknown>) =>
     sql`select i.event_id as id, i.event_starts_at as starts_at from event_invites i
-        where i.tenant_id = ${tenantId}::uuid and i.invitee_user_id = ${userId}::uuid
-          and ${when('i.event_starts_at', 'i.event_window_end')}`,
+        where i.tenant_id = ${tenantId}::uuid and i.invitee_user_id = ${userId}::uuid and ${condition}`;
+  const branches = [
+    mine(overlaps('events.starts_at', 'events.window_end', from, to)),
+    invitedTo(overlaps('i.event_starts_at', 'i.event_window_end', from, to)),
     movedIntoWindow(tenantId, from, to, sql`(e.created_by = ${userId}::uuid or ${invited('e')})`),
   ];
+  // Separate branches, not an OR: with one, the planner may read all of a user's invitations.
+  if (timeIndependent) {
+    branches.push(mine(sql`window_end is null`), invitedTo(sql`i.event_window_end is null`));
+  }
+  return branches;
 }
 
 /** The span of a timed event (a whole series for a recurring one) overlaps [from, to). */
