@@ -8,7 +8,9 @@ const auditEntrySchema = z.object({
   id: z.uuid().describe('The entry id'),
   connector_id: z.uuid().nullable().describe('The connector concerned; null once it was deleted'),
   actor: z.string().describe('Who made the change: a user id, or ucs-join-script for the connector file'),
-  action: z.string().describe('e.g. connector.created, connector.updated, connector.deleted, connector.checked, run.started'),
+  action: z
+    .string()
+    .describe('e.g. connector.created, connector.updated, connector.deleted, connector.checked, run.started'),
   details: z
     .record(z.string(), z.unknown())
     .describe('Which fields changed and similar facts; never secret values'),
