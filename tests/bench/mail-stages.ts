@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { Session, type Profiler } from 'node:inspector/promises';
 
 /**
@@ -5,8 +6,8 @@ import { Session, type Profiler } from 'node:inspector/promises';
  * the mails of the last one are on the wire), so timing them with `process.cpuUsage` around
  * awaits would count each other's work; instead one extra run of ours is sampled by V8's
  * profiler and each sample is given to the stage that owns the innermost frame of ours (or of
- * the SMTP libraries) on its stack. The shares are applied to that run's `process.cpuUsage`
- * (the profiler samples wall time, which a busy machine stretches for all code alike).
+ * the SMTP libraries) on its stack. The shares of the samples are applied to that run's
+ * `process.cpuUsage`.
  */
 export const stages = [
   'plan',
@@ -47,7 +48,7 @@ const rules: readonly { readonly stage: Stage; readonly url: RegExp; readonly fn
 
 type ProfileNode = Profiler.ProfileNode;
 
-/** Sampled time per stage (microseconds) of a V8 CPU profile. */
+/** Samples per stage of a V8 CPU profile. */
 function sampledByStage(profile: Profiler.Profile): Map<Stage, number> {
   const nodes = new Map(profile.nodes.map((n) => [n.id, n] as const));
   const parent = new Map<number, number>();
@@ -72,12 +73,15 @@ function sampledByStage(profile: Profiler.Profile): Map<Stage, number> {
   };
   const sampled = new Map<Stage, number>();
   const samples = profile.samples ?? [];
-  samples.forEach((id, i) => {
+  samples.forEach((id) => {
     const name = nodes.get(id)?.callFrame.functionName;
     if (name === '(idle)' || name === '(program)') return;
     if (isInspector(nodes, parent, id)) return;
     const stage = classify(id) ?? 'runtime';
-    sampled.set(stage, (sampled.get(stage) ?? 0) + (profile.timeDeltas?.[i] ?? 0));
+    // Counted, not weighed by the time since the last sample: a thread that was descheduled
+    // (a busy machine, or right after waking PostgreSQL with a write) is sampled once when it
+    // runs again, and its wait would be charged to the call it was in.
+    sampled.set(stage, (sampled.get(stage) ?? 0) + 1);
   });
   return sampled;
 }
@@ -96,8 +100,15 @@ export interface StageSplit {
   readonly msPerMail: Readonly<Record<Stage, number>>;
 }
 
-/** Runs `run` (which sends `mails` mails) under the sampling profiler and splits its CPU by stage. */
-export async function profileStages(mails: number, run: () => Promise<void>): Promise<StageSplit> {
+/**
+ * Runs `run` (which sends `mails` mails) under the sampling profiler and splits its CPU by stage;
+ * `saveTo` keeps the profile (`.cpuprofile`, for Chrome DevTools) for a closer look.
+ */
+export async function profileStages(
+  mails: number,
+  run: () => Promise<void>,
+  saveTo?: string,
+): Promise<StageSplit> {
   const session = new Session();
   session.connect();
   await session.post('Profiler.enable');
@@ -113,6 +124,7 @@ export async function profileStages(mails: number, run: () => Promise<void>): Pr
     ({ profile } = await session.post('Profiler.stop'));
     session.disconnect();
   }
+  if (saveTo !== undefined) writeFileSync(saveTo, JSON.stringify(profile));
   const cpuMsPerMail = (used.user + used.system) / 1000 / mails;
   const sampled = sampledByStage(profile);
   const total = [...sampled.values()].reduce((a, b) => a + b, 0) || 1;

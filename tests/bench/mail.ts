@@ -31,7 +31,8 @@ import { profileStages, stages } from './mail-stages.js';
  * in the same run: raw pooled nodemailer (5 connections) sending the same N messages already
  * rendered (the very bytes ours sent). Three rounds, each ours then raw on fresh invitations; the
  * bars (issue 20) hold the medians: throughput ours >= 65% of raw, CPU per mail ours <= 1.25x raw.
- * One more run of ours under the sampling profiler splits its CPU by stage (mail-stages.ts).
+ * One more run of ours under the sampling profiler splits its CPU by stage (mail-stages.ts;
+ * BENCH_CPU_PROFILE=<file> keeps that profile).
  */
 const pool = 5;
 const rounds = 3;
@@ -305,9 +306,15 @@ export const mailBenchmark: Benchmark = {
 
       console.log(`mail: stage split, one more run of ours (${count} mails) under the sampling profiler...`);
       await seedEvent(database, owner, count, 'p');
-      const split = await profileStages(count, async () => {
-        await ours(database, server, count);
-      });
+      const profileFile = process.env['BENCH_CPU_PROFILE'];
+      const split = await profileStages(
+        count,
+        async () => {
+          await ours(database, server, count);
+        },
+        profileFile,
+      );
+      if (profileFile !== undefined) console.log(`  profile written to ${profileFile}`);
       console.log(`  CPU ${split.cpuMsPerMail.toFixed(3)} ms/mail with the profiler on, by stage:`);
       for (const stage of stages) {
         console.log(`  ${stage.padEnd(14)} ${split.msPerMail[stage].toFixed(3)} ms/mail`);
