@@ -77,7 +77,11 @@ export { createCalendarSyncRepository } from './storage/calendar-sync-repository
 export type { CalendarItemKey, CalendarLinkRow } from './storage/calendar-sync-repository.js';
 export { createConnectorAuditRepository } from './storage/connector-audit-repository.js';
 export { createConnectorInstanceRepository } from './storage/connector-instance-repository.js';
-export type { ConnectorInstance, ConnectorInstancePatch } from './storage/connector-instance-repository.js';
+export type {
+  ConnectorInstance,
+  ConnectorInstancePatch,
+  NewConnectorInstance,
+} from './storage/connector-instance-repository.js';
 export { openDatabase } from './storage/database.js';
 export type { DatabaseHandle } from './storage/database.js';
 export { createDialInRepository } from './storage/dial-in-repository.js';

@@ -22,6 +22,11 @@ export interface MeetingCpu {
   readonly meetingPercent: number;
   /** Remote video frames all pages decoded per second during the window (shows it was flowing). */
   readonly decodedFps: number;
+  /**
+   * Video RTP packets per second all pages received from Janus during the window: Janus's
+   * forwarding work, whatever rate the (possibly starved) pages encode and decode at.
+   */
+  readonly forwardedPacketsPerSecond: number;
 }
 
 /** The development issuer's users; one person may join a meeting several times. */
@@ -44,10 +49,16 @@ async function cpuPercentOver(pid: number, windowMs: number): Promise<number> {
   return ((cpuMs(pid) - cpu0) / (performance.now() - t0)) * 100;
 }
 
-async function remoteFrames(page: MeetingPage): Promise<number> {
+/** Remote video frames decoded and video packets received, over every subscription of the page. */
+async function remoteVideo(page: MeetingPage): Promise<{ frames: number; packets: number }> {
   let frames = 0;
-  for (const [key, s] of Object.entries(await page.call('stats'))) if (key.includes(':')) frames += s.frames;
-  return frames;
+  let packets = 0;
+  for (const [key, s] of Object.entries(await page.call('stats'))) {
+    if (!key.includes(':')) continue;
+    frames += s.frames;
+    packets += s.videoPackets;
+  }
+  return { frames, packets };
 }
 
 export async function measureMeetingCpu(options: {
@@ -88,25 +99,35 @@ export async function measureMeetingCpu(options: {
     );
     // Every page decodes every other camera before the window opens.
     const deadline = Date.now() + 60_000;
-    for (const [i, page] of pages.entries()) {
-      for (;;) {
-        const stats = await page.call('stats');
-        const receiving = ids.filter((id, j) => j !== i && (stats[`${id}:camera`]?.frames ?? 0) > 0);
-        if (receiving.length === size - 1) break;
-        if (Date.now() > deadline)
-          throw new Error(
-            `the meeting never fully flowed: p${i} decodes ${receiving.length} of ${size - 1} cameras`,
-          );
-        await page.page.waitForTimeout(200);
-      }
+    for (;;) {
+      const receiving = await Promise.all(
+        pages.map(async (page, i) => {
+          const stats = await page.call('stats');
+          return ids.filter((id, j) => j !== i && (stats[`${id}:camera`]?.frames ?? 0) > 0).length;
+        }),
+      );
+      if (receiving.every((n) => n === size - 1)) break;
+      if (Date.now() > deadline)
+        throw new Error(
+          `the meeting never fully flowed: cameras decoded per page ${receiving.map((n, i) => `p${i} ${n}/${size - 1}`).join(', ')}`,
+        );
+      await new Promise((r) => setTimeout(r, 500));
     }
-    const framesBefore = await Promise.all(pages.map(remoteFrames));
+    const before = await Promise.all(pages.map(remoteVideo));
     const t0 = performance.now();
     const meetingPercent = await cpuPercentOver(janusPid, windowMs);
     const elapsed = performance.now() - t0;
-    const framesAfter = await Promise.all(pages.map(remoteFrames));
-    const decoded = framesAfter.reduce((sum, f, i) => sum + f - (framesBefore[i] ?? 0), 0);
-    return { size, windowMs, idlePercent, meetingPercent, decodedFps: (decoded * 1000) / elapsed };
+    const after = await Promise.all(pages.map(remoteVideo));
+    const grown = (pick: (v: { frames: number; packets: number }) => number): number =>
+      after.reduce((sum, v, i) => sum + pick(v) - pick(before[i] ?? { frames: 0, packets: 0 }), 0);
+    return {
+      size,
+      windowMs,
+      idlePercent,
+      meetingPercent,
+      decodedFps: (grown((v) => v.frames) * 1000) / elapsed,
+      forwardedPacketsPerSecond: (grown((v) => v.packets) * 1000) / elapsed,
+    };
   } finally {
     await Promise.all(pages.map((p) => p.page.close()));
   }

@@ -156,8 +156,14 @@ export const mediaBenchmark: Benchmark = {
         console.log(
           `  meeting: ${cpu.meetingPercent.toFixed(1)} % of one core, ${perParticipant.toFixed(2)} % per participant above idle (pages decoded ${cpu.decodedFps.toFixed(0)} remote frames/s)`,
         );
+        // Starved pages send and decode fewer frames than a real meeting; the AudioBridge mixes every
+        // leg whatever the video rate, so this figure is not divided per packet.
+        console.log(
+          `  Janus forwarded ${cpu.forwardedPacketsPerSecond.toFixed(0)} video packets/s to the pages in the window`,
+        );
         figures['janus_idle_percent'] = Number(cpu.idlePercent.toFixed(1));
         figures['janus_percent_per_participant'] = Number(perParticipant.toFixed(2));
+        figures['janus_forwarded_packets_per_s'] = Math.round(cpu.forwardedPacketsPerSecond);
       }
       printResult({
         name: 'media',

@@ -128,17 +128,29 @@ async function shareScreen(): Promise<void> {
 }
 
 /** Per stream: decoded video frames and received audio bytes. */
-async function stats(stream?: string): Promise<{ [stream: string]: { frames: number; audioBytes: number } }> {
-  const out: { [stream: string]: { frames: number; audioBytes: number } } = {};
+async function stats(
+  stream?: string,
+): Promise<{ [stream: string]: { frames: number; videoPackets: number; audioBytes: number } }> {
+  const out: { [stream: string]: { frames: number; videoPackets: number; audioBytes: number } } = {};
   for (const [key, report] of await current().media.stats(stream)) {
     let frames = 0;
+    let videoPackets = 0;
     let audioBytes = 0;
-    report.forEach((s: { type: string; kind?: string; framesDecoded?: number; bytesReceived?: number }) => {
-      if (s.type !== 'inbound-rtp') return;
-      if (s.kind === 'video') frames += s.framesDecoded ?? 0;
-      if (s.kind === 'audio') audioBytes += s.bytesReceived ?? 0;
-    });
-    out[key] = { frames, audioBytes };
+    report.forEach(
+      (s: {
+        type: string;
+        kind?: string;
+        framesDecoded?: number;
+        packetsReceived?: number;
+        bytesReceived?: number;
+      }) => {
+        if (s.type !== 'inbound-rtp') return;
+        if (s.kind === 'video') frames += s.framesDecoded ?? 0;
+        if (s.kind === 'video') videoPackets += s.packetsReceived ?? 0;
+        if (s.kind === 'audio') audioBytes += s.bytesReceived ?? 0;
+      },
+    );
+    out[key] = { frames, videoPackets, audioBytes };
   }
   return out;
 }

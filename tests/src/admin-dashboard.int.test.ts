@@ -2,12 +2,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 
 import { ensureWebClientBuilt } from '@vc/hub/testing';
 import { startApiHub, type ApiHub } from './support/api-hub.js';
-import { quietChromiumArgs } from './support/chromium-args.js';
+import { launchTestChromium } from './support/chromium-args.js';
 import { startSlapd, type Slapd } from './support/slapd.js';
 import { userDn, userLdif } from './support/ucs-ldap/ucs-ldif.js';
 
@@ -67,11 +67,7 @@ describe('admin dashboard (Chromium)', () => {
         .join('\n\n'),
     );
     api = await startApiHub();
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: [...quietChromiumArgs],
-    });
+    browser = await launchTestChromium();
   }, 240_000);
   afterAll(async () => {
     await browser?.close();

@@ -3,11 +3,11 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 import { fakeAppGetLogin } from '@vc/connector-innovaphone/testing';
-import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import { type Browser, type Frame, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startApiHub, type ApiHub } from './support/api-hub.js';
-import { quietChromiumArgs } from './support/chromium-args.js';
+import { launchTestChromium } from './support/chromium-args.js';
 
 /**
  * The myApps app in Debian's Chromium, inside a STUB of the myApps client: a host page that embeds
@@ -100,11 +100,7 @@ describe('the myApps app (Chromium, stub myApps client)', () => {
       },
     });
     meetingId = ((await event.json()) as { id: string }).id;
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: [...quietChromiumArgs],
-    });
+    browser = await launchTestChromium();
   }, 180_000);
   afterAll(async () => {
     await browser?.close();

@@ -178,9 +178,13 @@ describe('Microsoft 365 calendar sync through a real hub', () => {
     const old = fake.push.active()[0]!;
     fake.push.lifecycle(old.id, 'subscriptionRemoved');
     fake.store.updateEvent(mailbox, outlook.id, { subject: 'Removed (renamed)' });
-    await settled();
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    await settled();
+    // The lifecycle notice is handled in the background: settled until the new subscription is there.
+    await expect
+      .poll(async () => {
+        await settled();
+        return fake.push.active().some((s) => s.id !== old.id);
+      })
+      .toBe(true);
     const active = fake.push.active();
     expect(active).toHaveLength(1);
     expect(active[0]?.id).not.toBe(old.id);

@@ -1,6 +1,7 @@
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { launchTestChromium } from './support/chromium-args.js';
 import { startApiHub, type ApiHub } from './support/api-hub.js';
 import { startTestCoturn, type TestCoturn } from './support/coturn.js';
 import { startTestJanus, type TestJanus } from './support/janus.js';
@@ -55,11 +56,7 @@ describe('media through Janus, end to end', () => {
     });
     const aliceToken = await api.token('alice');
     roomId = await createRoom(api, aliceToken);
-    browser = await chromium.launch({
-      executablePath: netns.chromium,
-      headless: true,
-      args: mediaBrowserArgs,
-    });
+    browser = await launchTestChromium({ executablePath: netns.chromium, args: mediaBrowserArgs });
     const start = async (user: string) =>
       (await startRoom(api, roomId, { token: await api.token(user) })).signaling_url;
     alice = await openMeetingPage(browser, await start('alice'), 'alice');

@@ -7,6 +7,7 @@ import {
   JanusConnection,
   JanusError,
   createJanusMediaService,
+  ownerTag,
   type MeetingMediaEvents,
 } from '@vc/conference-core/testing';
 
@@ -93,6 +94,84 @@ describe('the janode wrapper against a real Janus', () => {
     const viewer = await session.attachVideoRoom();
     await expect(viewer.subscribe({ room, feed: 12345 })).rejects.toMatchObject({ code: 428 });
     await admin.destroyRoom(room, 's4');
+    await session.destroy();
+  });
+});
+
+describe('the rooms of a dead hub node', () => {
+  let janus: TestJanus;
+  let connection: JanusConnection;
+  const services: MediaService[] = [];
+
+  beforeAll(async () => {
+    janus = await startTestJanus();
+    connection = await JanusConnection.open({ url: janus.url, apiSecret: janus.apiSecret });
+  });
+  afterAll(async () => {
+    await Promise.all(services.map((s) => s.close()));
+    await connection?.close();
+    await janus?.dispose();
+  });
+
+  it("are removed from Janus by a live node, never its own, an unknown node's or a foreign room", async () => {
+    // The node registry as the hub's Redis one answers it: alive, dead, or not known here.
+    const alive = new Set(['node-a', 'node-b']);
+    const dead = new Set<string>();
+    const isNodeAlive = (id: string) =>
+      Promise.resolve(alive.has(id) ? true : dead.has(id) ? false : undefined);
+    const node = (nodeId: string) => {
+      const service = createJanusMediaService({
+        servers: [{ url: janus.url, apiSecret: janus.apiSecret }],
+        adminKey: janus.adminKey,
+        ice,
+        logger: silentLogger,
+        nodeId,
+        isNodeAlive,
+        sweepIntervalMs: 100,
+      });
+      services.push(service);
+      return service;
+    };
+    const [a, b] = [node('node-a'), node('node-b')];
+    await until(a, () => a.load().every((l) => l.up));
+    await until(b, () => b.load().every((l) => l.up));
+    await a.meeting('room-a', recordEvents().events).joinPhone('pa', phone(19030), false);
+    await b.meeting('room-b', recordEvents().events).joinPhone('pb', phone(19032), false);
+    // Another application's room, and one of a node this registry does not know.
+    const session = await connection.createSession();
+    const [audio, video] = [await session.attachAudioBridge(), await session.attachVideoRoom()];
+    const foreign = randomInt(1, 2 ** 40);
+    const stranger = randomInt(1, 2 ** 40);
+    await audio.createRoom({ room: foreign, secret: 'f', description: 'not ours', adminKey: janus.adminKey });
+    await video.createRoom({
+      room: stranger,
+      secret: 's',
+      description: ownerTag('node-x'),
+      adminKey: janus.adminKey,
+    });
+    const owners = async () => {
+      const rooms = [...(await audio.listRooms(janus.adminKey)), ...(await video.listRooms(janus.adminKey))];
+      return rooms.map((r) => r.description).sort();
+    };
+    expect(await owners()).toEqual(
+      [
+        ownerTag('node-a'),
+        ownerTag('node-a'),
+        ownerTag('node-b'),
+        ownerTag('node-b'),
+        ownerTag('node-x'),
+        'not ours',
+      ].sort(),
+    );
+
+    // Node A dies (its process would be gone; here only the registry says so).
+    alive.delete('node-a');
+    dead.add('node-a');
+    await expect
+      .poll(owners, { timeout: 10_000 })
+      .toEqual([ownerTag('node-b'), ownerTag('node-b'), ownerTag('node-x'), 'not ours'].sort());
+    await audio.destroyRoom(foreign, 'f');
+    await video.destroyRoom(stranger, 's');
     await session.destroy();
   });
 });

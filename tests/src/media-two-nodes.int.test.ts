@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { testEnv } from '@vc/conference-core/testing';
 
 import { freePort } from '../scripts/free-port.js';
+import { launchTestChromium } from './support/chromium-args.js';
 import { startApiHub, type ApiHub } from './support/api-hub.js';
 import { startHubProcess, type HubProcess } from './support/hub-process.js';
 import { startTestJanus, type TestJanus } from './support/janus.js';
@@ -107,7 +108,7 @@ describe('media with room affinity across two hub nodes', () => {
       env: { REDIS_URL: testEnv.redisUrl, ROLES: 'api,worker', SIGNALING_REDIS_PREFIX: prefix },
     });
     [browser] = await Promise.all([
-      chromium.launch({ executablePath: netns.chromium, headless: true, args: mediaBrowserArgs }),
+      launchTestChromium({ executablePath: netns.chromium, args: mediaBrowserArgs }),
       startNode(),
       startNode(),
     ]);

@@ -1,13 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 
 import { ensureOutlookAddinBuilt } from '@vc/hub/testing';
 import { validateAddinManifest, validateAppManifest, pngSize } from '@vc/outlook-addin/testing';
 import { startApiHub, type ApiHub } from './support/api-hub.js';
-import { quietChromiumArgs } from './support/chromium-args.js';
+import { launchTestChromium } from './support/chromium-args.js';
 import { officeStubScript } from './support/office-stub-bundle.js';
 import { teamsHostPage } from './support/teams-host-stub.js';
 
@@ -36,11 +36,7 @@ describe('Outlook add-in pages (Chromium)', { timeout: 150_000 }, () => {
     mkdirSync(artifacts, { recursive: true });
     [stub] = await Promise.all([officeStubScript(), ensureOutlookAddinBuilt()]);
     hub = await startApiHub({ backend: 'postgres', env: { MAIL_DIAL_IN_NUMBER: '+49 30 1234567' } });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: [...quietChromiumArgs],
-    });
+    browser = await launchTestChromium();
   }, 180_000);
   afterAll(async () => {
     await browser?.close();
@@ -239,12 +235,9 @@ describe('Microsoft 365 personal tab (Chromium)', { timeout: 150_000 }, () => {
   beforeAll(async () => {
     await ensureOutlookAddinBuilt();
     hub = await startApiHub({ backend: 'postgres', env: { MAIL_DIAL_IN_NUMBER: '+49 30 1234567' } });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
+    browser = await launchTestChromium({
       // The host page is public, the tab on loopback: let the frame load (Private Network Access).
       args: [
-        ...quietChromiumArgs,
         '--disable-features=PrivateNetworkAccessRespectPreflightResults,BlockInsecurePrivateNetworkRequests,LocalNetworkAccessChecks',
       ],
     });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 
 import { ensureWebClientBuilt } from '@vc/hub/testing';
 import { startApiHub, type ApiHub } from './support/api-hub.js';
-import { fakeMediaArgs, quietChromiumArgs } from './support/chromium-args.js';
+import { fakeMediaArgs, launchTestChromium } from './support/chromium-args.js';
 
 /** Screenshots of the main screens, kept as test artifacts. */
 const artifacts = join(import.meta.dirname, '../../reports/web-client');
@@ -46,11 +46,7 @@ describe('web client (Chromium)', () => {
     mkdirSync(artifacts, { recursive: true });
     await ensureWebClientBuilt();
     api = await startApiHub();
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: [...quietChromiumArgs, ...fakeMediaArgs],
-    });
+    browser = await launchTestChromium({ args: fakeMediaArgs });
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

@@ -1,10 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 
 import { ensureWebClientBuilt } from '@vc/hub/testing';
+import { launchTestChromium } from './support/chromium-args.js';
 import { startApiHub, type ApiHub } from './support/api-hub.js';
 import { startTestJanus, type TestJanus } from './support/janus.js';
 import { mediaBrowserArgs } from './support/media-page.js';
@@ -44,9 +45,8 @@ describe('web client with audio and video (Chromium, Janus)', () => {
       JANUS_API_SECRET: janus.apiSecret,
       JANUS_ADMIN_KEY: janus.adminKey,
     });
-    browser = await chromium.launch({
+    browser = await launchTestChromium({
       executablePath: netns.chromium,
-      headless: true,
       // The hub is on the veth address, not localhost: camera, microphone and WebCrypto (PKCE)
       // need a secure context, as they would have behind HTTPS.
       args: [...mediaBrowserArgs, `--unsafely-treat-insecure-origin-as-secure=${api.url}`],

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 
 import { buildOpenApiDocument } from './openapi.js';
+import {
+  operationsOf,
+  schemasOf,
+  undescribedOpenApiFields,
+  type OpenApiOperation,
+  type OpenApiPaths,
+} from './openapi-walk.js';
 import { apiV1Endpoints } from './v1/registry.js';
 
 /**
@@ -8,69 +15,16 @@ import { apiV1Endpoints } from './v1/registry.js';
  * times show by example that they need an offset, and a body the server does without is optional.
  */
 
-interface Schema {
-  readonly $ref?: string;
-  readonly description?: string;
-  readonly example?: unknown;
-  readonly format?: string;
-  readonly properties?: Record<string, Schema>;
-  readonly items?: Schema;
-  readonly anyOf?: readonly Schema[];
-  readonly oneOf?: readonly Schema[];
-  readonly allOf?: readonly Schema[];
-}
-interface Operation {
-  readonly parameters?: readonly { name: string; in: string; description?: string; schema?: Schema }[];
-  readonly requestBody?: { required?: boolean; content: Record<string, { schema: Schema }> };
-  readonly responses: Record<string, { content?: Record<string, { schema: Schema }> }>;
-}
+type Operation = OpenApiOperation;
 
 const document = buildOpenApiDocument(apiV1Endpoints, { title: 'API v1', version: 'test' }) as {
-  paths: Record<string, Record<string, Operation>>;
+  paths: OpenApiPaths['paths'];
 };
-const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
-  Object.entries(methods).map(([method, operation]) => ({
-    name: `${method.toUpperCase()} ${path}`,
-    operation,
-  })),
-);
-
-/** Every schema under `schema` with the path to it (`body.starts_at.datetime`). */
-function* walk(schema: Schema | undefined, path: string): Generator<{ path: string; schema: Schema }> {
-  if (schema === undefined || schema.$ref !== undefined) return; // components are checked where defined
-  yield { path, schema };
-  for (const [key, child] of Object.entries(schema.properties ?? {})) yield* walk(child, `${path}.${key}`);
-  yield* walk(schema.items, `${path}[]`);
-  for (const variant of [...(schema.anyOf ?? []), ...(schema.oneOf ?? []), ...(schema.allOf ?? [])]) {
-    yield* walk(variant, path);
-  }
-}
-
-function schemasOf(operation: Operation): { path: string; schema: Schema }[] {
-  return [
-    ...Object.values(operation.requestBody?.content ?? {}).flatMap((c) => [...walk(c.schema, 'body')]),
-    ...Object.entries(operation.responses).flatMap(([status, response]) =>
-      Object.values(response.content ?? {}).flatMap((c) => [...walk(c.schema, status)]),
-    ),
-  ];
-}
+const operations = operationsOf(document);
 
 describe('the OpenAPI document of API v1', () => {
   it('describes every parameter and every field of every body and response', () => {
-    const missing: string[] = [];
-    for (const { name, operation } of operations) {
-      for (const parameter of operation.parameters ?? []) {
-        if (parameter.description === undefined && parameter.schema?.description === undefined) {
-          missing.push(`${name}: ${parameter.in} ${parameter.name}`);
-        }
-      }
-      for (const { path, schema } of schemasOf(operation)) {
-        for (const [key, field] of Object.entries(schema.properties ?? {})) {
-          if (field.description === undefined && field.$ref === undefined)
-            missing.push(`${name}: ${path}.${key}`);
-        }
-      }
-    }
+    const missing = undescribedOpenApiFields(document);
     expect(missing).toEqual([]);
   });
 

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
  * Every queue job of the conference core by name, and how their job ids (the queue's
  * deduplication keys) are made: in one place, because a job id written two ways is a job sent
  * twice. The payload types stay next to their handlers (`jobType<P>(jobNames.x)`). The hub's own
- * jobs are in `hub/src/sync/sync-jobs.ts` and `hub/src/appointments/calendar-jobs.ts`.
+ * jobs are in `hub/src/jobs/hub-jobs.ts`.
  */
 export const jobNames = {
   /** One outbox message in, its invitation mails planned and recorded. */

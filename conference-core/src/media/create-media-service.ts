@@ -4,6 +4,7 @@ import { join } from 'node:path';
 
 import type { Logger } from '../logging/logger.js';
 import { createJanusMediaService } from './janus/janus-media-service.js';
+import type { NodeLiveness } from './janus/janus-room-sweeper.js';
 import { findJanusModules, startJanusProcess } from './janus/janus-process.js';
 import type { MediaService } from './media-service.js';
 import type { IceConfig } from './turn-credentials.js';
@@ -23,6 +24,10 @@ export interface MediaSettings {
   readonly rtpPorts?: readonly [number, number];
   readonly ice: IceConfig;
   readonly logger: Logger;
+  /** This hub node (the owner tag of the Janus rooms it creates). */
+  readonly nodeId?: string;
+  /** Whether another hub node is alive: with it, the rooms of dead nodes are swept from the pool. */
+  readonly isNodeAlive?: NodeLiveness;
 }
 
 /**
@@ -39,6 +44,8 @@ export async function createMediaService(settings: MediaSettings): Promise<Media
       adminKey: settings.janusAdminKey,
       ice: settings.ice,
       logger,
+      nodeId: settings.nodeId,
+      isNodeAlive: settings.isNodeAlive,
     });
   }
   const binary = settings.janusBinary ?? '/usr/bin/janus';

@@ -28,3 +28,9 @@ export { CallMedia } from '../sip/call-media.js';
 export { buildAudioAnswer } from '../sip/sdp.js';
 export { startSipEdge } from '../sip/sip-edge.js';
 export { MemoryTicketStore } from '../tickets/memory-ticket-store.js';
+
+// The OpenAPI checks the hub runs on its own endpoints, as the core does on API v1.
+export { buildOpenApiDocument } from '../api/openapi.js';
+export { undescribedOpenApiFields } from '../api/openapi-walk.js';
+export type { OpenApiPaths } from '../api/openapi-walk.js';
+export { ownerTag } from '../media/janus/room-ownership.js';

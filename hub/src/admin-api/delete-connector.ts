@@ -1,9 +1,6 @@
-import {
-  createConnectorAuditRepository,
-  createConnectorInstanceRepository,
-  requireTenantAdmin,
-} from '@vc/conference-core';
+import { requireTenantAdmin } from '@vc/conference-core';
 
+import { createConnectorLifecycle } from '../connectors/connector-lifecycle.js';
 import { defineAdminEndpoint } from './deps.js';
 import { connectorIdParams, findInstanceOr404 } from './schemas.js';
 
@@ -20,14 +17,14 @@ export const deleteConnector = defineAdminEndpoint({
   handle: async ({ principal, params }, deps) => {
     const admin = requireTenantAdmin(principal);
     const instance = await findInstanceOr404(deps.db, admin.tenantId, params.connectorId);
-    await deps.engine.removeSchedules(instance.id);
-    await createConnectorInstanceRepository(deps.db).delete(admin.tenantId, instance.id);
-    await createConnectorAuditRepository(deps.db).append(admin.tenantId, {
-      instanceId: instance.id,
-      actor: admin.userId,
-      action: 'connector.deleted',
-      details: { type: instance.connectorType, name: instance.name },
-    });
+    await createConnectorLifecycle(deps).delete(
+      admin.tenantId,
+      {
+        actor: admin.userId,
+        details: { type: instance.connectorType, name: instance.name },
+      },
+      instance,
+    );
     deps.connectorChanged?.(admin.tenantId, instance.id);
     return { status: 204 };
   },

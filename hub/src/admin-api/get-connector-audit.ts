@@ -5,12 +5,14 @@ import { createConnectorAuditRepository, requireTenantAdmin } from '@vc/conferen
 import { defineAdminEndpoint } from './deps.js';
 
 const auditEntrySchema = z.object({
-  id: z.uuid(),
-  connector_id: z.uuid().nullable(),
-  actor: z.string(),
-  action: z.string(),
-  details: z.record(z.string(), z.unknown()),
-  at: z.iso.datetime(),
+  id: z.uuid().describe('The entry id'),
+  connector_id: z.uuid().nullable().describe('The connector concerned; null once it was deleted'),
+  actor: z.string().describe('Who made the change: a user id, or ucs-join-script for the connector file'),
+  action: z.string().describe('e.g. connector.created, connector.updated, connector.deleted, connector.checked, run.started'),
+  details: z
+    .record(z.string(), z.unknown())
+    .describe('Which fields changed and similar facts; never secret values'),
+  at: z.iso.datetime().describe('When'),
 });
 
 /** Who changed which connector when (creation, settings fields, runs started, approvals). */
@@ -22,10 +24,15 @@ export const getConnectorAudit = defineAdminEndpoint({
   tags: ['admin'],
   access: ['user'],
   query: z.object({
-    connector_id: z.uuid().optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(100),
+    connector_id: z.uuid().optional().describe('Only the entries of this connector'),
+    limit: z.coerce.number().int().min(1).max(500).default(100).describe('At most this many, newest first'),
   }),
-  responses: { 200: { description: 'Entries', schema: z.object({ items: z.array(auditEntrySchema) }) } },
+  responses: {
+    200: {
+      description: 'Entries',
+      schema: z.object({ items: z.array(auditEntrySchema).describe('Audit entries, newest first') }),
+    },
+  },
   handle: async ({ principal, query }, deps) => {
     const admin = requireTenantAdmin(principal);
     const entries = await createConnectorAuditRepository(deps.db).list(admin.tenantId, {

@@ -13,8 +13,15 @@ export const getConnectorRuns = defineAdminEndpoint({
   tags: ['admin'],
   access: ['user'],
   params: connectorIdParams,
-  query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }),
-  responses: { 200: { description: 'Runs', schema: z.object({ items: z.array(runSchema) }) } },
+  query: z.object({
+    limit: z.coerce.number().int().min(1).max(100).default(20).describe('At most this many, newest first'),
+  }),
+  responses: {
+    200: {
+      description: 'Runs',
+      schema: z.object({ items: z.array(runSchema).describe('Runs, newest first') }),
+    },
+  },
   handle: async ({ principal, params, query }, deps) => {
     const admin = requireTenantAdmin(principal);
     const instance = await findInstanceOr404(deps.db, admin.tenantId, params.connectorId);

@@ -7,14 +7,25 @@ import { settingsJsonSchema } from '../sync/connector-settings.js';
 import { defineAdminEndpoint } from './deps.js';
 
 const connectorTypeSchema = z.object({
-  id: z.string(),
-  version: z.string(),
-  display_name: z.string(),
-  description: z.string(),
-  capabilities: z.object({ users: z.object({ supports_incremental: z.boolean() }).nullable() }),
+  id: z.string().describe('The type, as POST /v1/admin/connectors takes it'),
+  version: z.string().describe("The connector's version"),
+  display_name: z.string().describe('Its name for people'),
+  description: z.string().describe('What it connects'),
+  capabilities: z
+    .object({
+      users: z
+        .object({
+          supports_incremental: z
+            .boolean()
+            .describe('True when it can read only what changed since a cursor'),
+        })
+        .nullable()
+        .describe('Directory sync of users; null when the type does not sync users'),
+    })
+    .describe('What the type can do'),
   /** JSON Schema of the settings; secret fields carry `writeOnly` and `x-secret`. */
-  settings_schema: z.record(z.string(), z.unknown()),
-  secret_fields: z.array(z.string()),
+  settings_schema: z.record(z.string(), z.unknown()).describe('JSON Schema of its settings'),
+  secret_fields: z.array(z.string()).describe('Settings stored encrypted and shown only as "<set>"'),
 });
 
 /** The connectors this hub can run, with their settings as JSON Schema for forms. */

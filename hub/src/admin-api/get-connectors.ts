@@ -12,7 +12,12 @@ export const getConnectors = defineAdminEndpoint({
   summary: 'List the connectors of your tenant with their health and runs',
   tags: ['admin'],
   access: ['user'],
-  responses: { 200: { description: 'Connectors', schema: z.object({ items: z.array(instanceSchema) }) } },
+  responses: {
+    200: {
+      description: 'Connectors',
+      schema: z.object({ items: z.array(instanceSchema).describe("The tenant's connectors") }),
+    },
+  },
   handle: async ({ principal }, deps) => {
     const admin = requireTenantAdmin(principal);
     const instances = await createConnectorInstanceRepository(deps.db).list(admin.tenantId);

@@ -1,14 +1,9 @@
 import { z } from 'zod';
 
-import {
-  ApiProblem,
-  createConnectorAuditRepository,
-  createConnectorInstanceRepository,
-  requireTenantAdmin,
-  validationProblem,
-} from '@vc/conference-core';
+import { ApiProblem, requireTenantAdmin, validationProblem } from '@vc/conference-core';
 
 import { validateOnSave } from '../appointments/validate-on-save.js';
+import { createConnectorLifecycle } from '../connectors/connector-lifecycle.js';
 import { prepareSettings } from '../sync/connector-settings.js';
 import { defineAdminEndpoint } from './deps.js';
 import { instanceFields } from './instance-input.js';
@@ -60,41 +55,30 @@ export const patchConnector = defineAdminEndpoint({
       ...(body.guard_share === undefined ? {} : { guardShare: body.guard_share }),
       ...(stored === undefined ? {} : { settings: stored.settings, secrets: stored.secrets }),
     };
-    try {
-      await deps.engine.applySchedules({ ...current, ...patch });
-    } catch (err) {
-      throw validationProblem([
-        {
-          field: 'body.full_cron',
-          message: err instanceof Error ? err.message : 'the schedule is not valid',
-        },
-      ]);
-    }
-    const updated = await createConnectorInstanceRepository(deps.db).update(
+    const updated = await createConnectorLifecycle(deps).update(
       admin.tenantId,
-      current.id,
+      {
+        actor: admin.userId,
+        // Which fields changed, never their values (secrets among them).
+        details: {
+          fields: Object.keys(body).sort(),
+          ...(body.settings === undefined ? {} : { settings: Object.keys(body.settings).sort() }),
+        },
+      },
+      current,
       patch,
     );
     if (!updated.ok) {
-      await deps.engine.applySchedules(current).catch(() => undefined);
       if (updated.reason === 'not_found')
         throw new ApiProblem({ status: 404, code: 'not_found', title: 'No such connector' });
-      throw new ApiProblem({
-        status: 409,
-        code: 'conflict',
-        title: 'Another connector already has this name',
-      });
+      if (updated.reason === 'name_taken')
+        throw new ApiProblem({
+          status: 409,
+          code: 'conflict',
+          title: 'Another connector already has this name',
+        });
+      throw validationProblem([{ field: 'body.full_cron', message: updated.message }]);
     }
-    await createConnectorAuditRepository(deps.db).append(admin.tenantId, {
-      instanceId: current.id,
-      actor: admin.userId,
-      action: 'connector.updated',
-      // Which fields changed, never their values (secrets among them).
-      details: {
-        fields: Object.keys(body).sort(),
-        ...(body.settings === undefined ? {} : { settings: Object.keys(body.settings).sort() }),
-      },
-    });
     deps.connectorChanged?.(admin.tenantId, current.id);
     return { status: 200, body: await publicInstance(deps.db, updated.instance) };
   },

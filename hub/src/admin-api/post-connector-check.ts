@@ -17,7 +17,11 @@ export const postConnectorCheck = defineAdminEndpoint({
   responses: {
     200: {
       description: 'Whether the upstream answered with these settings',
-      schema: z.object({ ok: z.boolean(), code: z.string().optional(), message: z.string().optional() }),
+      schema: z.object({
+        ok: z.boolean().describe('True when the connector reached its upstream with these settings'),
+        code: z.string().optional().describe('Why not, as a stable code'),
+        message: z.string().optional().describe('Why not, for people'),
+      }),
     },
   },
   handle: async ({ principal, params }, deps) => {

@@ -18,7 +18,12 @@ export const postConnectorRuns = defineAdminEndpoint({
   tags: ['admin'],
   access: ['user'],
   params: connectorIdParams,
-  body: z.object({ mode: z.enum(['full', 'incremental']), dry_run: z.boolean().default(false) }),
+  body: z.object({
+    mode: z
+      .enum(['full', 'incremental'])
+      .describe('full: the whole directory; incremental: changes since the cursor'),
+    dry_run: z.boolean().default(false).describe('True: only report what the run would change'),
+  }),
   responses: { 202: { description: 'Queued; poll the run for progress', schema: runSchema } },
   handle: async ({ principal, params, body }, deps) => {
     const admin = requireTenantAdmin(principal);

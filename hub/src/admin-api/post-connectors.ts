@@ -1,14 +1,9 @@
 import { z } from 'zod';
 
-import {
-  ApiProblem,
-  createConnectorAuditRepository,
-  createConnectorInstanceRepository,
-  requireTenantAdmin,
-  validationProblem,
-} from '@vc/conference-core';
+import { ApiProblem, requireTenantAdmin, validationProblem } from '@vc/conference-core';
 
 import { validateOnSave } from '../appointments/validate-on-save.js';
+import { createConnectorLifecycle } from '../connectors/connector-lifecycle.js';
 import { prepareSettings } from '../sync/connector-settings.js';
 import { defaultSchedule } from '../sync/default-schedule.js';
 import { defineAdminEndpoint } from './deps.js';
@@ -23,7 +18,7 @@ export const postConnectors = defineAdminEndpoint({
   tags: ['admin'],
   access: ['user'],
   body: z.object({
-    type: z.string().min(1).max(100),
+    type: z.string().min(1).max(100).describe('The connector type (see GET /v1/admin/connector-types)'),
     name: instanceFields.name,
     enabled: instanceFields.enabled.default(true),
     settings: instanceFields.settings,
@@ -48,41 +43,31 @@ export const postConnectors = defineAdminEndpoint({
     if (!prepared.ok) throw validationProblem(prepared.problems);
     const misfit = await validateOnSave(definition, prepared.parsed, deps.logger);
     if (misfit !== undefined) throw validationProblem([misfit]);
-    const instances = createConnectorInstanceRepository(deps.db);
-    const created = await instances.create(admin.tenantId, {
-      connectorType: definition.id,
-      name: body.name,
-      enabled: body.enabled,
-      settings: prepared.stored.settings,
-      secrets: prepared.stored.secrets,
-      incrementalEveryMs: body.incremental_every_ms,
-      fullCron: body.full_cron,
-      guardShare: body.guard_share ?? deps.defaultGuardShare,
-    });
-    if (!created.ok) {
+    const created = await createConnectorLifecycle(deps).create(
+      admin.tenantId,
+      {
+        actor: admin.userId,
+        details: { type: definition.id, name: body.name, settings: Object.keys(body.settings).sort() },
+      },
+      {
+        connectorType: definition.id,
+        name: body.name,
+        enabled: body.enabled,
+        settings: prepared.stored.settings,
+        secrets: prepared.stored.secrets,
+        incrementalEveryMs: body.incremental_every_ms,
+        fullCron: body.full_cron,
+        guardShare: body.guard_share ?? deps.defaultGuardShare,
+      },
+    );
+    if (!created.ok && created.reason === 'name_taken') {
       throw new ApiProblem({
         status: 409,
         code: 'conflict',
         title: 'Another connector already has this name',
       });
     }
-    try {
-      await deps.engine.applySchedules(created.instance);
-    } catch (err) {
-      await instances.delete(admin.tenantId, created.instance.id);
-      throw validationProblem([
-        {
-          field: 'body.full_cron',
-          message: err instanceof Error ? err.message : 'the schedule is not valid',
-        },
-      ]);
-    }
-    await createConnectorAuditRepository(deps.db).append(admin.tenantId, {
-      instanceId: created.instance.id,
-      actor: admin.userId,
-      action: 'connector.created',
-      details: { type: definition.id, name: body.name, settings: Object.keys(body.settings).sort() },
-    });
+    if (!created.ok) throw validationProblem([{ field: 'body.full_cron', message: created.message }]);
     deps.connectorChanged?.(admin.tenantId, created.instance.id);
     return { status: 201, body: await publicInstance(deps.db, created.instance) };
   },

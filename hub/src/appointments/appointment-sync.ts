@@ -20,7 +20,7 @@ import { connectorLogger, scrubMessage } from '../sync/connector-logger.js';
 import { openSettings } from '../sync/connector-settings.js';
 import type { SecretBox } from '../sync/secret-box.js';
 import { accessHash, applyAppointment, type ApplyOutcome } from './apply-appointment.js';
-import { calendarFetchJob, calendarPollJob, calendarScheduleId } from './calendar-jobs.js';
+import { calendarFetchJob, calendarPollJob, hubScheduleIds } from '../jobs/hub-jobs.js';
 import { meetingAccess } from './meeting-access.js';
 
 export interface CalendarSyncOptions {
@@ -242,11 +242,11 @@ export function createAppointmentSync(options: CalendarSyncOptions): Appointment
     async applySchedules(instance) {
       if (calendarsOf(registry.find(instance.connectorType)) === undefined) return;
       if (!instance.enabled) {
-        await queue.unschedule(calendarScheduleId(instance.id));
+        await queue.unschedule(hubScheduleIds.calendarPoll(instance.id));
         return;
       }
       await queue.schedule(
-        calendarScheduleId(instance.id),
+        hubScheduleIds.calendarPoll(instance.id),
         calendarPollJob,
         { everyMs: instance.incrementalEveryMs ?? options.defaultPollEveryMs ?? DEFAULT_POLL_EVERY_MS },
         { tenantId: instance.tenantId, instanceId: instance.id },
@@ -254,7 +254,7 @@ export function createAppointmentSync(options: CalendarSyncOptions): Appointment
     },
 
     async removeSchedules(instanceId) {
-      await queue.unschedule(calendarScheduleId(instanceId));
+      await queue.unschedule(hubScheduleIds.calendarPoll(instanceId));
     },
 
     poll(tenantId, instanceId, signal = new AbortController().signal) {

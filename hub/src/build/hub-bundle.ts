@@ -13,8 +13,11 @@ import { filesBelow, hashFiles, isStale } from './source-hash.js';
 export const hubDist = join(projectRoot, 'hub', 'dist');
 const stampFile = join(hubDist, '.source-hash');
 
-/** The processes the bundle can start (`node hub/dist/<name>.js`), and the launcher's check. */
-const hubEntrypoints = {
+/**
+ * The processes the bundle can start (`node hub/dist/<name>.js`), and the launcher's check.
+ * `hub/run.mjs` is plain JS and repeats the names; `run-entries.test.ts` holds them equal.
+ */
+export const hubEntrypoints = {
   main: 'main.ts',
   'migrate-cli': 'migrate-cli.ts',
   'token-cli': 'token-cli.ts',
@@ -88,13 +91,29 @@ export async function ensureHubBundled(options: { force?: boolean } = {}): Promi
   });
   for (const asset of assets) cpSync(asset.from, join(building, asset.to), { recursive: true });
   writeFileSync(join(building, '.source-hash'), sourceHash);
-  rmSync(hubDist, { recursive: true, force: true });
+  swapIn(building, sourceHash);
+  return 'built';
+}
+
+/**
+ * Puts the built folder in place by renames only: the old folder is moved aside, then removed.
+ * Removing it in place raced with a second build renaming its folder in (ENOTEMPTY, seen when two
+ * hub nodes started at once after an edit). If another build got there first, its folder stays
+ * when it holds these sources.
+ */
+function swapIn(building: string, sourceHash: string): void {
+  const aside = `${building}-old`;
   try {
+    try {
+      renameSync(hubDist, aside);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
     renameSync(building, hubDist);
   } catch (err) {
-    // Another build swapped its folder in first; it holds the same sources.
-    rmSync(building, { recursive: true, force: true });
+    rmSync(building, { recursive: true, force: true, maxRetries: 5 });
     if (isStale(stampFile, sourceHash)) throw err;
+  } finally {
+    rmSync(aside, { recursive: true, force: true, maxRetries: 5 });
   }
-  return 'built';
 }

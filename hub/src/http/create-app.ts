@@ -11,9 +11,9 @@ export interface AppOptions {
   /** Logs each dependency outage once while requests meet it. */
   readonly outages?: OutageLog;
   readonly health: Omit<HealthRoutesOptions, 'metrics'>;
-  /** The development issuer, mounted before the JSON body parser (it parses its own bodies). */
   /** The REST API v1 (when this process has the api role). */
   readonly api?: Router;
+  /** The development issuer, mounted before the JSON body parser (it parses its own bodies). */
   readonly identityProvider?: { readonly path: string; readonly handler: RequestHandler };
   /** The conference web client, served at `/` (its pages for every path the server does not own). */
   readonly webClient?: Router;

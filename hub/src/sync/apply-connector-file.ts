@@ -1,13 +1,13 @@
 import { isDeepStrictEqual } from 'node:util';
 
 import {
-  createConnectorAuditRepository,
   createConnectorInstanceRepository,
   type ConnectorInstance,
   type ConnectorInstancePatch,
   type Db,
 } from '@vc/conference-core';
 
+import { createConnectorLifecycle } from '../connectors/connector-lifecycle.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import type { ConnectorDescription } from './connector-file.js';
 import { openSettings, prepareSettings } from './connector-settings.js';
@@ -22,7 +22,7 @@ export interface ApplyConnectorFileDeps {
   readonly db: Db;
   readonly registry: ConnectorRegistry;
   readonly secrets: SecretBox;
-  readonly engine: Pick<SyncEngine, 'applySchedules'>;
+  readonly engine: Pick<SyncEngine, 'applySchedules' | 'removeSchedules'>;
   readonly defaultGuardShare: number;
   /** The description's path, recorded in audit entries. */
   readonly source: string;
@@ -52,7 +52,7 @@ export async function applyConnectorDescription(
     const known = deps.registry.all.map((d) => d.id).join(', ');
     return { kind: 'refused', message: `unknown connector "${description.connector}" (known: ${known})` };
   }
-  const instances = createConnectorInstanceRepository(deps.db);
+  const lifecycle = createConnectorLifecycle(deps);
   const current = await findManaged(deps.db, tenantId, description, options.knownInstanceId);
   let prepared;
   try {
@@ -69,42 +69,38 @@ export async function applyConnectorDescription(
     const fields = prepared.problems.map((p) => `${p.field.replace(/^body\.settings\./, '')}: ${p.message}`);
     return { kind: 'refused', message: `the connector refuses these settings (${fields.join('; ')})` };
   }
-  const audit = createConnectorAuditRepository(deps.db);
-
   if (current === undefined) {
-    const created = await instances.create(tenantId, {
-      connectorType: definition.id,
-      name: description.name,
-      enabled: true,
-      settings: prepared.stored.settings,
-      secrets: prepared.stored.secrets,
-      // `??` would also replace null, which is how a file turns a kind of run off.
-      incrementalEveryMs:
-        description.incrementalEveryMs === undefined
-          ? defaultSchedule.incrementalEveryMs
-          : description.incrementalEveryMs,
-      fullCron: description.fullCron === undefined ? defaultSchedule.fullCron : description.fullCron,
-      guardShare: description.guardShare ?? deps.defaultGuardShare,
-    });
+    const fields = Object.keys(description.settings).sort();
+    const created = await lifecycle.create(
+      tenantId,
+      {
+        actor: joinScriptActor,
+        details: { type: definition.id, name: description.name, source: deps.source, settings: fields },
+      },
+      {
+        connectorType: definition.id,
+        name: description.name,
+        enabled: true,
+        settings: prepared.stored.settings,
+        secrets: prepared.stored.secrets,
+        // `??` would also replace null, which is how a file turns a kind of run off.
+        incrementalEveryMs:
+          description.incrementalEveryMs === undefined
+            ? defaultSchedule.incrementalEveryMs
+            : description.incrementalEveryMs,
+        fullCron: description.fullCron === undefined ? defaultSchedule.fullCron : description.fullCron,
+        guardShare: description.guardShare ?? deps.defaultGuardShare,
+      },
+    );
     if (!created.ok) {
       return {
         kind: 'refused',
-        message: `another connector of a different type is already named "${description.name}"`,
+        message:
+          created.reason === 'name_taken'
+            ? `another connector of a different type is already named "${description.name}"`
+            : `the schedule is not valid: ${created.message}`,
       };
     }
-    try {
-      await deps.engine.applySchedules(created.instance);
-    } catch (err) {
-      await instances.delete(tenantId, created.instance.id);
-      return { kind: 'refused', message: `the schedule is not valid: ${(err as Error).message}` };
-    }
-    const fields = Object.keys(description.settings).sort();
-    await audit.append(tenantId, {
-      instanceId: created.instance.id,
-      actor: joinScriptActor,
-      action: 'connector.created',
-      details: { type: definition.id, name: description.name, source: deps.source, settings: fields },
-    });
     return { kind: 'created', instance: created.instance, fields };
   }
 
@@ -138,23 +134,22 @@ export async function applyConnectorDescription(
   ].sort();
   if (fields.length === 0) return { kind: 'unchanged', instance: current };
 
-  try {
-    await deps.engine.applySchedules({ ...current, ...patch });
-  } catch (err) {
-    return { kind: 'refused', message: `the schedule is not valid: ${(err as Error).message}` };
-  }
-  const updated = await instances.update(tenantId, current.id, patch);
+  // Which fields changed, never their values (secrets among them).
+  const updated = await lifecycle.update(
+    tenantId,
+    { actor: joinScriptActor, details: { source: deps.source, fields } },
+    current,
+    patch,
+  );
   if (!updated.ok) {
-    await deps.engine.applySchedules(current).catch(() => undefined);
-    return { kind: 'refused', message: `the connector could not be updated (${updated.reason})` };
+    return {
+      kind: 'refused',
+      message:
+        updated.reason === 'invalid_schedule'
+          ? `the schedule is not valid: ${updated.message}`
+          : `the connector could not be updated (${updated.reason})`,
+    };
   }
-  await audit.append(tenantId, {
-    instanceId: current.id,
-    actor: joinScriptActor,
-    action: 'connector.updated',
-    // Which fields changed, never their values (secrets among them).
-    details: { source: deps.source, fields },
-  });
   return { kind: 'updated', instance: updated.instance, fields };
 }
 
@@ -167,18 +162,22 @@ export async function disableConnectorFromFile(
   tenantId: string,
   instanceId: string,
 ): Promise<ConnectorInstance | undefined> {
-  const instances = createConnectorInstanceRepository(deps.db);
-  const current = await instances.findById(tenantId, instanceId);
+  const current = await createConnectorInstanceRepository(deps.db).findById(tenantId, instanceId);
   if (current === undefined || !current.enabled) return undefined;
-  await deps.engine.applySchedules({ ...current, enabled: false });
-  const updated = await instances.update(tenantId, instanceId, { enabled: false });
+  const updated = await createConnectorLifecycle(deps).update(
+    tenantId,
+    {
+      actor: joinScriptActor,
+      details: {
+        source: deps.source,
+        fields: ['enabled'],
+        reason: 'the connector file was removed (unjoin)',
+      },
+    },
+    current,
+    { enabled: false },
+  );
   if (!updated.ok) return undefined;
-  await createConnectorAuditRepository(deps.db).append(tenantId, {
-    instanceId,
-    actor: joinScriptActor,
-    action: 'connector.updated',
-    details: { source: deps.source, fields: ['enabled'], reason: 'the connector file was removed (unjoin)' },
-  });
   return updated.instance;
 }
 

@@ -20,7 +20,14 @@ import { connectorLogger, scrubMessage } from './connector-logger.js';
 import { openSettings } from './connector-settings.js';
 import { executeRun, type RunExecutorOptions } from './run-executor.js';
 import type { SecretBox } from './secret-box.js';
-import { scheduleIds, syncHousekeepingJob, syncRunJob, syncScheduledJob, syncSweepJob } from './sync-jobs.js';
+import {
+  hubScheduleIds,
+  syncHousekeepingJob,
+  syncRunJob,
+  syncRunJobId,
+  syncScheduledJob,
+  syncSweepJob,
+} from '../jobs/hub-jobs.js';
 
 export interface SyncEngineOptions {
   readonly db: Db;
@@ -92,12 +99,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const directory = createDirectorySync(db);
 
   const enqueueRun = (tenantId: string, runId: string, fresh = false) =>
-    queue.enqueue(
-      syncRunJob,
-      { tenantId, runId },
-      // A re-enqueue (sweep) needs an id of its own: the first job may still be retained as done.
-      { jobId: fresh ? `sync-run-${runId}-${Date.now()}` : `sync-run-${runId}`, attempts: 3 },
-    );
+    queue.enqueue(syncRunJob, { tenantId, runId }, { jobId: syncRunJobId(runId, fresh), attempts: 3 });
 
   const engine: SyncEngine = {
     registerJobs() {
@@ -127,12 +129,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
     async start() {
       await queue.schedule(
-        scheduleIds.sweep,
+        hubScheduleIds.syncSweep,
         syncSweepJob,
         { everyMs: options.sweepEveryMs ?? Math.max(1000, options.leaseMs / 2) },
         {},
       );
-      await queue.schedule(scheduleIds.housekeeping, syncHousekeepingJob, { everyMs: 3_600_000 }, {});
+      await queue.schedule(hubScheduleIds.syncHousekeeping, syncHousekeepingJob, { everyMs: 3_600_000 }, {});
       for (const instance of await createConnectorInstanceRepository(db).listEnabledAcrossTenants()) {
         await engine
           .applySchedules(instance)
@@ -237,23 +239,29 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       const payload = (mode: SyncMode) => ({ tenantId: instance.tenantId, instanceId: instance.id, mode });
       const every =
         instance.enabled && users?.supportsIncremental === true ? instance.incrementalEveryMs : null;
-      if (every === null) await queue.unschedule(scheduleIds.incremental(instance.id));
+      if (every === null) await queue.unschedule(hubScheduleIds.syncIncremental(instance.id));
       else
         await queue.schedule(
-          scheduleIds.incremental(instance.id),
+          hubScheduleIds.syncIncremental(instance.id),
           syncScheduledJob,
           { everyMs: every },
           payload('incremental'),
         );
       // Only directories have full runs; a calendar connector polls on its own schedule.
       const cron = instance.enabled && users !== undefined ? instance.fullCron : null;
-      if (cron === null) await queue.unschedule(scheduleIds.full(instance.id));
-      else await queue.schedule(scheduleIds.full(instance.id), syncScheduledJob, { cron }, payload('full'));
+      if (cron === null) await queue.unschedule(hubScheduleIds.syncFull(instance.id));
+      else
+        await queue.schedule(
+          hubScheduleIds.syncFull(instance.id),
+          syncScheduledJob,
+          { cron },
+          payload('full'),
+        );
     },
 
     async removeSchedules(instanceId) {
-      await queue.unschedule(scheduleIds.incremental(instanceId));
-      await queue.unschedule(scheduleIds.full(instanceId));
+      await queue.unschedule(hubScheduleIds.syncIncremental(instanceId));
+      await queue.unschedule(hubScheduleIds.syncFull(instanceId));
     },
   };
   return engine;

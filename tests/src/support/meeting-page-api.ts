@@ -14,8 +14,13 @@ export interface MeetingPageApi {
   shareScreen(): Promise<void>;
   stopScreen(): void;
   isPublished(source: string, kind: 'camera' | 'screen'): boolean;
-  /** Per stream (`audio`, `camera`, `<source>:<kind>`; or only `stream`): decoded frames and received audio bytes. */
-  stats(stream?: string): Promise<{ [stream: string]: { frames: number; audioBytes: number } }>;
+  /**
+   * Per stream (`audio`, `camera`, `<source>:<kind>`; or only `stream`): video frames decoded, video
+   * RTP packets received (what Janus forwarded, whether or not a starved page decoded it), audio bytes.
+   */
+  stats(
+    stream?: string,
+  ): Promise<{ [stream: string]: { frames: number; videoPackets: number; audioBytes: number } }>;
   /** Per stream: the candidate types of the selected pair (`host`, `srflx`, `prflx`, `relay`). */
   selectedCandidates(): Promise<{ [stream: string]: { local: string; remote: string } }>;
   /** The loudest RMS of the received mix over `ms` (0: silence, -1: no mix yet). */

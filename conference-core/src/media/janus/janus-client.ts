@@ -210,11 +210,29 @@ abstract class PluginHandle<Raw extends JanodeHandle> extends EventEmitter<Handl
   protected async request(body: Record<string, unknown>, jsep?: Jsep): Promise<Record<string, unknown>> {
     return call(() => this.raw.message(body, jsep));
   }
+
+  /**
+   * The plugin's rooms, private ones included when `adminKey` is the plugin's admin key (both
+   * plugins answer `list` the same way; janode's own `list` cannot pass the key for AudioBridge).
+   */
+  async listRooms(adminKey: string): Promise<{ room: number; description: string; participants: number }[]> {
+    const response = await this.request({ request: 'list', admin_key: adminKey });
+    const data = (response['plugindata'] as { data?: Record<string, unknown> } | undefined)?.data ?? {};
+    if (!Array.isArray(data['list']))
+      throw new JanusError(`unexpected answer to list: ${JSON.stringify(data)}`);
+    return (data['list'] as Record<string, unknown>[]).map((r) => ({
+      room: Number(r['room']),
+      description: typeof r['description'] === 'string' ? r['description'] : '',
+      participants: Number(r['num_participants'] ?? 0),
+    }));
+  }
 }
 
 export interface AudioRoomOptions {
   readonly room: number;
   readonly secret: string;
+  /** Who owns the room (`room-ownership.ts`); listed by `listRooms`. */
+  readonly description?: string;
   readonly adminKey?: string | undefined;
   /** Phones join as plain-RTP participants (SIP call-in). */
   readonly allowRtp?: boolean;
@@ -236,6 +254,7 @@ export class AudioBridgeHandle extends PluginHandle<JanodeAudioBridgeHandle> {
       this.raw.create({
         room: options.room,
         secret: options.secret,
+        ...(options.description === undefined ? {} : { description: options.description }),
         ...(options.adminKey === undefined ? {} : { admin_key: options.adminKey }),
         sampling_rate: 48000,
         talking_events: true,
@@ -323,6 +342,8 @@ export class AudioBridgeHandle extends PluginHandle<JanodeAudioBridgeHandle> {
 export interface VideoRoomOptions {
   readonly room: number;
   readonly secret: string;
+  /** Who owns the room (`room-ownership.ts`); listed by `listRooms`. */
+  readonly description?: string;
   readonly adminKey?: string | undefined;
   readonly maxPublishers?: number;
 }
@@ -334,6 +355,7 @@ export class VideoRoomHandle extends PluginHandle<JanodeVideoRoomHandle> {
       this.raw.create({
         room: options.room,
         secret: options.secret,
+        ...(options.description === undefined ? {} : { description: options.description }),
         ...(options.adminKey === undefined ? {} : { admin_key: options.adminKey }),
         max_publishers: options.maxPublishers ?? 100,
         videocodec: 'vp8',

@@ -1,9 +1,12 @@
+import { randomUUID } from 'node:crypto';
+
 import type { Logger } from '../../logging/logger.js';
 import type { MediaService, MediaUnavailableReason, MeetingMediaEvents } from '../media-service.js';
 import { iceServersFor, type IceConfig } from '../turn-credentials.js';
 import type { JanusServer } from './janus-client.js';
 import { JanusInstance } from './janus-instance.js';
 import { JanusMeeting } from './janus-meeting.js';
+import { createJanusRoomSweeper, type NodeLiveness } from './janus-room-sweeper.js';
 
 export interface JanusPoolOptions {
   readonly servers: readonly JanusServer[];
@@ -16,6 +19,14 @@ export interface JanusPoolOptions {
   readonly healthIntervalMs?: number;
   /** Runs after the pool closed (embedded mode stops its Janus process here). */
   readonly onClose?: () => Promise<void>;
+  /** This hub node, tagged on the rooms it creates (default: a random id). */
+  readonly nodeId?: string | undefined;
+  /**
+   * Whether another hub node is alive. With it and an admin key, the rooms of dead nodes are
+   * removed every `sweepIntervalMs` (default a minute; two sweeps in a row must find them dead).
+   */
+  readonly isNodeAlive?: NodeLiveness | undefined;
+  readonly sweepIntervalMs?: number;
 }
 
 /**
@@ -44,6 +55,34 @@ export function createJanusMediaService(options: JanusPoolOptions): MediaService
     instance.on('down', notify);
     instance.start();
   }
+  const nodeId = options.nodeId ?? randomUUID();
+  const sweeper =
+    options.adminKey === undefined || options.isNodeAlive === undefined
+      ? undefined
+      : createJanusRoomSweeper({
+          nodeId,
+          adminKey: options.adminKey,
+          isAlive: options.isNodeAlive,
+          logger: options.logger,
+        });
+  const sweepTimer =
+    sweeper === undefined
+      ? undefined
+      : setInterval(() => {
+          for (const instance of instances) {
+            const link = instance.link;
+            if (link === undefined) continue;
+            sweeper
+              .sweep(link)
+              .catch((err: unknown) =>
+                options.logger.warn(
+                  { janus: instance.url, err: err instanceof Error ? err.message : String(err) },
+                  'sweeping the rooms of dead hub nodes failed; trying again later',
+                ),
+              );
+          }
+        }, options.sweepIntervalMs ?? 60_000);
+  sweepTimer?.unref();
 
   const participantsOn = (instance: JanusInstance): number => {
     let count = 0;
@@ -81,6 +120,7 @@ export function createJanusMediaService(options: JanusPoolOptions): MediaService
         pick,
         waitForInstance,
         adminKey: options.adminKey,
+        nodeId,
         events,
         logger: options.logger.child({ meeting: key }),
         onClosed: () => meetings.delete(meeting),
@@ -96,6 +136,7 @@ export function createJanusMediaService(options: JanusPoolOptions): MediaService
         participants: participantsOn(instance),
       })),
     async close() {
+      clearInterval(sweepTimer);
       await Promise.all([...meetings].map((m) => m.close()));
       await Promise.all(instances.map((i) => i.stop()));
       listeners.clear();

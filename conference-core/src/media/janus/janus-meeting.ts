@@ -12,14 +12,16 @@ import {
 } from '../media-service.js';
 import { JanusError, type AudioBridgeHandle, type VideoRoomHandle } from './janus-client.js';
 import type { JanusInstance, JanusLink } from './janus-instance.js';
+import { ownerTag, roomSecret } from './room-ownership.js';
 
-/** Where a meeting's two rooms live: one Janus, one link generation, Janus room ids and secret. */
+/** Where a meeting's two rooms live: one Janus, one link generation, Janus room ids and secrets. */
 interface Placement {
   readonly instance: JanusInstance;
   readonly link: JanusLink;
   readonly audioRoom: number;
   readonly videoRoom: number;
-  readonly secret: string;
+  readonly audioSecret: string;
+  readonly videoSecret: string;
 }
 
 interface Publication {
@@ -56,6 +58,8 @@ export interface JanusMeetingOptions {
   /** Calls back whenever a server comes up; returns the unsubscribe function. */
   readonly waitForInstance: (listener: () => void) => () => void;
   readonly adminKey: string | undefined;
+  /** This hub node, written into the rooms' descriptions so others can sweep them if it dies. */
+  readonly nodeId: string;
   readonly events: MeetingMediaEvents;
   readonly logger: Logger;
   readonly onClosed: () => void;
@@ -79,6 +83,7 @@ export class JanusMeeting implements MeetingMedia {
   private readonly pick: PickInstance;
   private readonly waitForInstance: (listener: () => void) => () => void;
   private readonly adminKey: string | undefined;
+  private readonly nodeId: string;
   private readonly events: MeetingMediaEvents;
   private readonly logger: Logger;
   private readonly onClosed: () => void;
@@ -87,6 +92,7 @@ export class JanusMeeting implements MeetingMedia {
     this.pick = options.pick;
     this.waitForInstance = options.waitForInstance;
     this.adminKey = options.adminKey;
+    this.nodeId = options.nodeId;
     this.events = options.events;
     this.logger = options.logger;
     this.onClosed = options.onClosed;
@@ -177,7 +183,7 @@ export class JanusMeeting implements MeetingMedia {
 
   private async applyMute(place: Placement, feed: number, muted: boolean): Promise<void> {
     try {
-      await place.link.audioAdmin.setMuted(place.audioRoom, place.secret, feed, muted);
+      await place.link.audioAdmin.setMuted(place.audioRoom, place.audioSecret, feed, muted);
     } catch (err) {
       throw failed('the bridge refused the mute', err);
     }
@@ -350,8 +356,8 @@ export class JanusMeeting implements MeetingMedia {
     this.placedOn = undefined;
     if (place.instance.link?.generation !== place.link.generation) return;
     await Promise.all([
-      place.link.audioAdmin.destroyRoom(place.audioRoom, place.secret).catch(() => undefined),
-      place.link.videoAdmin.destroyRoom(place.videoRoom, place.secret).catch(() => undefined),
+      place.link.audioAdmin.destroyRoom(place.audioRoom, place.audioSecret).catch(() => undefined),
+      place.link.videoAdmin.destroyRoom(place.videoRoom, place.videoSecret).catch(() => undefined),
     ]);
   }
 
@@ -380,14 +386,24 @@ export class JanusMeeting implements MeetingMedia {
     if (instance === undefined || link === undefined) {
       throw new MediaError('media_unavailable', 'no media server is reachable');
     }
-    const secret = randomBytes(18).toString('base64url');
     const adminKey = this.adminKey;
     // Room ids are random: a room left behind by a crashed hub must not collide (427 room exists).
     const audioRoom = randomInt(1, 2 ** 47);
     const videoRoom = randomInt(1, 2 ** 47);
+    // With an admin key every node of the pool can derive the secrets (and sweep a dead node's rooms).
+    const secretOf = (room: number): string =>
+      adminKey === undefined ? randomBytes(18).toString('base64url') : roomSecret(adminKey, room);
+    const [audioSecret, videoSecret] = [secretOf(audioRoom), secretOf(videoRoom)];
+    const description = ownerTag(this.nodeId);
     try {
-      await link.audioAdmin.createRoom({ room: audioRoom, secret, adminKey, allowRtp: true });
-      await link.videoAdmin.createRoom({ room: videoRoom, secret, adminKey });
+      await link.audioAdmin.createRoom({
+        room: audioRoom,
+        secret: audioSecret,
+        description,
+        adminKey,
+        allowRtp: true,
+      });
+      await link.videoAdmin.createRoom({ room: videoRoom, secret: videoSecret, description, adminKey });
     } catch (err) {
       throw failed('creating the meeting rooms failed', err);
     }
@@ -398,7 +414,7 @@ export class JanusMeeting implements MeetingMedia {
     instance.on('down', onDown);
     this.detachDown = () => instance.off('down', onDown);
     this.logger.info({ janus: instance.url, audioRoom, videoRoom }, 'meeting media placed');
-    return { instance, link, audioRoom, videoRoom, secret };
+    return { instance, link, audioRoom, videoRoom, audioSecret, videoSecret };
   }
 
   /** The server went away: every handle is dead. Rooms come back on the next server that is up. */

@@ -23,6 +23,11 @@ export class MemoryNodeRegistry implements NodeRegistry {
     return Promise.resolve(true);
   }
 
+  /** Only this node is known here; any other id may be a live hub elsewhere. */
+  isAlive(nodeId: string): Promise<boolean | undefined> {
+    return Promise.resolve(nodeId === this.node?.id ? true : undefined);
+  }
+
   release(roomId: string): Promise<void> {
     this.rooms.delete(roomId);
     return Promise.resolve();

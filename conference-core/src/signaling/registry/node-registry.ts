@@ -17,6 +17,11 @@ export interface NodeRegistry {
   claim(roomId: string): Promise<boolean>;
   /** This node no longer holds the room. */
   release(roomId: string): Promise<void>;
+  /**
+   * Is the node with this id alive (heartbeat not expired)? `undefined` when this registry cannot
+   * know about other nodes (memory: one process).
+   */
+  isAlive(nodeId: string): Promise<boolean | undefined>;
   /** Stops the heartbeat and removes this node (its rooms go to others on the next start). */
   close(): Promise<void>;
 }

@@ -20,8 +20,10 @@ it('gives the room of a node whose heartbeat stopped to a live node once the hea
   const dead = new RedisNodeRegistry({ redisUrl: testEnv.redisUrl, prefix, nodeTtlMs: 600 });
   const live = new RedisNodeRegistry({ redisUrl: testEnv.redisUrl, prefix, nodeTtlMs: 600 });
   try {
-    await dead.register({ id: randomUUID(), url: 'ws://dead/signaling', load: () => 0 });
-    await live.register({ id: randomUUID(), url: 'ws://live/signaling', load: () => 5 });
+    const [deadId, liveId] = [randomUUID(), randomUUID()];
+    await dead.register({ id: deadId, url: 'ws://dead/signaling', load: () => 0 });
+    await live.register({ id: liveId, url: 'ws://live/signaling', load: () => 5 });
+    expect(await live.isAlive(deadId)).toBe(true);
     const room = randomUUID();
     expect(await live.locate(room)).toBe('ws://dead/signaling');
     // A crash: the heartbeat stops, nothing is cleaned up.
@@ -29,6 +31,9 @@ it('gives the room of a node whose heartbeat stopped to a live node once the hea
     expect(await live.locate(room)).toBe('ws://dead/signaling');
     await new Promise((r) => setTimeout(r, 800));
     expect(await live.locate(room)).toBe('ws://live/signaling');
+    // What the media sweep asks before it removes a node's Janus rooms.
+    expect(await live.isAlive(deadId)).toBe(false);
+    expect(await live.isAlive(liveId)).toBe(true);
   } finally {
     await Promise.all([dead.close(), live.close()]);
   }

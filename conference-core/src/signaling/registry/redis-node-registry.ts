@@ -103,6 +103,10 @@ export class RedisNodeRegistry implements NodeRegistry {
     return false;
   }
 
+  async isAlive(nodeId: string): Promise<boolean> {
+    return (await this.redis.exists(this.nodeKey(nodeId))) === 1;
+  }
+
   async release(roomId: string): Promise<void> {
     const self = this.node?.id;
     if (self !== undefined) await viaRedis(() => this.cas(roomId, self, ''));
