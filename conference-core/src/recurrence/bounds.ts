@@ -64,7 +64,13 @@ export function scanStepBudget(rule: RuleShape): number {
   return Math.max(1, Math.min(maxScanSteps[rule.freq], Math.floor(scanCandidateBudget / (days * slots))));
 }
 
-/** Chunks of a window scan start at one period and double up to this, so dense rules stop early. */
+/**
+ * Candidates the first chunk of a window scan may hold (decision 0032): a week of a weekly or daily
+ * rule in one library call instead of two or three, while a dense rule still starts at one period.
+ */
+export const firstChunkCandidates = 64;
+
+/** Chunks of a window scan grow by doubling up to this, so dense rules stop early. */
 export const maxChunkSteps = 4096;
 
 /**

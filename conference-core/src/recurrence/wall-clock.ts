@@ -14,6 +14,41 @@ export interface WallClock {
 /** Misses closer together than this are a dense series, for which learning a stretch pays off. */
 const denseMs = 62 * 86_400_000;
 
+/** Between two transitions a zone has one offset. */
+interface Stretch {
+  readonly start: number;
+  readonly end: number;
+  readonly offset: number;
+}
+
+/** What is known of one zone: its latest learned stretches (newest first) and its last miss. */
+interface ZoneKnowledge {
+  stretches: Stretch[];
+  lastMiss: number;
+}
+
+/** Stretches kept per zone: a window query touches one or two; series reach a few years. */
+const stretchesPerZone = 8;
+/** The IANA database has about 600 zones; this bounds the cache against anything else. */
+const maxZones = 1000;
+
+/**
+ * An offset is a fact of the zone, not of one series, so every clock of a zone shares what was
+ * learned: a week listing that expands a hundred series in one zone learns its stretch once, not
+ * once per series (decision 0032).
+ */
+const zones = new Map<string, ZoneKnowledge>();
+
+function knowledgeOf(timeZone: string): ZoneKnowledge {
+  let known = zones.get(timeZone);
+  if (known === undefined) {
+    if (zones.size >= maxZones) zones.clear();
+    known = { stretches: [], lastMiss: Number.NEGATIVE_INFINITY };
+    zones.set(timeZone, known);
+  }
+  return known;
+}
+
 /**
  * Going through Temporal costs about 25 µs per conversion, which dominated expanding thousands of
  * occurrences. Offsets only change at transitions (twice a year in most zones), so this remembers
@@ -23,42 +58,54 @@ const denseMs = 62 * 86_400_000;
  * yearly series would pay it on every occurrence and never profit.
  */
 export function wallClock(timeZone: string): WallClock {
-  let start = Number.POSITIVE_INFINITY;
-  let end = Number.NEGATIVE_INFINITY;
-  let offset = 0;
-  let lastMiss = Number.NEGATIVE_INFINITY;
+  const known = knowledgeOf(timeZone);
 
   const offsetAt = (instantMs: number): number =>
     Temporal.Instant.fromEpochMilliseconds(instantMs).toZonedDateTimeISO(timeZone).offsetNanoseconds / 1e6;
 
   const missed = (instantMs: number): void => {
-    const dense = Math.abs(instantMs - lastMiss) < denseMs;
-    lastMiss = instantMs;
+    const dense = Math.abs(instantMs - known.lastMiss) < denseMs;
+    known.lastMiss = instantMs;
     if (!dense) return;
     const zoned = Temporal.Instant.fromEpochMilliseconds(instantMs).toZonedDateTimeISO(timeZone);
-    offset = zoned.offsetNanoseconds / 1e6;
-    end = zoned.getTimeZoneTransition('next')?.epochMilliseconds ?? Number.POSITIVE_INFINITY;
+    const offset = zoned.offsetNanoseconds / 1e6;
+    const end = zoned.getTimeZoneTransition('next')?.epochMilliseconds ?? Number.POSITIVE_INFINITY;
     const previous = zoned.getTimeZoneTransition('previous');
     // At a transition itself, 'previous' names the one before; then the stretch starts here.
-    if (previous === null) start = Number.NEGATIVE_INFINITY;
-    else start = offsetAt(previous.epochMilliseconds) === offset ? previous.epochMilliseconds : instantMs;
+    const start =
+      previous === null
+        ? Number.NEGATIVE_INFINITY
+        : offsetAt(previous.epochMilliseconds) === offset
+          ? previous.epochMilliseconds
+          : instantMs;
+    const others = known.stretches.filter((s) => s.end !== end);
+    known.stretches = [{ start, end, offset }, ...others].slice(0, stretchesPerZone);
+  };
+
+  const wallIn = (instantMs: number): number | undefined => {
+    for (const s of known.stretches)
+      if (instantMs >= s.start && instantMs < s.end) return instantMs + s.offset;
+    return undefined;
   };
 
   return {
     toInstant(wallMs) {
-      const guess = wallMs - offset;
-      // Another instant can share this wall time only within a transition's size (< 36 h) after
-      // the stretch's start; after its end the guess is simply not in the stretch.
-      if (guess >= start + zoneSlackMs && guess < end) return guess;
+      for (const s of known.stretches) {
+        const guess = wallMs - s.offset;
+        // Another instant can share this wall time only within a transition's size (< 36 h) after
+        // the stretch's start; after its end the guess is simply not in the stretch.
+        if (guess >= s.start + zoneSlackMs && guess < s.end) return guess;
+      }
       const wall = Temporal.Instant.fromEpochMilliseconds(wallMs).toZonedDateTimeISO('UTC').toPlainDateTime();
       const instant = wall.toZonedDateTime(timeZone, { disambiguation: 'compatible' }).epochMilliseconds;
       missed(instant);
       return instant;
     },
     toWall(instantMs) {
-      if (instantMs >= start && instantMs < end) return instantMs + offset;
+      const known = wallIn(instantMs);
+      if (known !== undefined) return known;
       missed(instantMs);
-      return instantMs + (instantMs >= start && instantMs < end ? offset : offsetAt(instantMs));
+      return wallIn(instantMs) ?? instantMs + offsetAt(instantMs);
     },
   };
 }

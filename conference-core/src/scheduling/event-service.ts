@@ -27,6 +27,7 @@ import type { Db } from '../storage/repository-support.js';
 import { createRoomRepository } from '../storage/room-repository.js';
 import type { DatabaseSchema } from '../storage/schema.js';
 import { createUserRepository } from '../storage/user-repository.js';
+import { hasOccurrenceIn } from './occurrence-memo.js';
 
 /** Who acts: a signed-in person of one tenant. */
 export interface Actor {
@@ -234,10 +235,7 @@ export function createEventService({ db, outboxWritten }: EventServiceOptions) {
         const recurring = asRecurring(event);
         if (recurring === undefined || event.recurrence.length === 0) return true;
         const own = exceptions.filter((x) => x.eventId === event.id).map(toInstanceException);
-        return (
-          expandWithExceptions(recurring, own, query, { limit: 1, includeCancelled: false }).instances
-            .length > 0
-        );
+        return hasOccurrenceIn(recurring, own, query);
       });
       return { items, ...(page.nextCursor !== undefined && { nextCursor: page.nextCursor }) };
     },

@@ -36,14 +36,33 @@ const LONG_EVENT = sql`interval '1 day'`;
  * Candidate ids come first, from branches that each ride an index and never read the tenant's
  * history (see the migration's comment on the event indexes); then the page is cut from them by
  * keyset and only its rows are read. So a page costs about the number of events in the window
- * (one user's: their own events that end after `from`, plus one probe per invitation they have),
- * not the size of the tenant.
+ * (one user's: the index entries of their own events and invitations that end after `from`,
+ * decision 0032), not the size of the tenant.
  */
 export async function windowPage(
   db: Db,
   tenantId: string,
   query: EventWindowQuery,
 ): Promise<{ rows: Selectable<EventsTable>[]; nextCursor?: string }> {
+  const statement = windowPageQuery(tenantId, query);
+  if (statement === undefined) return { rows: [] };
+  const { rows } = await statement.execute(db);
+  const { limit } = query;
+  const last = rows.length > limit ? rows[limit - 1] : undefined;
+  return {
+    rows: rows.slice(0, limit).map(({ position_at: _, ...row }) => row),
+    ...(last && { nextCursor: encodeCursor(LISTING, { at: last.position_at, id: last.id }) }),
+  };
+}
+
+/**
+ * The statement of one page (`limit + 1` rows, the last only tells that more follow), or
+ * undefined when no event can match. Separate so the API bench can EXPLAIN what runs.
+ */
+export function windowPageQuery(
+  tenantId: string,
+  query: EventWindowQuery,
+): RawBuilder<Selectable<EventsTable> & { position_at: string | null }> | undefined {
   const { from, to, userId, limit } = query;
   assertPageSize(limit);
   if (!(from.getTime() < to.getTime())) {
@@ -52,7 +71,7 @@ export async function windowPage(
     );
   }
   const after = query.cursor === undefined ? undefined : decodeCursor(LISTING, query.cursor);
-  if (!isUuid(tenantId) || (userId !== undefined && !isUuid(userId))) return { rows: [] };
+  if (!isUuid(tenantId) || (userId !== undefined && !isUuid(userId))) return undefined;
 
   const timeIndependent = query.includeTimeIndependent === true;
   const branches =
@@ -68,7 +87,7 @@ export async function windowPage(
                or (starts_at = ${after.at}::timestamptz and id > ${after.id}::uuid)
                or starts_at is null)`;
 
-  const { rows } = await sql<Selectable<EventsTable> & { position_at: string | null }>`
+  return sql<Selectable<EventsTable> & { position_at: string | null }>`
     with candidates as materialized (${sql.join(branches, sql` union `)}),
     page as (
       select id, starts_at from candidates where ${position}
@@ -76,13 +95,7 @@ export async function windowPage(
     )
     select e.*, ${exactInstant('e.starts_at')} as position_at
     from page join events e on e.tenant_id = ${tenantId}::uuid and e.id = page.id
-    order by e.starts_at asc nulls last, e.id`.execute(db);
-
-  const last = rows.length > limit ? rows[limit - 1] : undefined;
-  return {
-    rows: rows.slice(0, limit).map(({ position_at: _, ...row }) => row),
-    ...(last && { nextCursor: encodeCursor(LISTING, { at: last.position_at, id: last.id }) }),
-  };
+    order by e.starts_at asc nulls last, e.id`;
 }
 
 function tenantBranches(
@@ -95,7 +108,7 @@ function tenantBranches(
     // The OR adds nothing logically (a short event that ends after `from` starts after
     // `from - 1 day`); it lets the planner read two bounded index ranges instead of one unbounded.
     sql`select id, starts_at from events
-        where tenant_id = ${tenantId}::uuid and ${overlaps('events', from, to)}
+        where tenant_id = ${tenantId}::uuid and ${overlaps('events.starts_at', 'events.window_end', from, to)}
           and (starts_at >= ${from}::timestamptz - ${LONG_EVENT}
                or cardinality(recurrence) > 0 or ends_at - starts_at > ${LONG_EVENT})`,
     movedIntoWindow(tenantId, from, to, sql`true`),
@@ -119,23 +132,29 @@ function userBranches(
     select 1 from event_invites i
     where i.tenant_id = ${tenantId}::uuid and i.event_id = ${sql.ref(`${event}.id`)}
       and i.invitee_user_id = ${userId}::uuid)`;
-  const when = timeIndependent
-    ? (table: string) => sql`(${overlaps(table, from, to)} or ${sql.ref(`${table}.window_end`)} is null)`
-    : (table: string) => overlaps(table, from, to);
-  return [
+  const mine = (condition: RawBuilder<unknown>) =>
     sql`select id, starts_at from events
-        where tenant_id = ${tenantId}::uuid and created_by = ${userId}::uuid and ${when('events')}`,
-    sql`select e.id, e.starts_at from event_invites i
-        join events e on e.tenant_id = i.tenant_id and e.id = i.event_id
-        where i.tenant_id = ${tenantId}::uuid and i.invitee_user_id = ${userId}::uuid and ${when('e')}`,
+        where tenant_id = ${tenantId}::uuid and created_by = ${userId}::uuid and ${condition}`;
+  // The invitation's copy of its event's times (migration 0012) makes this an index range over the
+  // user's invitations instead of one probe into events per invitation they ever had.
+  const invitedTo = (condition: RawBuilder<unknown>) =>
+    sql`select i.event_id as id, i.event_starts_at as starts_at from event_invites i
+        where i.tenant_id = ${tenantId}::uuid and i.invitee_user_id = ${userId}::uuid and ${condition}`;
+  const branches = [
+    mine(overlaps('events.starts_at', 'events.window_end', from, to)),
+    invitedTo(overlaps('i.event_starts_at', 'i.event_window_end', from, to)),
     movedIntoWindow(tenantId, from, to, sql`(e.created_by = ${userId}::uuid or ${invited('e')})`),
   ];
+  // Separate branches, not an OR: with one, the planner may read all of a user's invitations.
+  if (timeIndependent) {
+    branches.push(mine(sql`window_end is null`), invitedTo(sql`i.event_window_end is null`));
+  }
+  return branches;
 }
 
 /** The span of a timed event (a whole series for a recurring one) overlaps [from, to). */
-function overlaps(table: string, from: Date, to: Date): RawBuilder<boolean> {
-  return sql<boolean>`(${sql.ref(`${table}.starts_at`)} < ${to}::timestamptz
-    and ${sql.ref(`${table}.window_end`)} > ${from}::timestamptz)`;
+function overlaps(startsAt: string, windowEnd: string, from: Date, to: Date): RawBuilder<boolean> {
+  return sql<boolean>`(${sql.ref(startsAt)} < ${to}::timestamptz and ${sql.ref(windowEnd)} > ${from}::timestamptz)`;
 }
 
 /**

@@ -168,6 +168,51 @@ export function describeEventWindowContract({ db }: SchedulingContext): void {
       }
     });
 
+    it("finds an invitation by its event's current times after the event moves, and one claimed from an address", async () => {
+      const host = await newUser(db(), await newTenant(db()));
+      const guest = await newUser(db(), host.tenantId);
+      const late = await newUser(db(), host.tenantId);
+      const meeting = await newEvent(db(), host.tenantId, host.id, {
+        title: 'moves',
+        startsAt: at(-30 * day),
+        endsAt: at(-30 * day + hour),
+      });
+      const invites = createInviteRepository(db());
+      await invites.add(host.tenantId, meeting.id, {
+        invitee: { userId: guest.id },
+        role: 'user',
+        createdBy: host.id,
+      });
+      await invites.add(host.tenantId, meeting.id, {
+        invitee: { email: late.email },
+        role: 'user',
+        createdBy: host.id,
+      });
+      const listed = async (userId: string) =>
+        titles((await events().listOverlapping(host.tenantId, { ...week, userId, limit: 10 })).items);
+      expect(await listed(guest.id)).toEqual([]);
+
+      const moved = await events().update(host.tenantId, meeting.id, meeting.revision, {
+        startsAt: at(2 * day),
+        endsAt: at(2 * day + hour),
+      });
+      expect(moved.ok).toBe(true);
+      expect(await listed(guest.id)).toEqual(['moves']);
+      expect(await invites.claimEmailInvites(host.tenantId, late.id, late.email)).toBe(1);
+      expect(await listed(late.id)).toEqual(['moves']);
+
+      // Made a series that ended before the window: its span no longer reaches the week.
+      const series = await events().update(host.tenantId, meeting.id, meeting.revision + 1, {
+        startsAt: at(-30 * day),
+        endsAt: at(-30 * day + hour),
+        recurrence: weekly,
+        seriesEndsAt: at(-16 * day + hour),
+      });
+      expect(series.ok).toBe(true);
+      expect(await listed(guest.id)).toEqual([]);
+      expect(await listed(late.id)).toEqual([]);
+    });
+
     it('keeps two events apart whose starts differ by microseconds only', async () => {
       const owner = await newUser(db(), await newTenant(db()));
       const first = await newEvent(db(), owner.tenantId, owner.id, { title: 'micro 1' });

@@ -175,6 +175,9 @@ export interface EventInvitesTable extends TenantRow {
   created_by: string;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+  /** Copies of the event's `starts_at` and `window_end`, kept by triggers (migration 0012). */
+  event_starts_at: Generated<Date | null>;
+  event_window_end: Generated<Date | null>;
 }
 
 export type InviteRole = 'user' | 'moderator' | 'guest';

@@ -9,6 +9,7 @@ import * as calendarLinks from './0007-calendar-links.js';
 import * as calendarSync from './0008-calendar-sync.js';
 import * as bulkDirectorySync from './0010-bulk-directory-sync.js';
 import * as calendarItemFingerprints from './0011-calendar-item-fingerprints.js';
+import * as inviteEventTimes from './0012-invite-event-times.js';
 
 export interface NamedMigration {
   /** Runs in order of these names (kysely sorts them), so they start with a zero-padded number. */
@@ -32,4 +33,5 @@ export const migrations: readonly NamedMigration[] = [
   { name: '0008-calendar-sync', ...calendarSync },
   { name: '0010-bulk-directory-sync', ...bulkDirectorySync },
   { name: '0011-calendar-item-fingerprints', ...calendarItemFingerprints },
+  { name: '0012-invite-event-times', ...inviteEventTimes },
 ];
