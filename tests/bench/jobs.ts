@@ -5,15 +5,17 @@ import { Redis } from 'ioredis';
 
 import { BullMqJobQueue, InProcessJobQueue, jobType, silentLogger, type JobQueue } from '@vc/conference-core';
 
-import type { Benchmark } from './benchmark.js';
+import { isQuick, printResult, type Benchmark } from './benchmark.js';
 
 /**
  * Throughput of the job queue port: N jobs enqueued one at a time and processed with a fixed
  * concurrency, through our BullMQ adapter, against raw BullMQ doing the same in the same run.
- * The ratio is the cost of the port (job id generation, validation, handler wrapping).
+ * The ratio is the cost of the port (job id generation, validation, handler wrapping). It has no
+ * bar of its own: the RESULT line carries the figures and no bar.
  */
 const redisUrl = process.env['BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-const jobCount = Number(process.env['BENCH_JOBS'] ?? 5000);
+/** Jobs per run: 5,000 (BENCH_JOBS), 500 with `--quick`. */
+let jobCount = Number(process.env['BENCH_JOBS'] ?? 5000);
 const concurrency = 8;
 
 async function rawBullMq(): Promise<number> {
@@ -82,8 +84,9 @@ function line(label: string, ms: number): string {
 
 export const jobsBenchmark: Benchmark = {
   name: 'jobs',
-  description: `${jobCount} jobs through the JobQueue port (BullMQ, in-process) vs raw BullMQ`,
-  async run() {
+  description: `${jobCount} jobs (500 --quick) through the JobQueue port (BullMQ, in-process) vs raw BullMQ`,
+  async run(args) {
+    if (isQuick(args)) jobCount = Number(process.env['BENCH_JOBS'] ?? 500);
     console.log(`jobs: ${jobCount} jobs, concurrency ${concurrency}, Redis ${new URL(redisUrl).host}`);
     // Warm-up: connections, Lua script loading, JIT.
     await rawBullMq();
@@ -96,5 +99,17 @@ export const jobsBenchmark: Benchmark = {
     console.log(line('JobQueue port on BullMQ', port));
     console.log(line('JobQueue port in-process', inProcess));
     console.log(`ratio port/raw BullMQ: ${(port / raw).toFixed(2)}x time (1.00 = no overhead)`);
+    printResult({
+      name: 'jobs',
+      ratio: port / raw,
+      bars: [],
+      figures: {
+        jobs: jobCount,
+        raw_per_s: Math.round((jobCount / raw) * 1000),
+        port_bullmq_per_s: Math.round((jobCount / port) * 1000),
+        port_in_process_per_s: Math.round((jobCount / inProcess) * 1000),
+      },
+      ...(isQuick(args) && { quick: true }),
+    });
   },
 };

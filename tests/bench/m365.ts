@@ -27,7 +27,7 @@ import {
   createSecretBox,
 } from '@vc/hub/testing';
 import { adminQuery, databaseUrl } from '../src/support/postgres-admin.js';
-import { percentile, type Benchmark } from './benchmark.js';
+import { bar, isQuick, percentile, printResult, type Benchmark } from './benchmark.js';
 
 /**
  * Microsoft 365 calendar sync through the FAKE Graph (connectors/microsoft365/src/testing):
@@ -37,9 +37,14 @@ import { percentile, type Benchmark } from './benchmark.js';
  * 2. Change-to-core latency: meetings moved in the fake, which pushes change notifications to the
  *    hub's endpoint; from the fake's own send time to the core meeting being updated. Bar: p95 < 5 s.
  */
-const mailboxes = Number(process.env['BENCH_M365_MAILBOXES'] ?? 50);
-const perMailbox = Number(process.env['BENCH_M365_MEETINGS'] ?? 200);
-const changes = Number(process.env['BENCH_M365_CHANGES'] ?? 200);
+/** Sizes: 50 mailboxes x 200 meetings, 200 changes; `--quick`: 5 x 40, 40 changes. */
+function sizes(quick: boolean) {
+  return {
+    mailboxes: Number(process.env['BENCH_M365_MAILBOXES'] ?? (quick ? 5 : 50)),
+    perMailbox: Number(process.env['BENCH_M365_MEETINGS'] ?? (quick ? 40 : 200)),
+    changes: Number(process.env['BENCH_M365_CHANGES'] ?? (quick ? 40 : 200)),
+  };
+}
 const hour = 3_600_000;
 /** Figures on the shared machine swing with its load: each is printed with the load beside it. */
 const load = () =>
@@ -78,7 +83,8 @@ async function rawDeltaPages(fake: FakeGraph, addresses: readonly string[]): Pro
   return performance.now() - started;
 }
 
-async function run(): Promise<void> {
+async function run(quick: boolean): Promise<void> {
+  const { mailboxes, perMailbox, changes } = sizes(quick);
   const database = `vc_bench_m365_${randomBytes(4).toString('hex')}`;
   await adminQuery(`create database ${database}`);
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-m365-'));
@@ -227,6 +233,19 @@ async function run(): Promise<void> {
       `m365 change-to-core latency over ${latencies.length} pushed changes (${missing} not applied): p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms (bar: p95 < 5000 ms) ${p95 < 5000 && missing === 0 ? 'PASS' : 'FAIL'} (${load()})`,
     );
     await sync.stop();
+    printResult({
+      name: 'm365',
+      ratio: full / raw,
+      bars: [bar('change_p95_ms', p95, '< 5000'), bar('changes_not_applied', missing, '<= 0')],
+      figures: {
+        meetings: mailboxes * perMailbox,
+        full_sync_s: Number((full / 1000).toFixed(2)),
+        raw_delta_s: Number((raw / 1000).toFixed(2)),
+        change_p50_ms: Math.round(p50),
+        change_p95_ms: Math.round(p95),
+      },
+      ...(quick && { quick }),
+    });
   } finally {
     await new Promise<void>((resolve) => (server === undefined ? resolve() : server.close(() => resolve())));
     await fake.stop();
@@ -240,5 +259,5 @@ export const m365Benchmark: Benchmark = {
   name: 'm365',
   description:
     'Microsoft 365 calendar sync through the fake Graph: full sync time and pushed change-to-core latency',
-  run: () => run(),
+  run: (args) => run(isQuick(args)),
 };

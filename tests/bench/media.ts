@@ -7,7 +7,7 @@ import { startTestJanus } from '../src/support/janus.js';
 import { mediaBrowserArgs, openMeetingPage, type MeetingPage } from '../src/support/media-page.js';
 import { createTestNetns } from '../src/support/netns.js';
 import { createRoom, startRoom } from '../src/support/signaling.js';
-import { percentile, type Benchmark } from './benchmark.js';
+import { bar, isQuick, percentile, printResult, type Benchmark } from './benchmark.js';
 import { measureMeetingCpu } from './media-cpu.js';
 
 /**
@@ -18,7 +18,10 @@ import { measureMeetingCpu } from './media-cpu.js';
  * Bar: p50 under 3 s and under 2x the floor. With BENCH_MEETING_SIZE=10, Janus CPU per
  * participant of a 10-participant meeting (media-cpu.ts), against the same Janus idle. Runs in a private network namespace (needs root).
  */
-const joins = Number(process.env['BENCH_JOINS'] ?? 10);
+/** Joins timed per side: 10 (BENCH_JOINS), 3 with `--quick`. */
+function joinCount(quick: boolean): number {
+  return Number(process.env['BENCH_JOINS'] ?? (quick ? 3 : 10));
+}
 // Opt-in: ten browser pages saturate the shared 2-core machine for minutes (decision 0013).
 const meetingSize = Number(process.env['BENCH_MEETING_SIZE'] ?? 0);
 const cpuWindowMs = Number(process.env['BENCH_CPU_WINDOW_MS'] ?? 10_000);
@@ -35,7 +38,9 @@ export const mediaBenchmark: Benchmark = {
   name: 'media',
   description:
     'join to first decoded remote frame through hub + Janus, against a bare PeerConnection to Janus',
-  async run() {
+  async run(args) {
+    const quick = isQuick(args);
+    const joins = joinCount(quick);
     const netns = createTestNetns();
     const janus = await startTestJanus({
       wrapper: netns.wrapper,
@@ -124,31 +129,49 @@ export const mediaBenchmark: Benchmark = {
       await session.destroy();
       await Promise.all([presenter.page.close(), floorPage.page.close()]);
 
+      const figures: Record<string, number> = {
+        joins,
+        ours_p50_ms: Math.round(o50),
+        ours_p95_ms: Math.round(percentile(sortedOurs, 95)),
+        floor_p50_ms: Math.round(f50),
+        floor_p95_ms: Math.round(percentile(sortedFloor, 95)),
+      };
       if (meetingSize < 2) {
         console.log('media: Janus CPU per participant skipped (BENCH_MEETING_SIZE=10 runs it)');
-        return;
+      } else {
+        if (janus.pid === undefined) throw new Error('Janus has no pid');
+        const cpu = await measureMeetingCpu({
+          api,
+          browser,
+          janusPid: janus.pid,
+          size: meetingSize,
+          windowMs: cpuWindowMs,
+        });
+        const streams = cpu.size * (cpu.size - 1);
+        const perParticipant = (cpu.meetingPercent - cpu.idlePercent) / cpu.size;
+        console.log(
+          `media: Janus CPU, ${cpu.size}-participant meeting (${cpu.size} mixed audio legs, ${cpu.size} cameras, ${streams} forwarded video streams), ${cpu.windowMs / 1000} s window`,
+        );
+        console.log(`  baseline (Janus idle, no meeting): ${cpu.idlePercent.toFixed(1)} % of one core`);
+        console.log(
+          `  meeting: ${cpu.meetingPercent.toFixed(1)} % of one core, ${perParticipant.toFixed(2)} % per participant above idle (pages decoded ${cpu.decodedFps.toFixed(0)} remote frames/s)`,
+        );
+        // Starved pages send and decode fewer frames than a real meeting; the AudioBridge mixes every
+        // leg whatever the video rate, so this figure is not divided per packet.
+        console.log(
+          `  Janus forwarded ${cpu.forwardedPacketsPerSecond.toFixed(0)} video packets/s to the pages in the window`,
+        );
+        figures['janus_idle_percent'] = Number(cpu.idlePercent.toFixed(1));
+        figures['janus_percent_per_participant'] = Number(perParticipant.toFixed(2));
+        figures['janus_forwarded_packets_per_s'] = Math.round(cpu.forwardedPacketsPerSecond);
       }
-      if (janus.pid === undefined) throw new Error('Janus has no pid');
-      const cpu = await measureMeetingCpu({
-        api,
-        browser,
-        janusPid: janus.pid,
-        size: meetingSize,
-        windowMs: cpuWindowMs,
+      printResult({
+        name: 'media',
+        ratio: o50 / f50,
+        bars: [bar('ours_p50_ms', o50, '< 3000'), bar('p50_ratio', o50 / f50, '< 2')],
+        figures,
+        ...(quick && { quick }),
       });
-      const streams = cpu.size * (cpu.size - 1);
-      console.log(
-        `media: Janus CPU, ${cpu.size}-participant meeting (${cpu.size} mixed audio legs, ${cpu.size} cameras, ${streams} forwarded video streams), ${cpu.windowMs / 1000} s window`,
-      );
-      console.log(`  baseline (Janus idle, no meeting): ${cpu.idlePercent.toFixed(1)} % of one core`);
-      console.log(
-        `  meeting: ${cpu.meetingPercent.toFixed(1)} % of one core, ${((cpu.meetingPercent - cpu.idlePercent) / cpu.size).toFixed(2)} % per participant above idle (pages decoded ${cpu.decodedFps.toFixed(0)} remote frames/s)`,
-      );
-      // Starved pages send and decode fewer frames than a real meeting; the AudioBridge mixes every
-      // leg whatever the video rate, so this figure is not divided per packet.
-      console.log(
-        `  Janus forwarded ${cpu.forwardedPacketsPerSecond.toFixed(0)} video packets/s to the pages in the window`,
-      );
     } finally {
       await janode.close();
       await browser.close();

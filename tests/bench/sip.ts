@@ -18,7 +18,7 @@ import { startTestJanus, type TestJanus } from '../src/support/janus.js';
 import { cpuMs, udpDrops } from '../src/support/process-stats.js';
 import { runSipp, type SippResult, type SippStep } from '../src/support/sipp.js';
 import { speechPcap20ms } from '../src/support/speech-pcap.js';
-import { percentile, type Benchmark } from './benchmark.js';
+import { isQuick, percentile, printResult, type Benchmark, type BenchResult } from './benchmark.js';
 import { relayCost } from './sip-relay.js';
 
 /**
@@ -33,11 +33,20 @@ import { relayCost } from './sip-relay.js';
  * process (hub: API, signaling, relays), UDP receive drops, and the mix frames the listeners get;
  * setup is PIN entered → audio up (gateway) against INVITE → bridge joined (floor).
  */
-const calls = Number(process.env['BENCH_SIP_CALLS'] ?? 50);
-const meetings = Number(process.env['BENCH_SIP_MEETINGS'] ?? 5);
-const windowSeconds = Number(process.env['BENCH_SIP_WINDOW'] ?? 20);
-const speechPlays = Number(process.env['BENCH_SIP_PLAYS'] ?? 4);
-const perMeeting = Math.ceil(calls / meetings);
+let calls = Number(process.env['BENCH_SIP_CALLS'] ?? 50);
+let meetings = Number(process.env['BENCH_SIP_MEETINGS'] ?? 5);
+let windowSeconds = Number(process.env['BENCH_SIP_WINDOW'] ?? 20);
+let speechPlays = Number(process.env['BENCH_SIP_PLAYS'] ?? 4);
+let perMeeting = Math.ceil(calls / meetings);
+
+/** `--quick`: 10 calls in 2 meetings, 15 s held, 5 s measured (the same figures, smaller). */
+function useQuickSizes(): void {
+  calls = Number(process.env['BENCH_SIP_CALLS'] ?? 10);
+  meetings = Number(process.env['BENCH_SIP_MEETINGS'] ?? 2);
+  windowSeconds = Number(process.env['BENCH_SIP_WINDOW'] ?? 5);
+  speechPlays = Number(process.env['BENCH_SIP_PLAYS'] ?? 2);
+  perMeeting = Math.ceil(calls / meetings);
+}
 const sippRate = 2; // per sipp, so calls arrive at ~10/s in all
 
 interface Figures {
@@ -287,7 +296,7 @@ async function gatewayRun(janus: TestJanus, pcap: string): Promise<Figures & { r
 const pct = (part: number, whole: number) =>
   `${((100 * Math.max(0, part)) / Math.max(1, whole)).toFixed(2)} %`;
 
-function report(gateway: Figures & { relay: string }, floor: Figures): void {
+function report(gateway: Figures & { relay: string }, floor: Figures): BenchResult {
   const perCall = (f: Figures, ms: number) => ms / f.callsInWindow / f.seconds;
   const heard = (f: Figures) => f.heard.reduce((s, h) => s + h.frames, 0);
   const loud = (f: Figures) => f.heard.reduce((s, h) => s + h.loud, 0);
@@ -343,12 +352,30 @@ function report(gateway: Figures & { relay: string }, floor: Figures): void {
       `sipp exit codes: gateway ${gateway.sipp.map((r) => r.code).join(',')}, floor ${floor.sipp.map((r) => r.code).join(',')}`,
   );
   console.log(gateway.relay);
+  const both = (f: Figures) => perCall(f, f.janusCpu + f.ourCpu);
+  return {
+    name: 'sip',
+    ratio: both(gateway) / both(floor),
+    bars: [],
+    figures: {
+      calls,
+      setup_p50_ms: Math.round(percentile(gateway.setups, 50)),
+      setup_p95_ms: Math.round(percentile(gateway.setups, 95)),
+      floor_setup_p50_ms: Math.round(percentile(floor.setups, 50)),
+      cpu_per_call_ms_per_s: Number(both(gateway).toFixed(2)),
+      floor_cpu_per_call_ms_per_s: Number(both(floor).toFixed(2)),
+      mix_missing_percent: Number((100 * missing(gateway)).toFixed(2)),
+      udp_drops: gateway.drops,
+      calls_up: gateway.up,
+    },
+  };
 }
 
 export const sipBenchmark: Benchmark = {
   name: 'sip',
   description: `SIP call-in: ${calls} sipp calls through the gateway into Janus AudioBridge vs sipp straight to AudioBridge ports (add "relay" for the relay alone vs a bare forwarder)`,
   async run(args) {
+    if (isQuick(args)) useQuickSizes();
     if (args.includes('relay')) {
       await relayCost(calls);
       return;
@@ -358,7 +385,7 @@ export const sipBenchmark: Benchmark = {
       const pcap = speechPcap20ms().file;
       const floor = await floorRun(janus, pcap);
       const gateway = await gatewayRun(janus, pcap);
-      report(gateway, floor);
+      printResult({ ...report(gateway, floor), ...(isQuick(args) && { quick: true }) });
     } finally {
       await janus.dispose();
     }

@@ -9,7 +9,7 @@ import { ucsConnector, userAttributes } from '@vc/connector-ucs';
 import { startSlapd, type Slapd } from '../src/support/slapd.js';
 import { slapdSettings } from '../src/support/ucs-harness.js';
 import { userDn } from '../src/support/ucs-ldap/ucs-ldif.js';
-import type { Benchmark } from './benchmark.js';
+import { bar, isQuick, printResult, type BarCheck, type Benchmark } from './benchmark.js';
 import { engineRuns } from './sync-ldap-engine.js';
 import { loadAverage } from './sync-ldap-load.js';
 import { writeFloorMs } from './sync-ldap-write-floor.js';
@@ -59,12 +59,12 @@ interface Measurement {
 
 const newCounts = (): Counted => ({ upserts: 0, deletes: 0, skipped: 0 });
 
-/** `--users N` (or a bare N, as before; BENCH_LDAP_USERS), default 100,000. */
+/** `--users N` (or a bare N, as before; BENCH_LDAP_USERS), default 100,000 (5,000 with `--quick`). */
 function userCount(args: readonly string[]): number {
   const flag = args.indexOf('--users');
   const raw =
     flag >= 0 ? args[flag + 1] : (args.find((a) => /^\d+$/.test(a)) ?? process.env['BENCH_LDAP_USERS']);
-  const count = Number(raw ?? 100_000);
+  const count = Number(raw ?? (isQuick(args) ? 5_000 : 100_000));
   if (!Number.isInteger(count) || count < 1 || count > 10_000_000) {
     throw new Error(`--users must be a whole number from 1 to 10,000,000, got ${String(raw)}`);
   }
@@ -193,7 +193,8 @@ function printBars(
   rows: readonly EngineRow[],
   floorMs: number,
   peaks: { readonly process: number; readonly beforeEngine: number },
-): void {
+): BarCheck[] {
+  const bars: BarCheck[] = [];
   const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
   const full = rows.find((r) => r.bar === 'full');
   const unchanged = rows.find((r) => r.bar === 'unchanged');
@@ -206,12 +207,14 @@ function printBars(
           ? ''
           : `  (information: ${(full.ms / full.dumpMs).toFixed(2)}x the dump timed right before it)`),
     );
+    bars.push(bar('full_sync_floor_ratio', ratio, '<= 2'));
   }
   if (full !== undefined && unchanged !== undefined) {
     const share = unchanged.ms / full.ms;
     console.log(
       `bar 2  engine ${unchanged.label} <= 10% of the engine full sync: ${(share * 100).toFixed(1)}% -> ${verdict(share <= 0.1)}`,
     );
+    bars.push(bar('unchanged_share_of_full', share, '<= 0.1'));
   }
   if (reconcile?.dumpMs !== undefined) {
     console.log(
@@ -225,6 +228,8 @@ function printBars(
     `bar 3  peak RSS of the engine runs < 512 MB: ${mb(engine)} -> ${verdict(engine < 512 * 1024 * 1024)}` +
       `  (process peak ${mb(peaks.process)}; ${mb(peaks.beforeEngine)} before the engine runs, in the connector-only reads)`,
   );
+  bars.push(bar('engine_peak_rss_mb', engine / 1024 / 1024, '< 512'));
+  return bars;
 }
 
 export const syncLdapBenchmark: Benchmark = {
@@ -353,7 +358,23 @@ export const syncLdapBenchmark: Benchmark = {
         }
         const processPeak = process.resourceUsage().maxRSS * 1024;
         console.log(`process peak RSS: ${mb(processPeak)}`);
-        printBars(engine.rows, floorMs, { process: processPeak, beforeEngine: peakBeforeEngine });
+        const bars = printBars(engine.rows, floorMs, {
+          process: processPeak,
+          beforeEngine: peakBeforeEngine,
+        });
+        printResult({
+          name: 'sync-ldap',
+          ratio: engineFull.ms / floorMs,
+          bars,
+          figures: {
+            users: count,
+            connector_full_s: Number((fullMs / 1000).toFixed(2)),
+            write_floor_s: Number((floorMs / 1000).toFixed(2)),
+            engine_full_s: Number((engineFull.ms / 1000).toFixed(2)),
+            process_peak_rss_mb: Math.round(processPeak / 1024 / 1024),
+          },
+          ...(isQuick(args) && { quick: true }),
+        });
       } finally {
         await slapd.dispose();
       }

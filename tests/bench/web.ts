@@ -9,14 +9,15 @@ import { chromium, type Browser } from 'playwright-core';
 
 import { ensureWebClientBuilt, webClientDist } from '@vc/hub/testing';
 import { startApiHub } from '../src/support/api-hub.js';
-import { percentile, type Benchmark } from './benchmark.js';
+import { bar, isQuick, percentile, printResult, type Benchmark } from './benchmark.js';
 
 /**
  * The web client's production bundle (JS, gzip; bar: main bundle under 350 KB) and the time from
  * opening `/rooms/<id>` in a fresh browser context to the lobby's "Join now" button, against an
  * empty Vite page served the same way, in the same run.
  */
-const runs = Number(process.env['BENCH_RUNS'] ?? 10);
+/** Timed page loads per side: 10 (BENCH_RUNS), 3 with `--quick`. */
+let runs = Number(process.env['BENCH_RUNS'] ?? 10);
 
 function gzipSizes(dir: string): { file: string; bytes: number }[] {
   return readdirSync(dir)
@@ -93,7 +94,9 @@ export const webBenchmark: Benchmark = {
   name: 'web',
   description:
     'web client bundle size (JS gzip) and /rooms/<id> to an interactive lobby vs an empty Vite page',
-  async run() {
+  async run(args) {
+    const quick = isQuick(args);
+    if (quick) runs = Number(process.env['BENCH_RUNS'] ?? 3);
     await ensureWebClientBuilt();
     const bundle = gzipSizes(join(webClientDist, 'assets'));
     const empty = await emptyVitePage();
@@ -133,7 +136,21 @@ export const webBenchmark: Benchmark = {
         );
       line('empty Vite page', baseline);
       line('/rooms/<id> to lobby', lobby);
-      console.log(`ratio p50 lobby/empty: ${(percentile(lobby, 50) / percentile(baseline, 50)).toFixed(2)}x`);
+      const ratio = percentile(lobby, 50) / percentile(baseline, 50);
+      console.log(`ratio p50 lobby/empty: ${ratio.toFixed(2)}x`);
+      printResult({
+        name: 'web',
+        ratio,
+        bars: [bar('main_bundle_kb', main / 1024, '< 350')],
+        figures: {
+          runs,
+          lobby_p50_ms: Math.round(percentile(lobby, 50)),
+          lobby_p95_ms: Math.round(percentile(lobby, 95)),
+          empty_p50_ms: Math.round(percentile(baseline, 50)),
+          empty_page_kb: Number((empty.bytes / 1024).toFixed(1)),
+        },
+        ...(quick && { quick }),
+      });
     } finally {
       await browser.close();
       await api.stop();

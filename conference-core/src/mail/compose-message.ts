@@ -4,7 +4,14 @@ import { buffer } from 'node:stream/consumers';
 
 import DKIM from 'nodemailer/lib/dkim/index.js';
 
-import { buildIcsTemplate, fillIcsTemplate, icsTemplateKey, type IcsTemplate } from './ics-builder.js';
+import {
+  buildIcsTemplate,
+  fillIcsTemplate,
+  icsStamp,
+  icsTemplateKey,
+  restampIcsTemplate,
+  type IcsTemplate,
+} from './ics-builder.js';
 import type { MailKind } from './mail-repository.js';
 import type { MailContext, MailSettings } from './mail-model.js';
 import { singleLine } from './mail-model.js';
@@ -42,8 +49,8 @@ export interface MessageComposer {
   /**
    * The messages of one pass, in order. Recipients who see the same body (language, kind of
    * recipient, time zone) share one rendering of it, and recipients of one change share one
-   * calendar template (only the ATTENDEE is filled in per recipient); the cache lives for this
-   * call only.
+   * calendar template (only the ATTENDEE is filled in per recipient); the composer keeps the most
+   * recent renderings for the next passes of the same change.
    */
   composeAll(contexts: readonly MailContext[], stamp: Date): Promise<ComposedMessage[]>;
 }
@@ -67,10 +74,49 @@ function bodyKey(withoutRecipient: string, context: MailContext): string {
   return `${kind} ${language} ${timeZone} ${withoutRecipient}`;
 }
 
-/** What one `composeAll` call renders once and shares between its recipients. */
-interface RenderCache {
-  readonly bodies: Map<string, EncodedBody>;
-  readonly calendars: Map<string, IcsTemplate | undefined>;
+/**
+ * True when two contexts differ at most in their recipient, field by field by identity: the
+ * recipients of one change share every other field's object, so their keys are the same text and
+ * the second need not be written again.
+ */
+function sameExceptRecipient(a: MailContext, b: MailContext): boolean {
+  const keys = Object.keys(a) as (keyof MailContext)[];
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((key) => key === 'recipient' || a[key] === b[key]);
+}
+
+/**
+ * A small map that forgets its oldest entries: renderings kept from one pass to the next (a big
+ * invitation is planned in many passes of the same change).
+ */
+class Recent<V> {
+  private readonly entries = new Map<string, V>();
+  private readonly limit: number;
+  constructor(limit: number) {
+    this.limit = limit;
+  }
+  get(key: string): V | undefined {
+    return this.entries.get(key);
+  }
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+  set(key: string, value: V): void {
+    if (this.entries.size >= this.limit && !this.entries.has(key)) {
+      const oldest = this.entries.keys().next();
+      if (oldest.done !== true) this.entries.delete(oldest.value);
+    }
+    this.entries.set(key, value);
+  }
+}
+
+/** Bodies and calendar templates kept by one composer (each key is a whole context, about 1 KiB). */
+const RECENT_RENDERINGS = 64;
+
+/** A calendar template with the stamp it was rendered with (its DTSTAMP lines). */
+interface StampedTemplate {
+  readonly stamp: string;
+  readonly template: IcsTemplate | undefined;
 }
 
 /** `Name <a@b>` or `a@b` to its parts. */
@@ -109,30 +155,36 @@ export function createMessageComposer(settings: MailSettings, dkim?: DkimSetting
     const body = renderBody(context, settings);
     return { body, text64: base64Lines(body.text), html64: base64Lines(body.html) };
   };
-  const compose = async (
-    context: MailContext,
-    stamp: Date,
-    cache?: RenderCache,
-  ): Promise<ComposedMessage> => {
+  // Kept across passes: the body does not depend on the time of sending, and a calendar template
+  // only through its DTSTAMP, which `restampIcsTemplate` rewrites (byte-equal to a new rendering).
+  const bodies = new Recent<EncodedBody>(RECENT_RENDERINGS);
+  const calendars = new Recent<StampedTemplate>(RECENT_RENDERINGS);
+  const calendarFor = (context: MailContext, stamp: Date, base: string): IcsTemplate | undefined => {
+    const key = icsTemplateKey(base, context.recipient);
+    const stampText = icsStamp(stamp);
+    const kept = calendars.get(key);
+    if (kept !== undefined && kept.stamp === stampText) return kept.template;
+    const template =
+      kept === undefined
+        ? buildIcsTemplate(context, stamp)
+        : kept.template && restampIcsTemplate(kept.template, kept.stamp, stampText);
+    calendars.set(key, { stamp: stampText, template });
+    return template;
+  };
+  const compose = async (context: MailContext, stamp: Date, base?: string): Promise<ComposedMessage> => {
     let encoded: EncodedBody | undefined;
     let calendar: IcsTemplate | undefined;
-    if (cache === undefined) {
+    if (base === undefined) {
       encoded = renderEncoded(context);
       calendar = buildIcsTemplate(context, stamp);
     } else {
-      const base = contextKey(context);
       const key = bodyKey(base, context);
-      encoded = cache.bodies.get(key);
+      encoded = bodies.get(key);
       if (encoded === undefined) {
         encoded = renderEncoded(context);
-        cache.bodies.set(key, encoded);
+        bodies.set(key, encoded);
       }
-      const icsKey = icsTemplateKey(base, context.recipient);
-      if (cache.calendars.has(icsKey)) calendar = cache.calendars.get(icsKey);
-      else {
-        calendar = buildIcsTemplate(context, stamp);
-        cache.calendars.set(icsKey, calendar);
-      }
+      calendar = calendarFor(context, stamp, base);
     }
     const { body } = encoded;
     // One template per change (and kind of recipient); only the ATTENDEE is this recipient's.
@@ -168,9 +220,16 @@ export function createMessageComposer(settings: MailSettings, dkim?: DkimSetting
   return {
     compose: (context, stamp) => compose(context, stamp),
     async composeAll(contexts, stamp) {
-      const cache: RenderCache = { bodies: new Map(), calendars: new Map() };
       const messages: ComposedMessage[] = [];
-      for (const context of contexts) messages.push(await compose(context, stamp, cache));
+      let previous: { context: MailContext; base: string } | undefined;
+      for (const context of contexts) {
+        const base =
+          previous !== undefined && sameExceptRecipient(previous.context, context)
+            ? previous.base
+            : contextKey(context);
+        previous = { context, base };
+        messages.push(await compose(context, stamp, base));
+      }
       return messages;
     },
   };

@@ -84,6 +84,21 @@ export function buildIcsTemplate(context: MailContext, stamp: Date): IcsTemplate
   return { method: whole.method, pieces };
 }
 
+/** A stamp as the DTSTAMP lines write it (UTC, `20310101T120000Z`). */
+export function icsStamp(stamp: Date): string {
+  return stamp.toISOString().replace(/[-:]|\.\d{3}/g, '');
+}
+
+/**
+ * The template as rendering it at another stamp would give (tested byte for byte): the stamp
+ * shows only in the DTSTAMP line of each VEVENT, a line of its own (a folded continuation starts
+ * with a space, so user text never starts a line), which a plan pass need not render again.
+ */
+export function restampIcsTemplate(template: IcsTemplate, from: string, to: string): IcsTemplate {
+  const line = (value: string) => `\r\nDTSTAMP:${value}\r\n`;
+  return { method: template.method, pieces: template.pieces.map((p) => p.replaceAll(line(from), line(to))) };
+}
+
 /** A parent for rendering an ATTENDEE apart (ical-generator wants one; it shapes nothing). */
 const attendeeParent = ical().createEvent({ start: new Date(0) });
 

@@ -3,7 +3,15 @@ import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
 
 import { createMessageComposer } from './compose-message.js';
-import { buildIcs, buildIcsTemplate, buildIcsWhole, fillIcsTemplate, foldIcsLines } from './ics-builder.js';
+import {
+  buildIcs,
+  buildIcsTemplate,
+  buildIcsWhole,
+  fillIcsTemplate,
+  foldIcsLines,
+  icsStamp,
+  restampIcsTemplate,
+} from './ics-builder.js';
 import type { MailContext, MailOccurrence, MailRecipient, MailSettings } from './mail-model.js';
 
 const settings: MailSettings = {
@@ -147,6 +155,33 @@ describe('the ICS template shared by the recipients of one change', () => {
     const unbounded = (raw: string) => raw.replace(/--_vc-[0-9a-f]{16}-/g, '--_vc-boundary-');
     expect(messages.map((m) => unbounded(m.raw))).toEqual(alone.map((m) => unbounded(m.raw)));
     expect(new Set(messages.map((m) => m.messageId)).size).toBe(recipients.length);
+  });
+
+  it('restamps a template to the very bytes a rendering at the other stamp gives', () => {
+    const later = new Date(stamp.getTime() + 93_784_005);
+    for (const kind of ['invite', 'cancel'] as const) {
+      for (const c of [
+        context(kind, recipients[0]!),
+        context(kind, recipients[2]!, { occurrence: changed, exceptions: [] }),
+      ]) {
+        const template = buildIcsTemplate(c, stamp)!;
+        const restamped = restampIcsTemplate(template, icsStamp(stamp), icsStamp(later));
+        expect(restamped).toEqual(buildIcsTemplate(c, later));
+        expect(restamped.pieces.join('')).not.toContain(icsStamp(stamp));
+      }
+    }
+  });
+
+  it('gives a later pass of the same change the bytes a new composer gives (renderings kept across passes)', async () => {
+    const composer = createMessageComposer(settings);
+    const unbounded = (raw: string) => raw.replace(/--_vc-[0-9a-f]{16}-/g, '--_vc-boundary-');
+    const later = new Date(stamp.getTime() + 61_000);
+    for (const at of [stamp, later, later]) {
+      const contexts = recipients.map((r) => context('invite', r));
+      const kept = await composer.composeAll(contexts, at);
+      const fresh = await createMessageComposer(settings).composeAll(contexts, at);
+      expect(kept.map((m) => unbounded(m.raw))).toEqual(fresh.map((m) => unbounded(m.raw)));
+    }
   });
 
   it('folds lines exactly as ical-generator does, for any mix of ASCII, umlauts, CJK, emoji and lone surrogates', () => {

@@ -101,9 +101,27 @@ export function headerAddress({ name, address: given }: MimeAddress): string {
 function headerDate(date: Date): string {
   return date.toUTCString().replace(/GMT$/, '+0000');
 }
+/** The recipients of one pass share their stamp: its header text is written once. */
+let lastDate = { time: Number.NaN, text: '' };
+function headerDateOnce(date: Date): string {
+  if (date.getTime() !== lastDate.time) lastDate = { time: date.getTime(), text: headerDate(date) };
+  return lastDate.text;
+}
+
+/**
+ * Boundary tags: unique per message, never guessable from its content (a random start per
+ * process and a counter), without a call into the random source for every mail (which cost as
+ * much as writing the headers).
+ */
+const tagPrefix = randomBytes(4).toString('hex');
+let tagCounter = 0;
+function boundaryTag(): string {
+  tagCounter = (tagCounter + 1) % 0x1_0000_0000;
+  return `${tagPrefix}${tagCounter.toString(16).padStart(8, '0')}`;
+}
 
 export function buildMime(parts: MimeParts): string {
-  const tag = randomBytes(8).toString('hex');
+  const tag = boundaryTag();
   const mixed = `--_vc-${tag}-mixed`;
   const alternative = `--_vc-${tag}-alt`;
   const part = (type: string, body: string, extra = '', encoding = 'base64') =>
@@ -150,7 +168,7 @@ export function buildMime(parts: MimeParts): string {
     `Reply-To: ${headerAddress(parts.replyTo)}`,
     `Subject: ${headerText(parts.subject)}`,
     `Message-ID: ${parts.messageId}`,
-    `Date: ${headerDate(parts.date)}`,
+    `Date: ${headerDateOnce(parts.date)}`,
     'MIME-Version: 1.0',
     `Content-Type: multipart/mixed; boundary="${mixed}"`,
   ];
