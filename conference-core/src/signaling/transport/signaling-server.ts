@@ -84,7 +84,12 @@ export function createSignalingServer(options: SignalingServerOptions): Signalin
     ws.on('pong', () => alive.set(ws, true));
     ws.on('message', (data: RawData, isBinary: boolean) => {
       alive.set(ws, true);
-      const buffer = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+      // ws hands over a Buffer (binaryType nodebuffer); Buffer.from(buffer) would copy every frame.
+      const buffer = Buffer.isBuffer(data)
+        ? data
+        : Array.isArray(data)
+          ? Buffer.concat(data)
+          : Buffer.from(data);
       // Binary frames are not part of the protocol; they fail JSON parsing like any garbage.
       session.receive(isBinary ? '\u0000' : buffer.toString('utf8'), buffer.byteLength);
     });
@@ -132,7 +137,8 @@ export function createSignalingServer(options: SignalingServerOptions): Signalin
             ws.terminate();
             return;
           }
-          ws.send(frame);
+          // A Buffer would go out as a binary frame by default; the protocol has text frames only.
+          ws.send(frame, { binary: false });
         },
         close(code, reason) {
           if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING)
