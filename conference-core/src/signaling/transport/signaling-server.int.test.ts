@@ -140,7 +140,7 @@ describe('signaling heartbeat', () => {
         await new Promise((resolve) => ws.once('open', resolve));
         return ws;
       };
-      // More connections than the heartbeat has slices, so every slice is exercised.
+      // More connections than the heartbeat has slices (2 at 200 ms), so every slice is used.
       const answering = await Promise.all(Array.from({ length: 25 }, () => open(true)));
       const silent = await open(false);
       let pings = 0;
