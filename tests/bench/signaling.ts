@@ -1,266 +1,131 @@
-import { fork, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { loadavg } from 'node:os';
 
-import { WebSocket } from 'ws';
-
-import { percentile, type Benchmark } from './benchmark.js';
+import { bar, printResult, type Benchmark } from './benchmark.js';
+import { measurePass, type Pass } from './signaling-load.js';
+import { parseSettings } from './signaling-settings.js';
 
 /**
- * Fan-out of chat messages: 1,000 participants in 20 rooms on one node, each sending a chat
- * message at a steady rate, every message delivered to the 50 people of its room. Measured for
- * our signaling server and, in the same run, for a bare `ws` server doing the same fan-out:
- * delivery latency (send to receive, clients in this process) p50/p99, and the server's memory per
- * connection (heap + buffers after GC, and RSS; the server runs in a child process of its own).
- * Bars: p99 at most 2x the bare server's, under 100 KB per connection.
+ * Chat fan-out on one node: N participants in R rooms, T talkers per room sending chat messages at
+ * a steady rate, every message delivered to everyone in its room. Our signaling server and, in the
+ * same run, a bare `ws` server doing the same fan-out (signaling-server.ts), at the same load;
+ * each in a child process of its own, the clients here (signaling-load.ts). Per pass: connection
+ * setup rate and server CPU per connection, server memory per connection, delivery latency
+ * p50/p99, server CPU per delivery. `--runs N` repeats (ours, bare), alternating which goes
+ * first, and the figures and bars are the medians over the runs. Bars (issue 20): p99 at most 2x
+ * the bare server's, under 20 KB per connection. Command line: signaling-settings.ts.
  *
- * Settings: BENCH_PARTICIPANTS (1000), BENCH_ROOMS (20), BENCH_CHAT_INTERVAL_MS (10000 per
- * participant: 100 messages/s in, 5,000 deliveries/s out), BENCH_MEASURE_MS (20000), BENCH_ROUNDS
- * (2, alternating which server goes first), BENCH_SIGNALING_CORE=signaling (load only the signaling
- * server's modules; the default loads it through the package index with the whole core, as the hub
- * does), BENCH_PROFILE_DIR (CPU
- * profiles of the server processes). Pick a rate both servers sustain: a saturated server's
- * latency only measures its queue.
+ * Environment: BENCH_SIGNALING_CORE=signaling (load only the signaling server's modules; the
+ * default loads it through the package index with the whole core, as the hub does),
+ * BENCH_PROFILE_DIR (CPU profiles of the server processes).
  */
-const participants = Number(process.env['BENCH_PARTICIPANTS'] ?? 1000);
-const roomCount = Number(process.env['BENCH_ROOMS'] ?? 20);
-const intervalMs = Number(process.env['BENCH_CHAT_INTERVAL_MS'] ?? 10_000);
-const measureMs = Number(process.env['BENCH_MEASURE_MS'] ?? 20_000);
-const warmupMs = 5000;
-
-interface Memory {
-  cpuMs: number;
-  rss: number;
-  heap: number;
-  external: number;
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] ?? NaN)
+    : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
 }
 
-interface Run {
-  latencies: number[];
-  expected: number;
-  memoryPerConnection: { heap: number; rss: number };
-  /** Server CPU time per delivered message while measuring. */
-  cpuPerDeliveryUs: number;
+function load(): string {
+  return loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 }
 
-function startServer(mode: 'ours' | 'bare'): Promise<{ child: ChildProcess; port: number }> {
-  const child = fork(join(import.meta.dirname, 'signaling-server.ts'), [mode], {
-    execArgv: [
-      '--import',
-      'tsx',
-      '--expose-gc',
-      ...(process.env['BENCH_PROFILE_DIR']
-        ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROFILE_DIR']}`]
-        : []),
-    ],
-    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-  });
-  return new Promise((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      const port = /port (\d+)/.exec(chunk.toString())?.[1];
-      if (port !== undefined) resolve({ child, port: Number(port) });
-    });
-    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
-  });
-}
-
-function memory(child: ChildProcess): Promise<Memory> {
-  return new Promise((resolve) => {
-    child.once('message', (m) => resolve(m as Memory));
-    child.send('memory');
-  });
-}
-
-interface Cpu {
-  cpuMs: number;
-  /** Since the previous `cpu` message: the server's event-loop delay and its GC pauses. */
-  loopDelayMaxMs: number;
-  loopDelayP99Ms: number;
-  gcPauseMs: number;
-  gcMaxPauseMs: number;
-}
-
-/** The server's CPU time so far, read without forcing a GC (see signaling-server.ts). */
-function cpu(child: ChildProcess): Promise<Cpu> {
-  return new Promise((resolve) => {
-    child.once('message', (m) => resolve(m as Cpu));
-    child.send('cpu');
-  });
-}
-
-function opened(ws: WebSocket): Promise<void> {
-  return new Promise((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-}
-
-async function connectOurs(port: number, room: number): Promise<WebSocket> {
-  const ticket = await (await fetch(`http://127.0.0.1:${port}/ticket?room=${room}`)).text();
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/signaling/${ticket}`);
-  await opened(ws);
-  const joined = new Promise<void>((resolve) => {
-    const onMessage = (data: Buffer) => {
-      if (data.toString().includes('"join_success"')) {
-        ws.off('message', onMessage);
-        resolve();
-      }
-    };
-    ws.on('message', onMessage);
-  });
-  ws.send(JSON.stringify({ namespace: 'control', payload: { action: 'join', display_name: `p${room}` } }));
-  await joined;
-  return ws;
-}
-
-async function connectBare(port: number, room: number): Promise<WebSocket> {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/room/${room}`);
-  await opened(ws);
-  return ws;
-}
-
-async function run(mode: 'ours' | 'bare'): Promise<Run> {
-  const { child, port } = await startServer(mode);
-  try {
-    const before = await memory(child);
-    const clients: WebSocket[] = [];
-    for (let i = 0; i < participants; i += 50) {
-      const batch = Array.from({ length: Math.min(50, participants - i) }, (_, k) =>
-        (mode === 'ours' ? connectOurs : connectBare)(port, (i + k) % roomCount),
-      );
-      clients.push(...(await Promise.all(batch)));
-    }
-    const after = await memory(child);
-
-    let recording = false;
-    const latencies: number[] = [];
-    const sentAts: number[] = [];
-    let sentWhileRecording = 0;
-    for (const ws of clients) {
-      ws.on('message', (data: Buffer) => {
-        const text = data.toString();
-        if (!text.includes('"message_sent"')) return;
-        const frame = JSON.parse(text) as { payload: { content: string } };
-        const [sentAt, recorded] = frame.payload.content.split(' ');
-        if (recorded === 'r') {
-          latencies.push(performance.now() - Number(sentAt));
-          sentAts.push(Number(sentAt));
-        }
-      });
-    }
-    const timers2: NodeJS.Timeout[] = [];
-    const timers = clients.map((ws) => {
-      const send = () => {
-        const content = `${performance.now()} ${recording ? 'r' : 'w'}`;
-        if (recording) sentWhileRecording++;
-        ws.send(
-          JSON.stringify({
-            namespace: 'chat',
-            payload: { action: 'send_message', scope: 'global', content },
-          }),
-        );
-      };
-      // Spread the senders evenly over the interval: a steady rate, not bursts.
-      return setTimeout(() => {
-        send();
-        timers2.push(setInterval(send, intervalMs));
-      }, Math.random() * intervalMs);
-    });
-    await new Promise((r) => setTimeout(r, warmupMs));
-    recording = true;
-    const cpuBefore = (await cpu(child)).cpuMs;
-    await new Promise((r) => setTimeout(r, measureMs));
-    recording = false;
-    const measured = await cpu(child);
-    const cpuAfter = measured.cpuMs;
-    for (const t of timers) clearTimeout(t);
-    for (const t of timers2) clearInterval(t);
-    await new Promise((r) => setTimeout(r, 1500));
-    for (const ws of clients) ws.terminate();
-    const perRoom = participants / roomCount;
-    // Where the slowest 1% come from: a few stalls (GC, the machine) cluster in a few 100 ms
-    // windows; a server that is slow throughout spreads them over the whole run.
-    const slow = percentile(
-      [...latencies].sort((a, b) => a - b),
-      99,
-    );
-    const windows = new Set(
-      sentAts.filter((_, i) => (latencies[i] ?? 0) >= slow).map((t) => Math.floor(t / 100)),
-    );
-    console.log(
-      `  ${mode}: slowest 1% (>= ${slow.toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms) sent in ` +
-        `${windows.size} of ${measureMs / 100} 100-ms windows; server event loop delay p99 ` +
-        `${measured.loopDelayP99Ms.toFixed(1)} ms, max ${measured.loopDelayMaxMs.toFixed(1)} ms; ` +
-        `server GC ${measured.gcPauseMs.toFixed(0)} ms, longest pause ${measured.gcMaxPauseMs.toFixed(1)} ms`,
-    );
-    return {
-      latencies: latencies.sort((a, b) => a - b),
-      // Every message reaches everyone in its room, the sender included.
-      expected: sentWhileRecording * perRoom,
-      cpuPerDeliveryUs: ((cpuAfter - cpuBefore) * 1000) / (sentWhileRecording * perRoom),
-      memoryPerConnection: {
-        heap: (after.heap + after.external - before.heap - before.external) / participants,
-        rss: (after.rss - before.rss) / participants,
-      },
-    };
-  } finally {
-    child.kill();
-  }
-}
-
-function merge(runs: readonly Run[]): Run {
-  return {
-    latencies: runs.flatMap((r) => r.latencies).sort((a, b) => a - b),
-    expected: runs.reduce((n, r) => n + r.expected, 0),
-    memoryPerConnection: {
-      heap: Math.max(...runs.map((r) => r.memoryPerConnection.heap)),
-      rss: Math.max(...runs.map((r) => r.memoryPerConnection.rss)),
-    },
-    cpuPerDeliveryUs: runs.reduce((n, r) => n + r.cpuPerDeliveryUs, 0) / runs.length,
-  };
-}
-
-function report(label: string, r: Run): string {
-  const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
+function line(label: string, p: Pass): string {
   return (
-    `${label.padEnd(22)} p50 ${percentile(r.latencies, 50).toFixed(2).padStart(7)} ms  ` +
-    `p99 ${percentile(r.latencies, 99).toFixed(2).padStart(7)} ms  ` +
-    `delivered ${r.latencies.length}/${r.expected}  server cpu ${r.cpuPerDeliveryUs.toFixed(1)} µs/delivery  ` +
-    `memory/connection heap+buffers ${kb(r.memoryPerConnection.heap)}, rss ${kb(r.memoryPerConnection.rss)}`
+    `  ${label.padEnd(5)} p50 ${p.p50Ms.toFixed(2).padStart(7)} ms  p99 ${p.p99Ms.toFixed(2).padStart(7)} ms  ` +
+    `delivered ${p.delivered}/${p.expected}  cpu ${p.cpuUsPerDelivery.toFixed(1)} µs/delivery ` +
+    `(${p.serverCpuPct.toFixed(0)}% of a core; clients ${p.clientCpuPct.toFixed(0)}%)  ` +
+    `setup ${p.setupPerS.toFixed(0)} conn/s, ${p.setupCpuUsPerConnection.toFixed(0)} µs cpu/conn  ` +
+    `memory/conn heap+buffers ${p.heapKbPerConnection.toFixed(1)} KB, rss ${p.rssKbPerConnection.toFixed(1)} KB`
   );
 }
 
 export const signalingBenchmark: Benchmark = {
   name: 'signaling',
-  description: `chat fan-out, ${participants} participants in ${roomCount} rooms: our signaling vs a bare ws broadcast server`,
-  async run() {
-    const rate = (participants / intervalMs) * 1000;
+  description:
+    'chat fan-out on one node (--participants, --rooms, --talkers, --rate, --runs): our signaling vs a bare ws broadcast server',
+  async run(args) {
+    const s = parseSettings(args);
+    const talkers = s.talkersPerRoom * s.rooms;
     console.log(
-      `signaling: ${participants} participants in ${roomCount} rooms, one chat message each every ${intervalMs} ms ` +
-        `(${rate.toFixed(0)} msg/s in, ${(rate * (participants / roomCount)).toFixed(0)} deliveries/s out), ${measureMs} ms measured`,
+      `signaling: ${s.participants} participants in ${s.rooms} rooms, ${s.talkersPerRoom} talkers per room, ` +
+        `each sending every ${s.intervalMs} ms (${((talkers * 1000) / s.intervalMs).toFixed(0)} msg/s in, ` +
+        `~${s.rate} deliveries/s out), ${s.measureMs} ms measured after ${s.warmupMs} ms, ${s.runs} run(s); load ${load()}`,
     );
-    // Alternating rounds, so neither server profits from running second (JIT, GC state of the clients).
-    const rounds = Number(process.env['BENCH_ROUNDS'] ?? 2);
-    const bareRuns: Run[] = [];
-    const ourRuns: Run[] = [];
-    for (let i = 0; i < rounds; i++) {
-      if (i % 2 === 0) {
-        ourRuns.push(await run('ours'));
-        bareRuns.push(await run('bare'));
-      } else {
-        bareRuns.push(await run('bare'));
-        ourRuns.push(await run('ours'));
+    const ours: Pass[] = [];
+    const bare: Pass[] = [];
+    for (let run = 0; run < s.runs; run++) {
+      // Alternating, so neither server profits from going second (JIT and GC state of the clients).
+      const order = run % 2 === 0 ? (['ours', 'bare'] as const) : (['bare', 'ours'] as const);
+      for (const mode of order) (mode === 'ours' ? ours : bare).push(await measurePass(mode, s));
+      const o = ours[run];
+      const b = bare[run];
+      if (o === undefined || b === undefined) throw new Error('a pass is missing');
+      console.log(`run ${run + 1}/${s.runs} (load ${load()}):`);
+      console.log(line('bare', b));
+      console.log(line('ours', o));
+      console.log(
+        `  ratio ours/bare: p50 ${(o.p50Ms / b.p50Ms).toFixed(2)}x, p99 ${(o.p99Ms / b.p99Ms).toFixed(2)}x, ` +
+          `cpu ${(o.cpuUsPerDelivery / b.cpuUsPerDelivery).toFixed(2)}x`,
+      );
+      for (const [label, p] of [
+        ['ours', o],
+        ['bare', b],
+      ] as const) {
+        if (p.delivered < p.expected * 0.99) {
+          console.log(`  WARNING ${label}: only ${p.delivered} of ${p.expected} deliveries arrived`);
+        }
       }
     }
-    const bare = merge(bareRuns);
-    const ours = merge(ourRuns);
-    console.log(report('bare ws (baseline)', bare));
-    console.log(report('signaling server', ours));
-    const p99 = percentile(ours.latencies, 99) / percentile(bare.latencies, 99);
-    const p50 = percentile(ours.latencies, 50) / percentile(bare.latencies, 50);
-    console.log(`ratio ours/bare: p50 ${p50.toFixed(2)}x, p99 ${p99.toFixed(2)}x (bar: p99 <= 2x)`);
+    const m = (passes: readonly Pass[], figure: (p: Pass) => number): number => median(passes.map(figure));
+    const ratio = (figure: (p: Pass) => number): number =>
+      median(ours.map((o, i) => figure(o) / figure(bare[i] ?? o)));
+    const p99Ratio = ratio((p) => p.p99Ms);
+    const p50Ratio = ratio((p) => p.p50Ms);
+    const cpuRatio = ratio((p) => p.cpuUsPerDelivery);
+    const kb = m(ours, (p) => p.heapKbPerConnection);
     console.log(
-      `memory per connection: ${(ours.memoryPerConnection.heap / 1024).toFixed(1)} KB heap+buffers, ` +
-        `${(ours.memoryPerConnection.rss / 1024).toFixed(1)} KB rss (bar: < 100 KB)`,
+      `median of ${s.runs}: p99 ${m(ours, (p) => p.p99Ms).toFixed(2)} vs ${m(bare, (p) => p.p99Ms).toFixed(2)} ms ` +
+        `(${p99Ratio.toFixed(2)}x, bar <= 2x), p50 ${m(ours, (p) => p.p50Ms).toFixed(2)} vs ` +
+        `${m(bare, (p) => p.p50Ms).toFixed(2)} ms (${p50Ratio.toFixed(2)}x), cpu/delivery ${cpuRatio.toFixed(2)}x, ` +
+        `setup ${m(ours, (p) => p.setupPerS).toFixed(0)} vs ${m(bare, (p) => p.setupPerS).toFixed(0)} conn/s, ` +
+        `${kb.toFixed(1)} KB heap+buffers per connection (bar < 20 KB), rss ${m(ours, (p) => p.rssKbPerConnection).toFixed(1)} KB`,
     );
+    printResult({
+      name: 'signaling',
+      ratio: p99Ratio,
+      bars: [bar('p99_ratio', p99Ratio, '<= 2'), bar('kb_per_connection', kb, '< 20')],
+      figures: {
+        participants: s.participants,
+        rooms: s.rooms,
+        talkers_per_room: s.talkersPerRoom,
+        deliveries_per_s: s.rate,
+        runs: s.runs,
+        p50_ratio: p50Ratio,
+        cpu_ratio: cpuRatio,
+        p50_ms: m(ours, (p) => p.p50Ms),
+        p99_ms: m(ours, (p) => p.p99Ms),
+        bare_p50_ms: m(bare, (p) => p.p50Ms),
+        bare_p99_ms: m(bare, (p) => p.p99Ms),
+        cpu_us_per_delivery: m(ours, (p) => p.cpuUsPerDelivery),
+        bare_cpu_us_per_delivery: m(bare, (p) => p.cpuUsPerDelivery),
+        server_cpu_pct: m(ours, (p) => p.serverCpuPct),
+        bare_server_cpu_pct: m(bare, (p) => p.serverCpuPct),
+        setup_per_s: m(ours, (p) => p.setupPerS),
+        bare_setup_per_s: m(bare, (p) => p.setupPerS),
+        setup_cpu_us_per_connection: m(ours, (p) => p.setupCpuUsPerConnection),
+        bare_setup_cpu_us_per_connection: m(bare, (p) => p.setupCpuUsPerConnection),
+        heap_kb_per_connection: kb,
+        rss_kb_per_connection: m(ours, (p) => p.rssKbPerConnection),
+        bare_heap_kb_per_connection: m(bare, (p) => p.heapKbPerConnection),
+        bare_rss_kb_per_connection: m(bare, (p) => p.rssKbPerConnection),
+        delivered_fraction: m(ours, (p) => p.delivered / p.expected),
+        bare_delivered_fraction: m(bare, (p) => p.delivered / p.expected),
+        client_cpu_pct: m(ours, (p) => p.clientCpuPct),
+      },
+      ...(s.quick ? { quick: true } : {}),
+    });
   },
 };

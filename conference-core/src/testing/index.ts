@@ -24,6 +24,7 @@ export { silentLogger } from '../logging/logger.js';
 export { MemoryNodeRegistry } from '../signaling/registry/memory-node-registry.js';
 export type { RoomDirectory } from '../signaling/runtime/room-info.js';
 export { createSignalingServer } from '../signaling/transport/signaling-server.js';
+export { defaultLimits } from '../signaling/transport/token-bucket.js';
 export { CallMedia } from '../sip/call-media.js';
 export { buildAudioAnswer } from '../sip/sdp.js';
 export { startSipEdge } from '../sip/sip-edge.js';

@@ -139,13 +139,18 @@ export const breakoutModule = defineModule<ParsedBreakoutCommand, BreakoutState,
           later(breakout, command.duration - notice, () => closeNotice(room, breakout, notice));
           later(breakout, command.duration, () => close(room, state));
         }
+        // The overview (every assignment) is built once, and the frame serialized once per
+        // breakout room rather than per participant: `started` differs only in `my_room`.
+        const shared = overview(room, breakout);
+        const frames = new Map<string | null, Buffer>();
         for (const p of room.inRoom()) {
-          room.send(p, 'breakout', {
-            message: 'started',
-            ...overview(room, breakout),
-            my_room: p.breakout ?? null,
-            by: from.id,
-          });
+          const myRoom = p.breakout ?? null;
+          let frame = frames.get(myRoom);
+          if (frame === undefined) {
+            frame = room.frame('breakout', { message: 'started', ...shared, my_room: myRoom, by: from.id });
+            frames.set(myRoom, frame);
+          }
+          room.sendFrame(p, frame);
         }
         return;
       }

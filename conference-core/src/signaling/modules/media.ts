@@ -148,18 +148,25 @@ export function createMediaModule(media: MediaService) {
         room.broadcast('media', { message: 'speaker_updated', id, speaking: talking }, audience);
       },
       interrupted() {
+        const down = room.frame('media', {
+          message: 'media_status',
+          available: false,
+          reason: 'media_server_down',
+        });
         for (const p of room.inRoom()) {
           const peer = peerOf(p);
           if (peer.scope !== scope) continue;
           Object.assign(peer, { audio: 'off', camera: false, screen: false, speaking: false });
-          room.send(p, 'media', { message: 'media_status', available: false, reason: 'media_server_down' });
+          room.sendFrame(p, down);
         }
       },
       restored() {
+        const up = room.frame('media', { message: 'media_status', ...status() });
+        const renegotiate = room.frame('media', { message: 'renegotiate', reason: 'media_server_restarted' });
         for (const p of room.inRoom()) {
           if (peerOf(p).scope !== scope) continue;
-          room.send(p, 'media', { message: 'media_status', ...status() });
-          room.send(p, 'media', { message: 'renegotiate', reason: 'media_server_restarted' });
+          room.sendFrame(p, up);
+          room.sendFrame(p, renegotiate);
         }
       },
     });

@@ -151,15 +151,15 @@ export const moderationModule = defineModule<ModerationCommand, undefined, undef
       case 'end_meeting': {
         if (command.scope === 'all') {
           // The waiting room too: everyone is told before the room closes.
-          for (const p of room.participants.values()) {
-            room.send(p, 'moderation', { message: 'session_ended', scope: 'all', by: from.id });
-          }
+          const ended = room.frame('moderation', { message: 'session_ended', scope: 'all', by: from.id });
+          for (const p of room.participants.values()) room.sendFrame(p, ended);
           room.close({ code: closeCodes.ended, reason: 'meeting ended' });
           return;
         }
+        const ended = room.frame('moderation', { message: 'session_ended', scope: 'guests', by: from.id });
         for (const p of [...room.participants.values()]) {
           if (p.kind === 'user') continue;
-          room.send(p, 'moderation', { message: 'session_ended', scope: 'guests', by: from.id });
+          room.sendFrame(p, ended);
           room.remove(p, 'kicked', { code: closeCodes.ended, reason: 'meeting ended for guests' });
         }
         room.broadcast('moderation', { message: 'debriefing_started', by: from.id });

@@ -95,11 +95,15 @@ export const closeCodes = {
   rateLimited: 4029,
 } as const;
 
-/** One frame serialized once, so a broadcast to N participants costs one JSON.stringify. */
+/**
+ * One frame, serialized and UTF-8 encoded once: a broadcast hands the same bytes to every
+ * recipient's socket, so its cost does not grow with the room (no JSON.stringify, no string
+ * encoding per recipient). Sockets send it as a text frame (PROTOCOL.md: text frames only).
+ */
 export function serializeFrame(
   namespace: string,
   payload: { message: string; [field: string]: unknown },
   now = new Date(),
-): string {
-  return JSON.stringify({ namespace, timestamp: now.toISOString(), payload });
+): Buffer {
+  return Buffer.from(JSON.stringify({ namespace, timestamp: now.toISOString(), payload }), 'utf8');
 }

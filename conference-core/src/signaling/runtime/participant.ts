@@ -5,8 +5,11 @@ export type LeaveReason = 'quit' | 'timeout' | 'kicked' | 'banned' | 'sent_to_wa
 
 /** The sending half of one WebSocket, as the room sees it: no `ws` types leak into the runtime. */
 export interface Connection {
-  /** Sends an already serialized frame. */
-  send(frame: string): void;
+  /**
+   * Sends an already serialized frame (UTF-8 JSON) as a text frame. The same Buffer may go to
+   * many connections: it is only read, never changed.
+   */
+  send(frame: Buffer): void;
   close(code: number, reason: string): void;
 }
 

@@ -84,7 +84,10 @@ export class Room {
     to.connection?.send(serializeFrame(namespace, payload, this.now()));
   }
 
-  /** Serializes once and sends to every connected participant in the room who matches. */
+  /**
+   * Serializes once and sends the same bytes to every connected participant in the room who
+   * matches: the cost per recipient is the socket write, whatever the payload.
+   */
   broadcast(namespace: string, payload: Payload, audience: Audience = {}): void {
     const frame = serializeFrame(namespace, payload, this.now());
     for (const p of this.participants.values()) {
@@ -93,6 +96,19 @@ export class Room {
       if (audience.moderatorsOnly === true && p.role !== 'moderator') continue;
       p.connection?.send(frame);
     }
+  }
+
+  /**
+   * A frame serialized once, for the same event to many participants one by one (`sendFrame`)
+   * where `broadcast`'s audience does not fit (waiting participants too, or a send interleaved with
+   * removals).
+   */
+  frame(namespace: string, payload: Payload): Buffer {
+    return serializeFrame(namespace, payload, this.now());
+  }
+
+  sendFrame(to: Participant, frame: Buffer): void {
+    to.connection?.send(frame);
   }
 
   /** A participant as others see it: `{id, control: {...}, <module>: {...}}`. */

@@ -55,7 +55,7 @@ function harness() {
     const frames: { namespace: string; payload: { message: string; [k: string]: unknown } }[] = [];
     const closes: number[] = [];
     const connection: Connection = {
-      send: (frame) => frames.push(JSON.parse(frame) as (typeof frames)[number]),
+      send: (frame) => frames.push(JSON.parse(frame.toString('utf8')) as (typeof frames)[number]),
       close: (code) => closes.push(code),
     };
     const session = new Session(

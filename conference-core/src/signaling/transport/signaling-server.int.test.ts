@@ -120,3 +120,41 @@ describe('signaling edge', () => {
     }
   });
 });
+
+describe('signaling heartbeat', () => {
+  it('keeps connections that answer pings and ends one that misses a pong', async () => {
+    const pinging = createSignalingServer({
+      tickets,
+      directory,
+      registry,
+      logger: silentLogger,
+      pingIntervalMs: 200,
+    });
+    const edge = createServer();
+    edge.on('upgrade', (req, socket, head) => pinging.handleUpgrade(req, socket, head));
+    await new Promise<void>((resolve) => edge.listen(0, '127.0.0.1', resolve));
+    const url = `ws://127.0.0.1:${(edge.address() as AddressInfo).port}/signaling`;
+    try {
+      const open = async (autoPong: boolean) => {
+        const ws = new WebSocket(`${url}/${await tickets.issue(ticketData)}`, { autoPong });
+        await new Promise((resolve) => ws.once('open', resolve));
+        return ws;
+      };
+      // More connections than the heartbeat has slices (2 at 200 ms), so every slice is used.
+      const answering = await Promise.all(Array.from({ length: 25 }, () => open(true)));
+      const silent = await open(false);
+      let pings = 0;
+      silent.on('ping', () => pings++);
+      const silentClosed = new Promise((resolve) => silent.once('close', resolve));
+      await new Promise((r) => setTimeout(r, 1000));
+      await silentClosed;
+      expect(pings).toBe(1);
+      expect(answering.every((ws) => ws.readyState === WebSocket.OPEN)).toBe(true);
+      expect(pinging.connections()).toBe(25);
+      for (const ws of answering) ws.close();
+    } finally {
+      await pinging.close();
+      await new Promise((resolve) => edge.close(resolve));
+    }
+  });
+});

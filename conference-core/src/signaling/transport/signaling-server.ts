@@ -12,6 +12,7 @@ import type { Connection } from '../runtime/participant.js';
 import type { RoomDirectory } from '../runtime/room-info.js';
 import { RoomManager } from '../runtime/room-manager.js';
 import type { NodeRegistry } from '../registry/node-registry.js';
+import { startHeartbeat } from './heartbeat.js';
 import { Session } from './session.js';
 import { admissionFromTicket } from './ticket-admission.js';
 import { defaultLimits, type SignalingLimits } from './token-bucket.js';
@@ -65,30 +66,26 @@ export function createSignalingServer(options: SignalingServerOptions): Signalin
   });
   const moduleMap = new Map(modules.map((m) => [m.namespace, m]));
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxPayload });
-  const alive = new WeakMap<WebSocket, boolean>();
-
-  const pinger = setInterval(() => {
-    for (const ws of wss.clients) {
-      if (alive.get(ws) === false) {
-        ws.terminate();
-        continue;
-      }
-      alive.set(ws, false);
-      ws.ping();
-    }
-  }, options.pingIntervalMs ?? 20_000);
-  pinger.unref();
+  const heartbeat = startHeartbeat(options.pingIntervalMs ?? 20_000);
 
   const accept = (ws: WebSocket, session: Session): void => {
-    alive.set(ws, true);
-    ws.on('pong', () => alive.set(ws, true));
+    heartbeat.add(ws);
+    ws.on('pong', () => heartbeat.alive(ws));
     ws.on('message', (data: RawData, isBinary: boolean) => {
-      alive.set(ws, true);
-      const buffer = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+      heartbeat.alive(ws);
+      // ws hands over a Buffer (binaryType nodebuffer); Buffer.from(buffer) would copy every frame.
+      const buffer = Buffer.isBuffer(data)
+        ? data
+        : Array.isArray(data)
+          ? Buffer.concat(data)
+          : Buffer.from(data);
       // Binary frames are not part of the protocol; they fail JSON parsing like any garbage.
       session.receive(isBinary ? '\u0000' : buffer.toString('utf8'), buffer.byteLength);
     });
-    ws.on('close', (code: number) => session.closedBy(code));
+    ws.on('close', (code: number) => {
+      heartbeat.remove(ws);
+      session.closedBy(code);
+    });
     ws.on('error', (err) => {
       logger.debug({ err }, 'signaling socket error');
       // ws closes the socket itself after a protocol error (1009 for frames over maxPayload).
@@ -132,7 +129,8 @@ export function createSignalingServer(options: SignalingServerOptions): Signalin
             ws.terminate();
             return;
           }
-          ws.send(frame);
+          // A Buffer would go out as a binary frame by default; the protocol has text frames only.
+          ws.send(frame, { binary: false });
         },
         close(code, reason) {
           if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING)
@@ -163,7 +161,7 @@ export function createSignalingServer(options: SignalingServerOptions): Signalin
     },
     connections: () => wss.clients.size,
     async close() {
-      clearInterval(pinger);
+      heartbeat.stop();
       rooms.closeAll({ code: closeCodes.goingAway, reason: 'server shutting down' });
       for (const ws of wss.clients) ws.close(closeCodes.goingAway, 'server shutting down');
       await new Promise<void>((resolve) => {
