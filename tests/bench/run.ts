@@ -46,4 +46,12 @@ if (benchmark === undefined) {
   for (const b of benchmarks) console.error(`  ${b.name.padEnd(12)} ${b.description}`);
   process.exit(name === undefined ? 0 : 2);
 }
-await benchmark.run(args);
+try {
+  await benchmark.run(args);
+} catch (err) {
+  // A bad option or a missing tool is a message for the person running it, not a stack trace;
+  // BENCH_DEBUG=1 shows the stack.
+  console.error(`${name}: ${err instanceof Error ? err.message : String(err)}`);
+  if (process.env['BENCH_DEBUG'] === '1') console.error(err);
+  process.exit(1);
+}
