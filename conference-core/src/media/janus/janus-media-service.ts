@@ -56,20 +56,21 @@ export function createJanusMediaService(options: JanusPoolOptions): MediaService
     instance.start();
   }
   const nodeId = options.nodeId ?? randomUUID();
-  const sweeper =
-    options.adminKey === undefined || options.isNodeAlive === undefined
+  const { adminKey, isNodeAlive } = options;
+  // One sweeper per server: each remembers which owners it found dead on its own server last time
+  // (a shared one let the servers' sweeps overwrite each other's suspects).
+  const sweepers =
+    adminKey === undefined || isNodeAlive === undefined
       ? undefined
-      : createJanusRoomSweeper({
-          nodeId,
-          adminKey: options.adminKey,
-          isAlive: options.isNodeAlive,
-          logger: options.logger,
-        });
+      : instances.map((instance) => ({
+          instance,
+          sweeper: createJanusRoomSweeper({ nodeId, adminKey, isAlive: isNodeAlive, logger: options.logger }),
+        }));
   const sweepTimer =
-    sweeper === undefined
+    sweepers === undefined
       ? undefined
       : setInterval(() => {
-          for (const instance of instances) {
+          for (const { instance, sweeper } of sweepers) {
             const link = instance.link;
             if (link === undefined) continue;
             sweeper
