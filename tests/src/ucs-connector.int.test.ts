@@ -275,6 +275,25 @@ describe('UCS connector against slapd', () => {
     expect(all.users.filter((u) => !seen.has(u.externalId))).toEqual([]);
     expect(resumed.users.filter((u) => broken.users.some((b) => b.externalId === u.externalId))).toEqual([]);
   });
+
+  it('hands a slice out again in full when the entries it skipped on resume are not the ones handed out', async () => {
+    const all = ok(await sync(slapdSettings(slapd), 'full'));
+    const ctx = testContext(ucsConnector.settings.parse(slapdSettings(slapd, { pageSize: 3 })));
+    const crashed = await runSync((r) => users.sync(ctx, r), 'full', null, { abandonAfter: 4 });
+    const cursor = crashed.lastCursor as { within: { count: number; digest: string } };
+    const handedOut = crashed.batches.reduce(
+      (n, b) => n + b.upserts.length + b.deletes.length + b.skipped.length,
+      0,
+    );
+    expect(cursor.within.count).toBe(handedOut);
+    // As if an entry handed out before had been deleted and another taken its place in the order.
+    const other = { ...cursor, within: { ...cursor.within, digest: '0123456789abcdef' } };
+    const resumed = ok(await runSync((r) => users.sync(ctx, r), 'full', other));
+    expect(resumed.users.map((u) => u.externalId).sort()).toEqual(all.users.map((u) => u.externalId).sort());
+    // The same cursor as stored: exactly the rest.
+    const exact = ok(await runSync((r) => users.sync(ctx, r), 'full', crashed.lastCursor));
+    expect(exact.users.length).toBe(all.users.length - crashed.users.length);
+  });
 });
 
 describe('UCS connector with the memberOf overlay', () => {

@@ -7,6 +7,7 @@ const cursor = (over: Partial<SyncCursor>): SyncCursor => ({
   mode: 'incremental',
   phase: 'done',
   after: null,
+  within: null,
   since: null,
   startedAt: '20261126120000Z',
   maxSeen: null,
@@ -30,6 +31,14 @@ describe('UCS sync cursors', () => {
     expect(nextWatermark(cursor({ since: '20261126115900Z', maxSeen: '20261126110000Z' }), 300)).toBe(
       '20261126115900Z',
     );
+  });
+
+  it('reads a cursor stored before slices streamed (no within) as one between slices', () => {
+    const { within: _none, ...stored } = cursor({
+      phase: 'users',
+      after: '2600604a-8338-1041-9c73-d35caafae00f',
+    });
+    expect(parseCursor(stored)).toMatchObject({ phase: 'users', within: null });
   });
 
   it('rejects a cursor that is not ours, including one carrying filter syntax', () => {

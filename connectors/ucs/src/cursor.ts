@@ -6,16 +6,32 @@ const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-
 
 /**
  * Where a run stands. Paged-results cookies die with their connection, so the cursor never holds
- * one: a run reads the entryUUID space in ascending slices, sorts each slice, and `after` is the
- * last entryUUID handed out. A resumed run asks for `entryUUID > after` and continues exactly there.
+ * one: a run reads the entryUUID space in ascending slices. Users stream page by page in the
+ * server's order: `after` moves when a slice is complete (to its largest entryUUID), and `within`
+ * says how far the slice in progress got. Groups are sorted, and their `after` is the last one
+ * handed out. A resumed run continues exactly where the last applied batch ended.
  */
 export const cursorSchema = z.object({
   v: z.literal(1),
   mode: z.enum(['full', 'incremental']),
   /** `listener`: an incremental run applying the listener's change files, before its LDAP read. */
   phase: z.enum(['listener', 'users', 'groups', 'done']),
-  /** Last entryUUID of the phase handed out in an applied batch; null at the phase start. */
+  /** Users: largest entryUUID of the complete slices; groups: the last one handed out; null at the phase start. */
   after: uuid.nullable(),
+  /**
+   * Users: the slice in progress (its first hex digits), how many of its entries were handed out,
+   * and an order-independent digest of their entryUUIDs (see slice-progress.ts). A resumed run
+   * reads the slice again and skips that many entries only if they are the same ones; null
+   * between slices and in other phases.
+   */
+  within: z
+    .object({
+      slice: z.string().regex(/^[0-9a-f]{0,2}$/),
+      count: z.number().int().min(0),
+      digest: z.string().regex(/^[0-9a-f]{16}$/),
+    })
+    .nullable()
+    .default(null),
   /** Incremental lower bound (modifyTimestamp >= since); in a `done` cursor, the next run's bound. */
   since: generalizedTime.nullable(),
   /** Hub clock when the run began, as generalized time. */

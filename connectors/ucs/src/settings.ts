@@ -136,13 +136,13 @@ export const ucsSettings = z.object({
       .union([z.literal(1), z.literal(4), z.literal(16), z.literal(256)])
       .default(1)
       .describe(
-        'Slices of the entryUUID space a full run reads one after another: each is held in memory while it is yielded, and each costs the server a scan of the candidate users (raise for very large directories)',
+        'Slices of the entryUUID space a full run reads one after another: each costs the server a scan of the candidate users (one is the fastest read)',
       ),
     {
       label: { en: 'Partitions of a full run', de: 'Teilbereiche eines vollständigen Laufs' },
       description: {
-        en: 'Raise for very large directories (1, 4, 16 or 256)',
-        de: 'Für sehr große Verzeichnisse erhöhen (1, 4, 16 oder 256)',
+        en: 'Slices read one after another (1, 4, 16 or 256); 1 is the fastest read',
+        de: 'Nacheinander gelesene Teilbereiche (1, 4, 16 oder 256); 1 liest am schnellsten',
       },
     },
   ),

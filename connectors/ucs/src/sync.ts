@@ -14,12 +14,13 @@ import { nextWatermark, parseCursor, toGeneralizedTime, wholeSeconds, type SyncC
 import { attributeName, filter } from './filter.js';
 import { listenerBatches, listenerFilesCovered } from './listener-phase.js';
 import type { LdapSession } from './ldap-session.js';
+import { SliceProgress } from './slice-progress.js';
 import { entryUuid, first, groupRecord, mapUser, normalizeDn, userAttributes, values } from './map-entry.js';
 import type { UcsSettings } from './settings.js';
 
 type Ctx = ConnectorContext<UcsSettings>;
 
-/** One item of a slice, sorted by entryUUID so `after` in the cursor means something. */
+/** One entry read in a slice, as what the batch hands out. */
 interface Item {
   readonly id: string;
   readonly upsert?: UserRecord | GroupRecord;
@@ -97,7 +98,9 @@ class Run {
       if (i.delete !== undefined) this.totals.deletes++;
       if (i.skipped !== undefined) this.totals.skipped++;
     }
-    if (last !== undefined) this.cursor = { ...this.cursor, phase, after: last.id };
+    // Groups are sorted before they are handed out, so their cursor can name the last one; a
+    // users batch keeps the slice's starting point (see streamSlice).
+    if (last !== undefined && phase === 'groups') this.cursor = { ...this.cursor, phase, after: last.id };
     return {
       upserts: items.flatMap((i) => (i.upsert === undefined ? [] : [i.upsert])),
       deletes: items.flatMap((i) => (i.delete === undefined ? [] : [i.delete])),
@@ -119,7 +122,17 @@ function startState(ctx: Ctx, request: SyncRequest): SyncCursor {
   const phase =
     request.mode === 'incremental' && ctx.settings.listenerFolder !== undefined ? 'listener' : 'users';
   const listenerAfter = cursor?.listenerAfter ?? null;
-  return { v: 1, mode: request.mode, phase, after: null, since, startedAt, maxSeen: null, listenerAfter };
+  return {
+    v: 1,
+    mode: request.mode,
+    phase,
+    after: null,
+    within: null,
+    since,
+    startedAt,
+    maxSeen: null,
+    listenerAfter,
+  };
 }
 
 function userItem(run: Run, entry: Entry, attribute: string): Item | null {
@@ -147,21 +160,59 @@ function userItem(run: Run, entry: Entry, attribute: string): Item | null {
   return { id, upsert: mapped.record };
 }
 
-async function readSlice(
-  session: LdapSession,
-  base: string,
-  filterText: string,
-  attributes: readonly string[],
+/** Where a resumed run stands in the slice it stopped in (see `SliceProgress`). */
+type Within = NonNullable<SyncCursor['within']>;
+
+/**
+ * Streams one slice: every LDAP page becomes a batch as it arrives, so the hub writes one page
+ * while the next is read and no more than a page is held (decision 0028, addendum). Pages come in
+ * the server's order, not entryUUID order, so each batch's cursor says how far into the slice it
+ * is (`within`: count and digest of what was handed out); when the slice is complete, `after`
+ * moves to the largest entryUUID it held. Resuming (`resume`), the entries handed out before are
+ * read and skipped if they are the same ones; if not, the slice is handed out again in full.
+ */
+async function* streamSlice(
+  read: () => AsyncIterable<Entry[]>,
+  run: Run,
+  slice: string,
+  next: string | undefined,
   toItem: (e: Entry) => Item | null,
-): Promise<Item[]> {
-  const items: Item[] = [];
-  for await (const page of session.pages(base, filterText, attributes)) {
-    for (const entry of page) {
-      const item = toItem(entry);
-      if (item !== null) items.push(item);
+  resume: Within | null,
+): AsyncGenerator<SyncBatch> {
+  let skip = resume !== null && resume.count > 0 ? resume : null;
+  for (;;) {
+    const progress = new SliceProgress();
+    let largest = run.cursor.after;
+    let matched = skip === null;
+    for await (const page of read()) {
+      const items: Item[] = [];
+      for (const entry of page) {
+        const item = toItem(entry);
+        if (item === null) continue;
+        progress.add(item.id);
+        if (largest === null || item.id > largest) largest = item.id;
+        if (!matched) {
+          if (progress.count < skip!.count) continue;
+          if (progress.digest !== skip!.digest) break; // not the same entries: hand it all out
+          matched = true;
+          continue;
+        }
+        items.push(item);
+      }
+      if (!matched && progress.count >= skip!.count) break;
+      if (items.length > 0) {
+        run.cursor = { ...run.cursor, within: { slice, count: progress.count, digest: progress.digest } };
+        yield run.batch(items, 'users');
+      }
     }
+    if (!matched) {
+      skip = null; // fewer entries than before, or other ones: the slice again, all of it
+      continue;
+    }
+    const within = next === undefined ? null : { slice: next, count: 0, digest: new SliceProgress().digest };
+    run.cursor = { ...run.cursor, after: largest, within };
+    return;
   }
-  return items.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 function* chunks(items: readonly Item[], size: number): Generator<Item[]> {
@@ -182,20 +233,26 @@ async function* userPhase(ctx: Ctx, session: LdapSession, run: Run): AsyncGenera
         : filter`(&(univentionObjectType=users/user)(${attribute}=TRUE))`;
   // A changes-only read is small; one slice spares the server 15 scans of the whole user set.
   const prefixes = sliceBounds(run.cursor.mode === 'incremental' && since !== null ? 1 : settings.partitions);
-  const startAfter = run.cursor.phase === 'users' ? run.cursor.after : null;
-  const from = startAfter === null ? 0 : sliceOf(prefixes, startAfter);
+  const resuming = run.cursor.phase === 'users';
+  const startAfter = resuming ? run.cursor.after : null;
+  // The slice in progress, if the cursor names one of this run's slices (partitions may have
+  // changed since); else the slice holding `after`, read above it.
+  const within = resuming ? run.cursor.within : null;
+  const at = within === null ? -1 : prefixes.indexOf(within.slice);
+  const from = at >= 0 ? at : startAfter === null ? 0 : sliceOf(prefixes, startAfter);
+  run.cursor = { ...run.cursor, phase: 'users', after: startAfter, within: null };
   for (let index = from; index < prefixes.length; index++) {
-    const after = index === from ? startAfter : null;
-    const items = await readSlice(
-      session,
-      settings.baseDn,
-      sliceFilter(scope, prefixes, index, after),
-      [...userAttributes, attribute],
+    const text = sliceFilter(scope, prefixes, index, index === from ? startAfter : null);
+    yield* streamSlice(
+      () => session.pages(settings.baseDn, text, [...userAttributes, attribute]),
+      run,
+      prefixes[index]!,
+      prefixes[index + 1],
       (e) => userItem(run, e, attribute),
+      index === at ? within : null,
     );
-    for (const chunk of chunks(items, settings.pageSize)) yield run.batch(chunk, 'users');
   }
-  run.cursor = { ...run.cursor, phase: 'groups', after: null };
+  run.cursor = { ...run.cursor, phase: 'groups', after: null, within: null };
 }
 
 async function* groupPhase(ctx: Ctx, session: LdapSession, run: Run): AsyncGenerator<SyncBatch> {
@@ -274,7 +331,7 @@ export async function requireActivationAttribute(session: LdapSession, attribute
 }
 
 /**
- * One sync run. Batches come slice by slice in entryUUID order; the last batch carries the
+ * One sync run. Batches come slice by slice, a page at a time; the last batch carries the
  * `done` cursor with the next incremental watermark. Any failed read throws: the run never ends
  * early, because the hub deactivates whoever a completed full run did not yield.
  */
@@ -292,6 +349,7 @@ export async function* syncDirectory(
       mode: run.cursor.mode,
       phase: run.cursor.phase,
       resumeAfter: run.cursor.after,
+      resumeWithin: run.cursor.within,
       since: run.cursor.since,
     },
     'UCS sync starts',
