@@ -38,12 +38,14 @@ describe('batch validation', () => {
     const batch = validateBatch({
       upserts: [
         user('a', { displayName: 'first' }),
-        user('a', { displayName: ' Jose\u0301 ', email: 'A@X.TEST' }),
+        user('a', { displayName: ' Jose\u0301 ', email: 'A@X.TEST', firstName: '\tAnn  ' }),
       ] as never,
       deletes: [],
       skipped: [],
       cursor: null,
     });
-    expect(batch.users).toEqual([expect.objectContaining({ displayName: 'Jos\u00e9', email: 'a@x.test' })]);
+    expect(batch.users).toEqual([
+      expect.objectContaining({ displayName: 'Jos\u00e9', email: 'a@x.test', firstName: 'Ann' }),
+    ]);
   });
 });

@@ -96,10 +96,23 @@ function labelOf(raw: unknown): string | null {
 }
 
 function normalize(value: unknown): unknown {
-  if (typeof value === 'string') return value.normalize('NFC').trim();
+  if (typeof value === 'string') return normalizeText(value);
   if (Array.isArray(value)) return value.map(normalize);
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, normalize(v)]));
+    // A fresh object without a prototype, so a key named __proto__ stays a plain (invalid) key.
+    const copy = Object.create(null) as Record<string, unknown>;
+    for (const key of Object.keys(value)) copy[key] = normalize((value as Record<string, unknown>)[key]);
+    return copy;
   }
   return value;
 }
+
+/**
+ * NFC-normalized and trimmed. Text of plain printable ASCII (nearly every directory value) is
+ * already in NFC, so the Unicode normalization, the costliest step per record, is skipped for it.
+ */
+function normalizeText(text: string): string {
+  return PRINTABLE_ASCII.test(text) ? text.trim() : text.normalize('NFC').trim();
+}
+
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
