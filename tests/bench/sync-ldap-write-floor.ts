@@ -20,8 +20,11 @@ export async function writeFloorMs(backend: Backend, count: number): Promise<num
       .executeTakeFirstOrThrow();
     const started = performance.now();
     await db.transaction().execute(async (trx) => {
-      await sql`insert into users (tenant_id, email, display_name, given_name, family_name, language, phone)
-        select ${tenant.id}::uuid, 'user' || lpad(g::text, 6, '0') || '@ucs.test', 'Given' || g || ' Family' || g,
+      // Time-ordered ids, as the sync makes them (UUIDv7: milliseconds first, then a counter).
+      await sql`insert into users (id, tenant_id, email, display_name, given_name, family_name, language, phone)
+        select (lpad(to_hex(floor(extract(epoch from clock_timestamp()) * 1000)::bigint), 12, '0')
+                || lpad(to_hex(g), 8, '0') || substr(md5(g::text), 1, 12))::uuid,
+               ${tenant.id}::uuid, 'user' || lpad(g::text, 6, '0') || '@ucs.test', 'Given' || g || ' Family' || g,
                'Given' || g, 'Family' || g, 'de', '+49 30 ' || g
         from generate_series(0, ${count - 1}::int) g`.execute(trx);
       await sql`insert into user_identities (tenant_id, user_id, source, external_id)
