@@ -10,7 +10,7 @@ import { startSlapd, type Slapd } from '../src/support/slapd.js';
 import { slapdSettings } from '../src/support/ucs-harness.js';
 import { userDn } from '../src/support/ucs-ldap/ucs-ldif.js';
 import { bar, isQuick, printResult, type BarCheck, type Benchmark } from './benchmark.js';
-import { engineRuns } from './sync-ldap-engine.js';
+import { engineRuns, referenceFullSyncMs } from './sync-ldap-engine.js';
 import { loadAverage } from './sync-ldap-load.js';
 import { writeFloorMs } from './sync-ldap-write-floor.js';
 
@@ -24,7 +24,8 @@ import { writeFloorMs } from './sync-ldap-write-floor.js';
  * (BENCH_SYNC_DB=pglite for the embedded database). Bar 1 is measured against the write floor
  * (sync-ldap-write-floor.ts) timed right before the engine rows. Above 200,000 users the connector
  * rows with 4 and 16 slices are left out (minutes each, and they measure the connector only).
- * Each row prints the machine's load average: on a shared machine the ratios are what count.
+ * Above 200,000 users the run also syncs a 100,000-user directory of its own first (bar 4: linear
+ * within 1.2x). Each row prints the machine's load average: on a shared machine the ratios are what count.
  */
 const pageSize = 1000;
 
@@ -232,6 +233,28 @@ function printBars(
   return bars;
 }
 
+/** The size bar 4 compares a large run with. */
+const referenceUsers = 100_000;
+
+/** A 100,000-user directory of its own (LDIF, slapd), synced once by the engine on a fresh database. */
+async function referenceRun(
+  dir: string,
+  base: string,
+  stamp: string,
+  backend: 'pglite' | 'postgres',
+): Promise<{ ms: number; load: string }> {
+  const ldif = join(dir, 'reference.ldif');
+  await writeLdif(ldif, base, referenceUsers, stamp);
+  const slapd = await startSlapd({ bulkLdif: ldif, sizeLimit: pageSize });
+  try {
+    const ms = await referenceFullSyncMs(slapd, backend, pageSize);
+    return { ms, load: loadAverage() };
+  } finally {
+    await slapd.dispose();
+    rmSync(ldif, { force: true });
+  }
+}
+
 export const syncLdapBenchmark: Benchmark = {
   name: 'sync-ldap',
   description:
@@ -321,6 +344,8 @@ export const syncLdapBenchmark: Benchmark = {
             ),
           );
         }
+        // Bar 4 (large runs): a 100,000-user directory's engine full sync, timed in this run.
+        const reference = large ? await referenceRun(dir, base, stamp, backend) : undefined;
         // The connector-only reads above (4 and 16 slices among them) may set the process peak
         // before the engine runs; kept apart so bar 3 says which phase it measures.
         const peakBeforeEngine = process.resourceUsage().maxRSS * 1024;
@@ -362,6 +387,15 @@ export const syncLdapBenchmark: Benchmark = {
           process: processPeak,
           beforeEngine: peakBeforeEngine,
         });
+        if (reference !== undefined) {
+          const scale = count / referenceUsers;
+          const ratio = engineFull.ms / reference.ms;
+          const limit = 1.2 * scale;
+          console.log(
+            `bar 4  engine full sync of ${count} users <= ${limit.toFixed(1)}x the ${referenceUsers}-user full sync (${(reference.ms / 1000).toFixed(2)} s, ${reference.load}): ${ratio.toFixed(2)}x -> ${ratio <= limit ? 'met' : 'NOT met'}  (linear would be ${scale.toFixed(1)}x)`,
+          );
+          bars.push(bar('full_sync_vs_100k_ratio', ratio, `<= ${limit.toFixed(1)}`));
+        }
         printResult({
           name: 'sync-ldap',
           ratio: engineFull.ms / floorMs,
@@ -371,6 +405,9 @@ export const syncLdapBenchmark: Benchmark = {
             connector_full_s: Number((fullMs / 1000).toFixed(2)),
             write_floor_s: Number((floorMs / 1000).toFixed(2)),
             engine_full_s: Number((engineFull.ms / 1000).toFixed(2)),
+            ...(reference !== undefined && {
+              reference_100k_full_s: Number((reference.ms / 1000).toFixed(2)),
+            }),
             process_peak_rss_mb: Math.round(processPeak / 1024 / 1024),
           },
           ...(isQuick(args) && { quick: true }),
