@@ -1,6 +1,6 @@
 import { sql, type Transaction } from 'kysely';
-import { v7 as timeOrderedUuid } from 'uuid';
 import { copyRows } from '../storage/copy-rows.js';
+import { timeOrderedId } from '../storage/time-ordered-id.js';
 import { createGroupRepository } from '../storage/group-repository.js';
 import type { DatabaseSchema } from '../storage/schema.js';
 import type { DirectoryGroup, DirectorySkip, DirectoryUser } from './directory-types.js';
@@ -184,7 +184,7 @@ async function copyNewUsers(
   // Time-ordered (UUIDv7): a bulk load appends to the primary key and to the identities' user_id
   // index, and the foreign-key check finds the user in a page just written, instead of touching
   // a random page of each btree per row, which stops fitting in memory in the millions.
-  const ids = records.map(() => timeOrderedUuid());
+  const ids = records.map(() => timeOrderedId());
   await copyRows(
     trx,
     'users',
