@@ -37,38 +37,30 @@ export async function readBatchState(
   const emails = emailsToLookUp(records, linked);
   const byEmail = new Map<string, AddressHolder>();
   if (emails.length > 0) {
-    const rows = await trx
-      .selectFrom('users')
-      .select([
-        ...storedUserColumns,
-        sql<string>`lower(users.email)`.as('email_key'),
-        (eb) =>
-          eb
-            .exists(
-              eb
-                .selectFrom('user_identities as identity')
-                .select('identity.user_id')
-                .whereRef('identity.tenant_id', '=', 'users.tenant_id')
-                .whereRef('identity.user_id', '=', 'users.id')
-                .where('identity.source', '=', source),
-            )
-            .as('has_source_identity'),
-        (eb) =>
-          eb
-            .exists(
-              eb
-                .selectFrom('user_identities as identity')
-                .select('identity.user_id')
-                .whereRef('identity.tenant_id', '=', 'users.tenant_id')
-                .whereRef('identity.user_id', '=', 'users.id')
-                .where('identity.source', '=', source)
-                .where('identity.owns_user', '=', true),
-            )
-            .as('owned_by_source'),
-      ])
-      .where('users.tenant_id', '=', tenantId)
-      .where(sql`lower(users.email)`, '=', sql<string>`any(${emails}::text[])`)
-      .execute();
+    // One index probe per address, like `identityOf`: with `lower(email) = any(...)` over a joined
+    // batch of thousands of addresses the planner scanned every user of the tenant per batch,
+    // which made a large full sync quadratic. The key is unique, so `limit 1` changes nothing.
+    const { rows } = await sql<
+      StoredUserRow & { email_key: string; has_source_identity: boolean; owned_by_source: boolean }
+    >`
+      select wanted.email_key, users.*
+      from unnest(${emails}::text[]) as wanted(email_key)
+      cross join lateral (
+        select ${sql.join(storedUserColumns.map((c) => sql.ref(c)))},
+          exists (
+            select 1 from user_identities as identity
+            where identity.tenant_id = users.tenant_id and identity.user_id = users.id
+              and identity.source = ${source}
+          ) as has_source_identity,
+          exists (
+            select 1 from user_identities as identity
+            where identity.tenant_id = users.tenant_id and identity.user_id = users.id
+              and identity.source = ${source} and identity.owns_user
+          ) as owned_by_source
+        from users
+        where users.tenant_id = ${tenantId} and lower(users.email) = wanted.email_key
+        limit 1
+      ) as users`.execute(trx);
     for (const row of rows) {
       byEmail.set(row.email_key, {
         user: toStoredUser(row),
