@@ -1,31 +1,17 @@
 import { ConnectorError } from '@vc/connector-sdk';
-import type {
-  ConnectorContext,
-  DirectoryDeletion,
-  GroupRecord,
-  SkippedRecord,
-  SyncBatch,
-  SyncRequest,
-  UserRecord,
-} from '@vc/connector-sdk';
+import type { ConnectorContext, SyncBatch, SyncRequest } from '@vc/connector-sdk';
 import type { Entry } from 'ldapts';
 
+import { AddressBook } from './address-book.js';
 import { nextWatermark, parseCursor, toGeneralizedTime, wholeSeconds, type SyncCursor } from './cursor.js';
 import { attributeName, filter } from './filter.js';
 import { listenerBatches, listenerFilesCovered } from './listener-phase.js';
 import type { LdapSession } from './ldap-session.js';
 import { entryUuid, first, groupRecord, mapUser, normalizeDn, userAttributes, values } from './map-entry.js';
+import { packItem, unpackItem, type Item, type PackedItem } from './packed-item.js';
 import type { UcsSettings } from './settings.js';
 
 type Ctx = ConnectorContext<UcsSettings>;
-
-/** One item of a slice, sorted by entryUUID so `after` in the cursor means something. */
-interface Item {
-  readonly id: string;
-  readonly upsert?: UserRecord | GroupRecord;
-  readonly delete?: DirectoryDeletion;
-  readonly skipped?: SkippedRecord;
-}
 
 /** The hex digits that start each slice of the entryUUID space, e.g. 16 slices: 0..f. */
 export function sliceBounds(partitions: number): string[] {
@@ -69,7 +55,7 @@ function isActivated(entry: Entry, attribute: string): boolean {
 class Run {
   cursor: SyncCursor;
   /** Mail -> the first user seen with it in this run (a second one is skipped, naming the first's DN). */
-  readonly mails = new Map<string, { readonly id: string; readonly dn: string }>();
+  readonly mails = new AddressBook();
   /**
    * DNs of users an incremental run saw change: their groups are re-read too, since (de)activating
    * a user changes a group's member list without touching the group entry. Not in the cursor: a
@@ -143,25 +129,39 @@ function userItem(run: Run, entry: Entry, attribute: string): Item | null {
       },
     };
   }
-  run.mails.set(email, { id, dn: entry.dn });
+  run.mails.add(email, { id, dn: entry.dn });
   return { id, upsert: mapped.record };
 }
 
+/**
+ * Reads one slice, sorted by entryUUID. Each entry is mapped and packed as its page arrives, so
+ * only the packed items outlive the page (see packed-item.ts).
+ */
 async function readSlice(
   session: LdapSession,
   base: string,
   filterText: string,
   attributes: readonly string[],
   toItem: (e: Entry) => Item | null,
-): Promise<Item[]> {
-  const items: Item[] = [];
+): Promise<PackedItem[]> {
+  const items: PackedItem[] = [];
   for await (const page of session.pages(base, filterText, attributes)) {
     for (const entry of page) {
       const item = toItem(entry);
-      if (item !== null) items.push(item);
+      if (item !== null) items.push(packItem(item));
     }
   }
-  return items.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // Packed items start with their 36-character entryUUID: string order is entryUUID order.
+  return items.sort();
+}
+
+/** Unpacks a sorted slice `size` items at a time, letting go of each part once it is handed out. */
+function* unpackedChunks(items: PackedItem[], size: number): Generator<Item[]> {
+  for (let i = 0; i < items.length; i += size) {
+    const chunk = items.slice(i, i + size).map(unpackItem);
+    items.fill('', i, i + size);
+    yield chunk;
+  }
 }
 
 function* chunks(items: readonly Item[], size: number): Generator<Item[]> {
@@ -193,7 +193,7 @@ async function* userPhase(ctx: Ctx, session: LdapSession, run: Run): AsyncGenera
       [...userAttributes, attribute],
       (e) => userItem(run, e, attribute),
     );
-    for (const chunk of chunks(items, settings.pageSize)) yield run.batch(chunk, 'users');
+    for (const chunk of unpackedChunks(items, settings.pageSize)) yield run.batch(chunk, 'users');
   }
   run.cursor = { ...run.cursor, phase: 'groups', after: null };
 }
