@@ -281,6 +281,9 @@ export const syncLdapBenchmark: Benchmark = {
         `connector rows: applyBatch = counting consumer; engine rows: hub sync engine into the core on ${backend}`,
       );
       try {
+        // What the process holds before it reads anything (run.ts imports every benchmark's
+        // modules): part of every peak below, though none of it is the sync's.
+        const rssBeforeReads = process.memoryUsage().rss;
         await ldapsearchDump(slapd); // warm the server's caches for both sides alike
         // One warm-up run for the JIT: the native ldapsearch needs none.
         await connectorRun(slapd, 'incremental', null, countingApply(newCounts()));
@@ -331,6 +334,7 @@ export const syncLdapBenchmark: Benchmark = {
         if (rows.at(-1)!.users < changed) throw new Error('the incremental read missed changes');
 
         const fullMs = rows[0]!.ms;
+        console.log(`process RSS before the reads (the bench's own imports): ${mb(rssBeforeReads)}`);
         for (const r of rows) {
           const ratio =
             r.dumpMs === undefined

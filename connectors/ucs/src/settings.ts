@@ -122,12 +122,18 @@ export const ucsSettings = z.object({
     },
   ),
   pageSize: labelled(
-    z.number().int().min(1).max(5000).default(500).describe('Entries per LDAP page and per sync batch'),
+    z
+      .number()
+      .int()
+      .min(1)
+      .max(5000)
+      .default(500)
+      .describe('Entries per sync batch and per LDAP page (LDAP pages hold at most 200)'),
     {
       label: { en: 'Page size', de: 'Seitengröße' },
       description: {
-        en: 'Entries per LDAP page and per sync batch',
-        de: 'Einträge je LDAP-Seite und je Synchronisationsschritt',
+        en: 'Entries per sync batch and per LDAP page (LDAP pages hold at most 200)',
+        de: 'Einträge je Synchronisationsschritt und je LDAP-Seite (LDAP-Seiten höchstens 200)',
       },
     },
   ),

@@ -10,6 +10,7 @@ import type {
 } from '@vc/connector-sdk';
 import type { Entry } from 'ldapts';
 
+import { AddressBook } from './address-book.js';
 import { nextWatermark, parseCursor, toGeneralizedTime, wholeSeconds, type SyncCursor } from './cursor.js';
 import { attributeName, filter } from './filter.js';
 import { listenerBatches, listenerFilesCovered } from './listener-phase.js';
@@ -70,7 +71,7 @@ function isActivated(entry: Entry, attribute: string): boolean {
 class Run {
   cursor: SyncCursor;
   /** Mail -> the first user seen with it in this run (a second one is skipped, naming the first's DN). */
-  readonly mails = new Map<string, { readonly id: string; readonly dn: string }>();
+  readonly mails = new AddressBook();
   /**
    * DNs of users an incremental run saw change: their groups are re-read too, since (de)activating
    * a user changes a group's member list without touching the group entry. Not in the cursor: a
@@ -156,7 +157,7 @@ function userItem(run: Run, entry: Entry, attribute: string): Item | null {
       },
     };
   }
-  run.mails.set(email, { id, dn: entry.dn });
+  run.mails.add(email, { id, dn: entry.dn });
   return { id, upsert: mapped.record };
 }
 
@@ -164,18 +165,20 @@ function userItem(run: Run, entry: Entry, attribute: string): Item | null {
 type Within = NonNullable<SyncCursor['within']>;
 
 /**
- * Streams one slice: every LDAP page becomes a batch as it arrives, so the hub writes one page
- * while the next is read and no more than a page is held (decision 0028, addendum). Pages come in
- * the server's order, not entryUUID order, so each batch's cursor says how far into the slice it
- * is (`within`: count and digest of what was handed out); when the slice is complete, `after`
- * moves to the largest entryUUID it held. Resuming (`resume`), the entries handed out before are
- * read and skipped if they are the same ones; if not, the slice is handed out again in full.
+ * Streams one slice: entries are handed out in batches as their LDAP pages arrive (whole pages,
+ * at least `batchSize` entries), so the hub writes one batch while the next is read and no more
+ * than a batch is held (decision 0028, addendum). Pages come in the server's order, not entryUUID
+ * order, so each batch's cursor says how far into the slice it is (`within`: count and digest of
+ * what was handed out); when the slice is complete, `after` moves to the largest entryUUID it
+ * held. Resuming (`resume`), the entries handed out before are read and skipped if they are the
+ * same ones; if not, the slice is handed out again in full.
  */
 async function* streamSlice(
   read: () => AsyncIterable<Entry[]>,
   run: Run,
   slice: string,
   next: string | undefined,
+  batchSize: number,
   toItem: (e: Entry) => Item | null,
   resume: Within | null,
 ): AsyncGenerator<SyncBatch> {
@@ -184,8 +187,14 @@ async function* streamSlice(
     const progress = new SliceProgress();
     let largest = run.cursor.after;
     let matched = skip === null;
+    let items: Item[] = [];
+    const handOut = (): SyncBatch => {
+      run.cursor = { ...run.cursor, within: { slice, count: progress.count, digest: progress.digest } };
+      const batch = run.batch(items, 'users');
+      items = [];
+      return batch;
+    };
     for await (const page of read()) {
-      const items: Item[] = [];
       for (const entry of page) {
         const item = toItem(entry);
         if (item === null) continue;
@@ -200,11 +209,10 @@ async function* streamSlice(
         items.push(item);
       }
       if (!matched && progress.count >= skip!.count) break;
-      if (items.length > 0) {
-        run.cursor = { ...run.cursor, within: { slice, count: progress.count, digest: progress.digest } };
-        yield run.batch(items, 'users');
-      }
+      // LDAP pages are at most maxLdapPageSize entries; a batch gathers whole pages.
+      if (items.length >= batchSize) yield handOut();
     }
+    if (matched && items.length > 0) yield handOut();
     if (!matched) {
       skip = null; // fewer entries than before, or other ones: the slice again, all of it
       continue;
@@ -248,6 +256,7 @@ async function* userPhase(ctx: Ctx, session: LdapSession, run: Run): AsyncGenera
       run,
       prefixes[index]!,
       prefixes[index + 1],
+      settings.pageSize,
       (e) => userItem(run, e, attribute),
       index === at ? within : null,
     );
