@@ -13,8 +13,8 @@ if (name === 'all') {
   const summary: string[] = [];
   let failed = 0;
   const started = performance.now();
-  for (const benchmark of benchmarks) {
-    console.log(`\n== ${benchmark.name} ${args.join(' ')}`);
+  for (const entry of benchmarks) {
+    console.log(`\n== ${entry.name} ${args.join(' ')}`);
     const t0 = performance.now();
     const lines: string[] = [];
     const log = console.log;
@@ -24,30 +24,30 @@ if (name === 'all') {
       log(...parts);
     };
     try {
-      await benchmark.run(args);
+      await (await entry.load()).run(args);
     } catch (err) {
       failed++;
-      lines.push(`FAILED ${benchmark.name}: ${err instanceof Error ? err.message : String(err)}`);
+      lines.push(`FAILED ${entry.name}: ${err instanceof Error ? err.message : String(err)}`);
       console.error(err);
     } finally {
       console.log = log;
     }
     const seconds = ((performance.now() - t0) / 1000).toFixed(1);
-    summary.push(`${benchmark.name.padEnd(10)} ${seconds.padStart(6)} s`, ...lines.map((l) => `  ${l}`));
+    summary.push(`${entry.name.padEnd(10)} ${seconds.padStart(6)} s`, ...lines.map((l) => `  ${l}`));
   }
   console.log(`\n== all: ${((performance.now() - started) / 1000).toFixed(1)} s`);
   for (const line of summary) console.log(line);
   process.exit(failed === 0 ? 0 : 1);
 }
 
-const benchmark = benchmarks.find((b) => b.name === name);
-if (benchmark === undefined) {
+const entry = benchmarks.find((b) => b.name === name);
+if (entry === undefined) {
   console.error(`usage: npm run bench -- <name> [--quick] | all [--quick]\n\nbenchmarks:`);
-  for (const b of benchmarks) console.error(`  ${b.name.padEnd(12)} ${b.description}`);
+  for (const b of benchmarks) console.error(`  ${b.name.padEnd(12)} ${(await b.load()).description}`);
   process.exit(name === undefined ? 0 : 2);
 }
 try {
-  await benchmark.run(args);
+  await (await entry.load()).run(args);
 } catch (err) {
   // A bad option or a missing tool is a message for the person running it, not a stack trace;
   // BENCH_DEBUG=1 shows the stack.
