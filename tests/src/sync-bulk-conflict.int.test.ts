@@ -96,6 +96,42 @@ describe('bulk directory apply (postgres)', () => {
     expect(skipped.rows.map((r) => r.external_id)).toEqual(['bulk-u2']);
     expect(skipped.rows[0]?.reason).toContain('u2@bulk.test already belongs to another user');
   });
+
+  it('skips the reads on an empty tenant, and a record handed out again falls back to them', async () => {
+    const tenantId = await h.newTenant();
+    const instanceId = await h.newInstance(tenantId, { directory: 'bulk', password: 'pw' });
+    const requested = await h.engine.requestRun(tenantId, instanceId, {
+      mode: 'full',
+      dryRun: false,
+      trigger: 'manual',
+      actor: null,
+    });
+    if (!requested.ok) throw new Error('not requested');
+    const runId = requested.run.id;
+    await createSyncRunRepository(database.db).claim(tenantId, runId, 'bulk-test', 60_000);
+    const lease = { tenantId, runId, owner: 'bulk-test' };
+    const directory = createDirectorySync(database.db);
+    const batch = (users: DirectoryUser[], page: number) => ({
+      users,
+      groups: [],
+      deletes: [],
+      skipped: [],
+      cursor: { page },
+    });
+    // The first batch finds the tenant empty and copies without reading.
+    expect(await directory.applyBatch(lease, batch([user(10), user(11)], 1))).toEqual({
+      ok: true,
+      outcome: { created: 2, updated: 0, unchanged: 0, reactivated: 0, skipped: 0 },
+    });
+    // u11 again (an entry handed out twice): the copy meets its identity, the batch is read.
+    expect(await directory.applyBatch(lease, batch([user(11), user(12)], 2))).toEqual({
+      ok: true,
+      outcome: { created: 1, updated: 0, unchanged: 1, reactivated: 0, skipped: 0 },
+    });
+    const { rows } = await sql<{ n: number }>`
+      select count(*)::int as n from users where tenant_id = ${tenantId}`.execute(database.db);
+    expect(rows[0]!.n).toBe(3);
+  });
 });
 
 /** Resolves once some other session waits for a lock this session holds (the blocked copy). */

@@ -58,6 +58,13 @@ export interface ApplyUsersOptions {
    * the copy, and with it the transaction: the caller applies the batch again without `bulk`.
    */
   readonly bulk?: boolean;
+  /**
+   * The tenant had no users when the run began, so nothing the batch names can exist yet except
+   * what this run made: the two reads are skipped and every record planned as new. Only with
+   * `bulk`: if anything did exist (a user created meanwhile, an entry handed out twice), a unique
+   * index refuses the copy and the caller applies the batch again on the careful path.
+   */
+  readonly emptyTenant?: boolean;
 }
 
 /**
@@ -81,7 +88,10 @@ export async function applyUsers(
   options: ApplyUsersOptions,
 ): Promise<void> {
   if (records.length === 0) return;
-  const state = await readBatchState(trx, tenantId, source, records);
+  const state =
+    options.bulk === true && options.emptyTenant === true
+      ? { linked: new Map(), byEmail: new Map() }
+      : await readBatchState(trx, tenantId, source, records);
   const plan = planUsers(source, records, state, options);
   tally.unchanged += plan.unchanged;
   tally.deferred.push(...plan.deferred);

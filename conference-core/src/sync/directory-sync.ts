@@ -61,22 +61,30 @@ interface LockedRun {
   report: JsonValue;
   created: number;
   updated: number;
+  batches: number;
   connector_type: string;
   guard_share: number;
 }
 
 export function createDirectorySync(db: Db): DirectorySync {
+  /**
+   * Runs that began on a tenant without users (the first import of a directory): their batches
+   * skip the reads (`ApplyUsersOptions.emptyTenant`). Kept in memory only: a resumed run, or one
+   * whose copy met something that did exist after all, reads again.
+   */
+  const emptyTenantRuns = new Set<string>();
   return {
     async applyBatch(lease, batch) {
       if (!allUuids(lease.tenantId, lease.runId)) return { ok: false, reason: 'lease_lost' };
       try {
-        return await applyBatchOnce(db, lease, batch, true);
+        return await applyBatchOnce(db, lease, batch, { bulk: true, emptyTenantRuns });
       } catch (error) {
         // A concurrent writer took an address (or an identity) the bulk copy meant to insert: the
         // copy failed the whole transaction, so nothing of the batch is stored. Applied again on
         // the careful path, where such a record becomes a skip with its reason.
         if (!isUniqueViolation(error)) throw error;
-        return applyBatchOnce(db, lease, batch, false);
+        emptyTenantRuns.delete(lease.runId);
+        return applyBatchOnce(db, lease, batch, { bulk: false, emptyTenantRuns });
       }
     },
 
@@ -210,11 +218,16 @@ async function applyBatchOnce(
   db: Db,
   lease: RunLease,
   batch: DirectoryBatch,
-  bulk: boolean,
+  how: { readonly bulk: boolean; readonly emptyTenantRuns: Set<string> },
 ): Promise<ApplyBatchResult> {
+  const { bulk, emptyTenantRuns } = how;
   return db.transaction().execute(async (trx) => {
     const run = await lockLeasedRun(trx, lease);
     if (run === undefined) return { ok: false, reason: 'lease_lost' } as const;
+    // Decided at the run's first batch only: later, the tenant holds this run's own users.
+    if (bulk && run.batches === 0 && !run.dry_run && !(await tenantHasUsers(trx, lease.tenantId))) {
+      emptyTenantRuns.add(run.id);
+    }
     const source = identitySource(run.connector_type, run.instance_id);
     const tally = emptyTally();
     tally.skipped.push(...batch.skipped);
@@ -224,6 +237,7 @@ async function applyBatchOnce(
       runId: run.id,
       final: run.dry_run,
       bulk,
+      emptyTenant: emptyTenantRuns.has(run.id),
     });
     await applyGroups(trx, lease.tenantId, source, batch.groups, tally);
     if (run.dry_run) await sql`rollback to savepoint dry_run`.execute(trx);
@@ -287,6 +301,16 @@ async function applyBatchOnce(
       },
     } as const;
   });
+}
+
+async function tenantHasUsers(trx: Trx, tenantId: string): Promise<boolean> {
+  const row = await trx
+    .selectFrom('users')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /** A unique index refused a row (PostgreSQL error 23505). */
@@ -364,6 +388,7 @@ async function lockRun(trx: Trx, tenantId: string, runId: string): Promise<Locke
       'run.report',
       'run.created',
       'run.updated',
+      'run.batches',
       'instance.connector_type',
       'instance.guard_share',
     ])
