@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 import { buffer } from 'node:stream/consumers';
 
@@ -169,7 +169,8 @@ export function messageIdFor(
   kind: MailKind,
   domain: string,
 ): string {
-  const who = createHash('sha256').update(recipient.trim().toLowerCase()).digest('hex').slice(0, 20);
+  // The one-shot form: no Hash object per mail.
+  const who = hash('sha256', recipient.trim().toLowerCase(), 'hex').slice(0, 20);
   return `<${eventId}.${sequence}.${kind}.${who}@${domain}>`;
 }
 
@@ -204,9 +205,15 @@ export function createMessageComposer(settings: MailSettings, dkim?: DkimSetting
     return id;
   };
   const calendars = new Recent<StampedTemplate>(RECENT_RENDERINGS);
+  // The recipients of one pass share their stamp: its text is written once.
+  let lastStamp = { time: Number.NaN, text: '' };
+  const stampOnce = (stamp: Date): string => {
+    if (stamp.getTime() !== lastStamp.time) lastStamp = { time: stamp.getTime(), text: icsStamp(stamp) };
+    return lastStamp.text;
+  };
   const calendarFor = (context: MailContext, stamp: Date, base: string): IcsTemplate | undefined => {
     const key = icsTemplateKey(base, context.recipient);
-    const stampText = icsStamp(stamp);
+    const stampText = stampOnce(stamp);
     const kept = calendars.get(key);
     if (kept !== undefined && kept.stamp === stampText) return kept.template;
     const template =
