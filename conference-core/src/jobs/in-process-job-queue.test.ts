@@ -25,6 +25,30 @@ describe('InProcessJobQueue', () => {
     await queue.close({ timeoutMs: 100 });
   });
 
+  it('keeps the newest finished jobs over thousands, and lists the failed ones newest first', async () => {
+    const queue = new InProcessJobQueue({ keepCompleted: 3, keepFailed: 2 });
+    let runs = 0;
+    queue.register(work, async ({ n }) => {
+      runs += 1;
+      await Promise.resolve();
+      if (n % 2 === 1) throw new Error(`odd ${n}`);
+    });
+    await queue.start();
+    const total = 2500;
+    for (let n = 0; n < total; n++) await queue.enqueue(work, { n }, { jobId: `job-${n}`, attempts: 1 });
+    await waitUntil(() => runs === total);
+    const kept = async (n: number) => (await queue.getJob(`job-${n}`))?.state;
+    expect([await kept(2494), await kept(2496), await kept(2498)]).toEqual([
+      'completed',
+      'completed',
+      'completed',
+    ]);
+    expect(await kept(2492)).toBeUndefined();
+    expect((await queue.listFailed()).map((job) => job.id)).toEqual(['job-2499', 'job-2497']);
+    expect(await kept(2495)).toBeUndefined();
+    await queue.close({ timeoutMs: 100 });
+  });
+
   it('keeps delayed jobs over a close and runs them after the next start', async () => {
     const queue = new InProcessJobQueue();
     let runs = 0;

@@ -15,7 +15,7 @@ import {
 import type { ResolvedEnqueueOptions } from './job-options.js';
 import { UnrecoverableJobError } from './job-queue.js';
 import { withinBound } from './bounded-wait.js';
-import { toInfo } from './in-process-records.js';
+import { FinishedIds, toInfo } from './in-process-records.js';
 import type { JobRecord, Registration, Run, Schedule } from './in-process-records.js';
 import type {
   CloseOptions,
@@ -55,9 +55,9 @@ export class InProcessJobQueue implements JobQueue {
   private readonly waiting = new Map<string, string[]>();
   private readonly delayed = new Set<JobRecord>();
   private readonly active = new Set<JobRecord>();
-  // Sets keep insertion order, which is finishing order: the first entry is the oldest.
-  private readonly completedIds = new Set<string>();
-  private readonly failedIds = new Set<string>();
+  // In finishing order: the first entry is the oldest.
+  private readonly completedIds = new FinishedIds();
+  private readonly failedIds = new FinishedIds();
   private readonly schedules = new Map<string, Schedule>();
   private scheduleGeneration = 0;
   private started = false;
@@ -148,7 +148,7 @@ export class InProcessJobQueue implements JobQueue {
   listFailed(options: { name?: string; limit?: number } = {}): Promise<JobInfo[]> {
     const { name, limit = defaultListLimit } = options;
     const result: JobInfo[] = [];
-    for (const id of [...this.failedIds].reverse()) {
+    for (const id of this.failedIds.newestFirst()) {
       if (result.length >= limit) break;
       const record = this.jobs.get(id);
       if (record && (name === undefined || record.name === name)) result.push(toInfo(record));
@@ -335,10 +335,9 @@ export class InProcessJobQueue implements JobQueue {
     const retained = state === 'completed' ? this.completedIds : this.failedIds;
     const keep = state === 'completed' ? this.keepCompleted : this.keepFailed;
     retained.add(record.id);
-    for (const oldest of retained) {
-      if (retained.size <= keep) break;
-      retained.delete(oldest);
-      this.jobs.delete(oldest);
+    while (retained.size > keep) {
+      const oldest = retained.shift();
+      if (oldest !== undefined) this.jobs.delete(oldest);
     }
   }
 

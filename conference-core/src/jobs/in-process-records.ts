@@ -53,3 +53,37 @@ export function toInfo(record: JobRecord): JobInfo {
     ...(record.finishedAt === undefined ? {} : { finishedAt: record.finishedAt }),
   };
 }
+
+/**
+ * Ids of finished jobs, oldest first, as a queue: the oldest is forgotten for each new one once
+ * the limit is reached. (A Set used this way iterates over the holes its deletions leave at its
+ * front, which cost about a microsecond a job at 1,000 kept.)
+ */
+export class FinishedIds {
+  #ids: string[] = [];
+  #head = 0;
+
+  get size(): number {
+    return this.#ids.length - this.#head;
+  }
+
+  add(id: string): void {
+    this.#ids.push(id);
+  }
+
+  /** Removes the oldest id and returns it. */
+  shift(): string | undefined {
+    if (this.#head >= this.#ids.length) return undefined;
+    const id = this.#ids[this.#head];
+    this.#head += 1;
+    if (this.#head >= 1024 && this.#head * 2 >= this.#ids.length) {
+      this.#ids = this.#ids.slice(this.#head);
+      this.#head = 0;
+    }
+    return id;
+  }
+
+  newestFirst(): string[] {
+    return this.#ids.slice(this.#head).reverse();
+  }
+}

@@ -15,6 +15,31 @@ describe('the group-commit batcher', () => {
     expect(batches).toEqual([[1], [2, 3, 4]]);
   });
 
+  it('with a linger, gathers the calls of that moment into one statement, and starts at once when enough wait', async () => {
+    const batches: number[][] = [];
+    const batcher = createBatcher<number, number>(
+      async (keys) => {
+        batches.push([...keys]);
+        await new Promise((r) => setTimeout(r, 5));
+        return keys.map((k) => -k);
+      },
+      { lingerMs: 300, enough: 3 },
+    );
+    const first = batcher.run(1);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(batches).toEqual([]);
+    const second = batcher.run(2);
+    expect(await Promise.all([first, second])).toEqual([-1, -2]);
+    expect(batches).toEqual([[1, 2]]);
+    const started = Date.now();
+    expect(await Promise.all([4, 5, 6].map((k) => batcher.run(k)))).toEqual([-4, -5, -6]);
+    expect(batches).toEqual([
+      [1, 2],
+      [4, 5, 6],
+    ]);
+    expect(Date.now() - started).toBeLessThan(250);
+  });
+
   it('fails every caller of a failed statement and carries on with the next batch', async () => {
     let calls = 0;
     const batcher = createBatcher<string, string>(async (keys) => {

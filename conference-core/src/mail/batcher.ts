@@ -8,11 +8,29 @@ export interface Batcher<K, R> {
   run(key: K): Promise<R>;
 }
 
-export function createBatcher<K, R>(flush: (keys: readonly K[]) => Promise<readonly R[]>): Batcher<K, R> {
+export interface BatcherOptions {
+  /**
+   * How long a call that finds no statement in flight waits for others to join it (default 0: it
+   * starts at once, and a lone call waits for nothing).
+   */
+  readonly lingerMs?: number;
+  /** With a linger: this many waiting calls start at once (default 64). */
+  readonly enough?: number;
+}
+
+export function createBatcher<K, R>(
+  flush: (keys: readonly K[]) => Promise<readonly R[]>,
+  options: BatcherOptions = {},
+): Batcher<K, R> {
+  const lingerMs = options.lingerMs ?? 0;
+  const enough = options.enough ?? 64;
   let waiting: { key: K; resolve: (value: R) => void; reject: (error: unknown) => void }[] = [];
   let busy = false;
+  let timer: NodeJS.Timeout | undefined;
 
   const drain = async (): Promise<void> => {
+    clearTimeout(timer);
+    timer = undefined;
     busy = true;
     while (waiting.length > 0) {
       const batch = waiting;
@@ -32,8 +50,10 @@ export function createBatcher<K, R>(flush: (keys: readonly K[]) => Promise<reado
     run(key) {
       return new Promise<R>((resolve, reject) => {
         waiting.push({ key, resolve, reject });
-        // The first caller starts at once (no timer: a lone delivery waits for nothing).
-        if (!busy) void drain();
+        if (busy) return;
+        // Calls that arrive while a statement runs wait for it anyway: they go next, at once.
+        if (lingerMs <= 0 || waiting.length >= enough) void drain();
+        else timer ??= setTimeout(() => void drain(), lingerMs);
       });
     },
   };

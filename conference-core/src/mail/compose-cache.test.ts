@@ -71,6 +71,38 @@ describe('the body cache of one plan', () => {
     expect(bodyCacheKey(context({}, { kind: 'update' }))).not.toBe(key);
   });
 
+  it('gives alternating variants of one change (members without, guests with the link) what each alone gets', async () => {
+    // As a plan pass builds them: every field but the recipient and the guest link is one object.
+    const base = context({});
+    const variant = (i: number): MailContext => {
+      const guest = i % 3 === 2;
+      return {
+        ...base,
+        guestUrl: guest ? 'https://meet.example.org/invite/guest-one' : null,
+        recipient: {
+          ...base.recipient,
+          kind: guest ? 'external' : i % 3 === 0 ? 'registered' : 'directory',
+          email: `person${i}@example.org`,
+          name: guest ? null : `Person ${i}`,
+          language: i % 2 === 0 ? 'en' : 'de',
+        },
+      };
+    };
+    const contexts = Array.from({ length: 12 }, (_, i) => variant(i));
+    const composer = createMessageComposer(settings);
+    const stamp = new Date('2031-07-01T10:00:00Z');
+    const unbounded = (raw: string) => raw.replace(/--_vc-[0-9a-f]{16}-/g, '--_vc-boundary-');
+    for (let pass = 0; pass < 2; pass++) {
+      const messages = await composer.composeAll(contexts, stamp);
+      const alone = await Promise.all(contexts.map((c) => createMessageComposer(settings).compose(c, stamp)));
+      expect(messages.map((m) => unbounded(m.raw))).toEqual(alone.map((m) => unbounded(m.raw)));
+      messages.forEach((m, i) => {
+        expect(decodedParts(m.raw).includes('guest-one'), `message ${i}`).toBe(i % 3 === 2);
+        expect(m.bytes.equals(Buffer.from(m.raw, 'utf8'))).toBe(true);
+      });
+    }
+  });
+
   it("never gives one recipient another's name, address or guest link", async () => {
     const contexts = [
       context({ kind: 'external', email: 'ext1@partner.example', name: null }),

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 import { buffer } from 'node:stream/consumers';
 
@@ -42,6 +42,36 @@ export interface ComposedMessage {
   readonly subject: string;
   /** The whole message, CRLF line ends, 7-bit ASCII. */
   readonly raw: string;
+  /**
+   * `raw` as the bytes that are recorded and sent: encoded once, here. A pass keeps its messages
+   * only as these (off the JavaScript heap, which the collector would otherwise copy a few
+   * hundred 7 KiB strings around in while they wait for their record and their send); `raw` is
+   * decoded from them when asked for.
+   */
+  readonly bytes: Buffer;
+}
+
+/** A composed message holding its bytes; `raw` reads them back. */
+class Composed implements ComposedMessage {
+  readonly messageId: string;
+  readonly kind: MailKind;
+  readonly eventId: string;
+  readonly sender: string;
+  readonly recipient: string;
+  readonly subject: string;
+  readonly bytes: Buffer;
+  constructor(fields: Omit<ComposedMessage, 'raw'>) {
+    this.messageId = fields.messageId;
+    this.kind = fields.kind;
+    this.eventId = fields.eventId;
+    this.sender = fields.sender;
+    this.recipient = fields.recipient;
+    this.subject = fields.subject;
+    this.bytes = fields.bytes;
+  }
+  get raw(): string {
+    return this.bytes.toString('utf8');
+  }
 }
 
 export interface MessageComposer {
@@ -110,8 +140,10 @@ class Recent<V> {
   }
 }
 
-/** Bodies and calendar templates kept by one composer (each key is a whole context, about 1 KiB). */
+/** Bodies and calendar templates kept by one composer. */
 const RECENT_RENDERINGS = 64;
+/** Variants of a context (all but the recipient) a pass compares each context with. */
+const PASS_VARIANTS = 4;
 
 /** A calendar template with the stamp it was rendered with (its DTSTAMP lines). */
 interface StampedTemplate {
@@ -137,7 +169,8 @@ export function messageIdFor(
   kind: MailKind,
   domain: string,
 ): string {
-  const who = createHash('sha256').update(recipient.trim().toLowerCase()).digest('hex').slice(0, 20);
+  // The one-shot form: no Hash object per mail.
+  const who = hash('sha256', recipient.trim().toLowerCase(), 'hex').slice(0, 20);
   return `<${eventId}.${sequence}.${kind}.${who}@${domain}>`;
 }
 
@@ -158,10 +191,29 @@ export function createMessageComposer(settings: MailSettings, dkim?: DkimSetting
   // Kept across passes: the body does not depend on the time of sending, and a calendar template
   // only through its DTSTAMP, which `restampIcsTemplate` rewrites (byte-equal to a new rendering).
   const bodies = new Recent<EncodedBody>(RECENT_RENDERINGS);
+  // The keys of the kept renderings start with a short id of the context text (about 1 KiB), not
+  // the text itself: looked up once per variant and pass, not hashed again for every mail. Ids
+  // are never reused, so a forgotten context text only costs a new rendering.
+  const baseIds = new Recent<string>(RECENT_RENDERINGS);
+  let lastBaseId = 0;
+  const baseId = (text: string): string => {
+    let id = baseIds.get(text);
+    if (id === undefined) {
+      id = `#${++lastBaseId}`;
+      baseIds.set(text, id);
+    }
+    return id;
+  };
   const calendars = new Recent<StampedTemplate>(RECENT_RENDERINGS);
+  // The recipients of one pass share their stamp: its text is written once.
+  let lastStamp = { time: Number.NaN, text: '' };
+  const stampOnce = (stamp: Date): string => {
+    if (stamp.getTime() !== lastStamp.time) lastStamp = { time: stamp.getTime(), text: icsStamp(stamp) };
+    return lastStamp.text;
+  };
   const calendarFor = (context: MailContext, stamp: Date, base: string): IcsTemplate | undefined => {
     const key = icsTemplateKey(base, context.recipient);
-    const stampText = icsStamp(stamp);
+    const stampText = stampOnce(stamp);
     const kept = calendars.get(key);
     if (kept !== undefined && kept.stamp === stampText) return kept.template;
     const template =
@@ -205,30 +257,32 @@ export function createMessageComposer(settings: MailSettings, dkim?: DkimSetting
       html64: encoded.html64,
       ...(ics !== undefined && { calendar: { method: ics.method, content: ics.content, fileName } }),
     });
-    const raw =
-      signer === undefined ? unsigned : (await buffer(signer.sign(Buffer.from(unsigned)))).toString('utf8');
-    return {
+    const bytes = Buffer.from(unsigned, 'utf8');
+    return new Composed({
       messageId,
       kind: context.kind,
       eventId: context.event.id,
       sender: from.address,
       recipient,
       subject: body.subject,
-      raw,
-    };
+      bytes: signer === undefined ? bytes : await buffer(signer.sign(bytes)),
+    });
   };
   return {
     compose: (context, stamp) => compose(context, stamp),
     async composeAll(contexts, stamp) {
       const messages: ComposedMessage[] = [];
-      let previous: { context: MailContext; base: string } | undefined;
+      // A pass holds a few variants of one change (recipients with an account and guests differ in
+      // the guest link, and they alternate): each variant's key is written once per pass.
+      const variants: { context: MailContext; base: string }[] = [];
       for (const context of contexts) {
-        const base =
-          previous !== undefined && sameExceptRecipient(previous.context, context)
-            ? previous.base
-            : contextKey(context);
-        previous = { context, base };
-        messages.push(await compose(context, stamp, base));
+        let variant = variants.find((v) => sameExceptRecipient(v.context, context));
+        if (variant === undefined) {
+          variant = { context, base: baseId(contextKey(context)) };
+          variants.unshift(variant);
+          if (variants.length > PASS_VARIANTS) variants.pop();
+        }
+        messages.push(await compose(context, stamp, variant.base));
       }
       return messages;
     },

@@ -31,7 +31,7 @@ export function createFolderTransport(directory: string): FolderTransport {
         await made;
         const target = join(directory, emlFileName(mail.messageId));
         const temporary = join(directory, `.${randomBytes(6).toString('hex')}.tmp`);
-        await writeFile(temporary, mail.raw);
+        await writeFile(temporary, mail.bytes ?? mail.raw);
         await rename(temporary, target);
       } catch (error) {
         made = undefined;

@@ -3,6 +3,7 @@ import { sql, type Selectable } from 'kysely';
 import { allUuids, assertPageSize, type Db } from '../storage/repository-support.js';
 import type { OutboxMessage } from '../storage/outbox-repository.js';
 import type { MailDeliveriesTable, MailKind, MailStatus } from '../storage/schema.js';
+import { Utf8TextArray } from '../storage/utf8-text-array.js';
 
 export type { MailKind, MailStatus } from '../storage/schema.js';
 
@@ -33,6 +34,8 @@ export interface NewMailDelivery {
   readonly subject: string;
   readonly sender: string;
   readonly raw: string;
+  /** `raw` as UTF-8, when the caller has encoded it already: the record is written from these bytes. */
+  readonly bytes?: Buffer;
 }
 
 /** A delivery across tenants, for the start-up sweep: enough to enqueue its job. */
@@ -153,12 +156,15 @@ export function createMailRepository(db: Db): MailRepository {
     // One array per column (unnest): a pass records up to a few hundred 7 KiB messages, and a
     // VALUES list of them cost kysely and the driver a node and a parameter per cell.
     const column = <K extends keyof NewMailDelivery>(key: K) => unique.map((d) => d[key]);
+    // Messages encoded once already go as those bytes (binary `text[]`, see `Utf8TextArray`).
+    const encoded = unique.flatMap((d) => (d.bytes === undefined ? [] : [d.bytes]));
+    const raws = encoded.length === unique.length ? new Utf8TextArray(encoded) : column('raw');
     const recorded = sql<{ message_id: string }>`insert into mail_deliveries
         (tenant_id, message_id, event_id, kind, recipient, subject, sender, raw)
       select ${tenantId}::uuid, *
         from unnest(${column('messageId')}::text[], ${column('eventId')}::uuid[], ${column('kind')}::text[],
           ${column('recipient')}::text[], ${column('subject')}::text[], ${column('sender')}::text[],
-          ${column('raw')}::text[])
+          ${raws}::text[])
       on conflict (tenant_id, message_id) do nothing
       returning message_id`;
     // One statement, so atomic: the plans are there exactly when their mails are.
@@ -228,21 +234,15 @@ export function createMailRepository(db: Db): MailRepository {
 
     async markSentMany(tenantId, messageIds, transport) {
       if (!allUuids(tenantId) || messageIds.length === 0) return [];
-      const rows = await db
-        .updateTable('mail_deliveries')
-        .set({
-          status: 'sent',
-          transport,
-          attempts: sql<number>`attempts + 1`,
-          updated_at: sql<Date>`now()`,
-          sent_at: sql<Date>`now()`,
-        })
-        .where('tenant_id', '=', tenantId)
-        .where('message_id', 'in', [...new Set(messageIds)])
-        .where('status', '=', 'pending')
-        .returning('message_id')
-        .execute();
-      return rows.map((row) => row.message_id);
+      // The ids as one array parameter: an `in` list cost kysely a node and a parameter per id,
+      // and this statement runs for every few mails sent.
+      const rows = await sql<{ message_id: string }>`update mail_deliveries
+          set status = 'sent', transport = ${transport}, attempts = attempts + 1,
+            updated_at = now(), sent_at = now()
+        where tenant_id = ${tenantId} and message_id = any(${[...new Set(messageIds)]}::text[])
+          and status = 'pending'
+        returning message_id`.execute(db);
+      return rows.rows.map((row) => row.message_id);
     },
 
     async recordFailure(tenantId, messageId, error) {

@@ -83,10 +83,32 @@ export interface MailService {
   scheduleHousekeeping(): Promise<void>;
 }
 
+/** How long a `sent` update waits for more sent mails to join it (see `sentMarker`). */
+const SENT_LINGER_MS = 2;
 const SWEEP_LOOKBACK_MS = 3 * 86_400_000;
 const SWEEP_BATCH = 500;
-/** How much rendered mail (in characters, about bytes: it is 7-bit) is kept for its delivery. */
-const FRESH_LIMIT_CHARS = 32 * 1024 * 1024;
+/** How much rendered mail (bytes) is kept for its delivery. */
+const FRESH_LIMIT_BYTES = 32 * 1024 * 1024;
+
+/** A mail this process has just recorded, kept for its first delivery try. */
+interface FreshMail {
+  readonly sender: string;
+  readonly recipient: string;
+  readonly bytes: Buffer;
+}
+
+/** A kept mail as the transport takes it: the bytes; the text only if a transport asks for it. */
+function outgoing(messageId: string, { sender, recipient, bytes }: FreshMail): OutgoingMail {
+  return {
+    messageId,
+    sender,
+    recipient,
+    bytes,
+    get raw() {
+      return bytes.toString('utf8');
+    },
+  };
+}
 
 /** The delivery job id of a Message-ID (`jobs/job-ids.ts`). */
 export const deliverJobId = mailDeliverJobId;
@@ -99,6 +121,7 @@ export const deliverJobId = mailDeliverJobId;
  */
 export function createMailService(options: MailServiceOptions): MailService {
   const retry = options.retry ?? { attempts: 8, initialDelayMs: 5000 };
+  const deliveryConcurrency = options.concurrency ?? 32;
   const now = options.now ?? (() => new Date());
   const log = options.logger.child({ component: 'mail' });
   const composer = createMessageComposer(options.settings, options.dkim);
@@ -109,13 +132,14 @@ export function createMailService(options: MailServiceOptions): MailService {
     <R>(run: (tenantId: string, messageIds: string[]) => Promise<Map<string, R>>, missing: R) =>
     async (keys: readonly Key[]): Promise<R[]> => {
       const byTenant = new Map<string, string[]>();
-      for (const { tenantId, messageId } of keys)
-        byTenant.set(tenantId, [...(byTenant.get(tenantId) ?? []), messageId]);
-      const found = new Map<string, R>();
-      for (const [tenantId, ids] of byTenant) {
-        for (const [id, value] of await run(tenantId, ids)) found.set(`${tenantId} ${id}`, value);
+      for (const { tenantId, messageId } of keys) {
+        const ids = byTenant.get(tenantId);
+        if (ids === undefined) byTenant.set(tenantId, [messageId]);
+        else ids.push(messageId);
       }
-      return keys.map((k) => found.get(`${k.tenantId} ${k.messageId}`) ?? missing);
+      const found = new Map<string, Map<string, R>>();
+      for (const [tenantId, ids] of byTenant) found.set(tenantId, await run(tenantId, ids));
+      return keys.map((k) => found.get(k.tenantId)?.get(k.messageId) ?? missing);
     };
   // Deliveries in flight share their reads and their "sent" updates (group commit): each job still
   // waits for its own row to be written before it is acknowledged.
@@ -133,16 +157,19 @@ export function createMailService(options: MailServiceOptions): MailService {
    * Mails this process recorded itself, new, moments ago: their delivery reads only the status
    * back, not the 7 KiB it already has. Only what this process inserted (the rows that were there
    * before keep their first bytes), bounded, and forgotten once sent or given up; a mail that is
-   * not here is read from its record as always.
+   * not here is read from its record as always. Kept as the bytes it was recorded from, which
+   * the SMTP transport sends as they are.
    */
-  const fresh = new Map<string, OutgoingMail>();
-  let freshChars = 0;
+  const fresh = new Map<string, FreshMail>();
+  let freshBytes = 0;
   const forget = (messageId: string) => {
     const mail = fresh.get(messageId);
     if (mail === undefined) return;
     fresh.delete(messageId);
-    freshChars -= mail.raw.length;
+    freshBytes -= mail.bytes.length;
   };
+  // A sent mail waits a moment for others before its update starts: on their own, about a third
+  // of the updates carried a single mail (each a round trip, and a wake-up of the server).
   const sentMarker = createBatcher<Key, boolean>(
     perTenant(
       async (tenantId, ids) =>
@@ -153,6 +180,7 @@ export function createMailService(options: MailServiceOptions): MailService {
         ),
       false,
     ),
+    { lingerMs: SENT_LINGER_MS, enough: Math.max(1, Math.floor(deliveryConcurrency / 2)) },
   );
   const deliverOptions = (messageId: string) => ({
     jobId: deliverJobId(messageId),
@@ -189,11 +217,11 @@ export function createMailService(options: MailServiceOptions): MailService {
         messages,
       ),
     );
-    for (const { messageId, sender, recipient, raw } of messages) {
-      if (!recorded.has(messageId) || fresh.has(messageId) || freshChars + raw.length > FRESH_LIMIT_CHARS)
+    for (const { messageId, sender, recipient, bytes } of messages) {
+      if (!recorded.has(messageId) || fresh.has(messageId) || freshBytes + bytes.length > FRESH_LIMIT_BYTES)
         continue;
-      fresh.set(messageId, { messageId, sender, recipient, raw });
-      freshChars += raw.length;
+      fresh.set(messageId, { sender, recipient, bytes });
+      freshBytes += bytes.length;
     }
     const enqueued = new Set<string>();
     for (const { messageId } of messages) {
@@ -252,8 +280,9 @@ export function createMailService(options: MailServiceOptions): MailService {
 
   async function deliver(job: { tenantId: string; messageId: string }, context: JobContext): Promise<void> {
     const { tenantId, messageId } = job;
-    let mail = fresh.get(messageId);
-    if (mail !== undefined) {
+    const kept = fresh.get(messageId);
+    let mail: OutgoingMail;
+    if (kept !== undefined) {
       // The first try of a mail this process has just recorded as new needs no read: only a
       // delivery job with this Message-ID (so this very job, by its job id) sends it. A retry
       // reads the status, as a job of another process would.
@@ -261,6 +290,7 @@ export function createMailService(options: MailServiceOptions): MailService {
         forget(messageId);
         return;
       }
+      mail = outgoing(messageId, kept);
     } else {
       const delivery = await finder.run({ tenantId, messageId });
       // Sent before (a retry after a crash between send and acknowledge) or given up: nothing to do.
@@ -315,7 +345,7 @@ export function createMailService(options: MailServiceOptions): MailService {
     transport: options.transport,
     register() {
       options.queue.register(mailPlanJob, plan, { concurrency: options.planConcurrency ?? 128 });
-      options.queue.register(mailDeliverJob, deliver, { concurrency: options.concurrency ?? 32 });
+      options.queue.register(mailDeliverJob, deliver, { concurrency: deliveryConcurrency });
       options.queue.register(mailHousekeepingJob, async () => {
         await housekeeping();
       });

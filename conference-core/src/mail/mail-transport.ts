@@ -9,6 +9,11 @@ export interface OutgoingMail {
   readonly sender: string;
   readonly recipient: string;
   readonly raw: string;
+  /**
+   * `raw` as UTF-8, when the sender has it encoded already (a mail rendered moments ago was
+   * encoded once, for its record and its send); the SMTP transport sends these bytes.
+   */
+  readonly bytes?: Buffer;
 }
 
 export interface MailTransport {

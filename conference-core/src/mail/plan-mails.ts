@@ -327,10 +327,14 @@ async function currentInvitees(
       ),
     ];
     if (userIds.length === 0 && emails.length === 0) return [];
+    // One array parameter each: a pass names up to a few hundred invitees, and an `in` list cost
+    // kysely a node and a parameter for every one of them.
     query = query.where((eb) =>
       eb.or([
-        ...(userIds.length > 0 ? [eb('event_invites.invitee_user_id', 'in', userIds)] : []),
-        ...(emails.length > 0 ? [eb(sql`lower(event_invites.email)`, 'in', emails)] : []),
+        ...(userIds.length > 0
+          ? [sql<boolean>`event_invites.invitee_user_id = any(${userIds}::uuid[])`]
+          : []),
+        ...(emails.length > 0 ? [sql<boolean>`lower(event_invites.email) = any(${emails}::text[])`] : []),
       ]),
     );
   }

@@ -33,7 +33,10 @@ export function createSmtpTransport(options: SmtpTransportOptions): MailTranspor
     kind: 'smtp',
     async send(mail: OutgoingMail) {
       try {
-        await pool.send({ from: mail.sender, to: [mail.recipient] }, Buffer.from(mail.raw, 'utf8'));
+        await pool.send(
+          { from: mail.sender, to: [mail.recipient] },
+          mail.bytes ?? Buffer.from(mail.raw, 'utf8'),
+        );
       } catch (error) {
         throw classify(error);
       }

@@ -18,6 +18,7 @@ import { migrations, type NamedMigration } from './migrations/index.js';
 import type { DatabaseSchema } from './schema.js';
 import { createTenantRepository } from './tenant-repository.js';
 import { describeTypeParity } from './type-parity.contract.js';
+import { Utf8TextArray } from './utf8-text-array.js';
 
 /**
  * What every database backend must do the same way. `open` returns a handle on a database that
@@ -299,6 +300,29 @@ export function describeDatabaseContract(label: string, open: () => Promise<Data
 
     it('answers a ping', async () => {
       await expect(handle.ping()).resolves.toBeUndefined();
+    });
+
+    it('reads a text[] parameter given as UTF-8 bytes as the same strings, in order', async () => {
+      const items = [
+        'Subject: plain\r\n\r\nhello\r\n',
+        '',
+        'Grüße 👋 "quoted" \\ back\\slash, {braces} NULL',
+        'x'.repeat(70_000),
+      ];
+      const { rows } = await sql<{ item: string }>`select item
+        from unnest(${new Utf8TextArray(items.map((item) => Buffer.from(item, 'utf8')))}::text[])
+          with ordinality as u(item, at)
+        order by at`.execute(db());
+      expect(rows.map((row) => row.item)).toEqual(items);
+      const empty = await sql<{
+        n: number;
+      }>`select cardinality(${new Utf8TextArray([])}::text[]) as n`.execute(db());
+      expect(empty.rows).toEqual([{ n: 0 }]);
+    });
+
+    it('refuses a text[] item that is not valid UTF-8, as it refuses such text anywhere', async () => {
+      const invalid = new Utf8TextArray([Buffer.from([0x61, 0xff, 0x62])]);
+      await expect(sql`select unnest(${invalid}::text[])`.execute(db())).rejects.toThrow();
     });
   });
 }

@@ -12,6 +12,7 @@ import {
   type TransactionSettings,
 } from 'kysely';
 import { CopyPayload } from './copy-rows.js';
+import { Utf8TextArray } from './utf8-text-array.js';
 import { Mutex } from './mutex.js';
 
 export interface PGliteDriverConfig {
@@ -162,7 +163,8 @@ class PGliteConnection implements DatabaseConnection {
   }
 
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
-    const parameters = [...compiledQuery.parameters];
+    // PGlite takes arrays of strings; the binary form is for node-postgres (`utf8-text-array.ts`).
+    const parameters = compiledQuery.parameters.map((p) => (p instanceof Utf8TextArray ? p.toStrings() : p));
     const [payload] = parameters;
     if (parameters.length === 1 && payload instanceof CopyPayload) {
       // PGlite reads COPY data from a blob it exposes as the file /dev/blob (see `copyRows`).

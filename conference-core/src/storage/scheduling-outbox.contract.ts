@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { createMailRepository } from '../mail/mail-repository.js';
 import { createCalendarFeedRepository } from './calendar-feed-repository.js';
 import { createEventRepository } from './event-repository.js';
 import { createOutboxRepository, type OutboxMessage } from './outbox-repository.js';
@@ -142,6 +143,52 @@ export function describeOutboxContract({ db, kind }: SchedulingContext): void {
       expect(finished).toEqual(['second', 'first']);
       expect(firstBatch.map((message) => message.id)).toEqual(ids.slice(0, 3));
       expect(second.map((message) => message.id)).toEqual(ids.slice(3));
+    });
+  });
+
+  describe('mail records', () => {
+    it('records a pass from its encoded bytes as the same text, once per Message-ID, and marks only pending mail sent', async () => {
+      const { tenantId, event } = await seedTenant(db());
+      const mail = createMailRepository(db());
+      const message = (tag: string, raw: string) => ({
+        messageId: `<${event.id}.1.invite.${tag}@example.org>`,
+        eventId: event.id,
+        kind: 'invite' as const,
+        recipient: `${tag}@example.org`,
+        subject: 'Einladung',
+        sender: 'noreply@example.org',
+        raw,
+        bytes: Buffer.from(raw, 'utf8'),
+      });
+      const first = message('first', 'Subject: =?UTF-8?B?R3LDvMOfZQ==?=\r\n\r\nGrüße, "alle" \\ {x}\r\n');
+      const second = message('second', 'Subject: two\r\n\r\n'.padEnd(9000, 'b'));
+      const recorded = await mail.recordPlans(
+        tenantId,
+        [{ outboxId: 41, messages: 3 }],
+        [first, second, first],
+      );
+      expect(recorded.sort()).toEqual([first.messageId, second.messageId].sort());
+      // Planned again (a sweep after a crash): nothing new, the first bytes stay.
+      const again = { ...second, raw: 'changed', bytes: Buffer.from('changed') };
+      expect(await mail.recordPlans(tenantId, [{ outboxId: 41, messages: 1 }], [again])).toEqual([]);
+      const found = await mail.findMany(tenantId, [first.messageId, second.messageId]);
+      expect(Object.fromEntries(found.map((d) => [d.messageId, d.raw]))).toEqual({
+        [first.messageId]: first.raw,
+        [second.messageId]: second.raw,
+      });
+      expect(await mail.isPlanned(tenantId, 41)).toBe(true);
+
+      await mail.markDead(tenantId, second.messageId, '550 no such user');
+      const sent = await mail.markSentMany(
+        tenantId,
+        [first.messageId, second.messageId, first.messageId],
+        'smtp',
+      );
+      expect(sent).toEqual([first.messageId]);
+      expect(await mail.markSentMany(tenantId, [first.messageId], 'smtp')).toEqual([]);
+      const statuses = await mail.findStatuses(tenantId, [first.messageId, second.messageId]);
+      expect(Object.fromEntries(statuses)).toEqual({ [first.messageId]: 'sent', [second.messageId]: 'dead' });
+      expect((await mail.find(tenantId, first.messageId))?.attempts).toBe(1);
     });
   });
 
