@@ -23,7 +23,8 @@ describe('the group-commit batcher', () => {
         await new Promise((r) => setTimeout(r, 5));
         return keys.map((k) => -k);
       },
-      { lingerMs: 300, enough: 3 },
+      // Far apart from what the test waits and allows, so a loaded machine cannot blur them.
+      { lingerMs: 2_000, enough: 3 },
     );
     const first = batcher.run(1);
     await new Promise((r) => setTimeout(r, 5));
@@ -37,7 +38,7 @@ describe('the group-commit batcher', () => {
       [1, 2],
       [4, 5, 6],
     ]);
-    expect(Date.now() - started).toBeLessThan(250);
+    expect(Date.now() - started).toBeLessThan(1_500);
   });
 
   it('fails every caller of a failed statement and carries on with the next batch', async () => {
