@@ -31,19 +31,40 @@ export interface EnginePhases {
   dump(): Promise<number>;
 }
 
+/**
+ * The hub's sync engine on a fresh database of `backend`, with one UCS connector instance on
+ * `slapd`; `sync(mode)` runs it to its end and throws unless it completed. Everything is removed
+ * afterwards.
+ */
+async function withFreshEngine<T>(
+  slapd: Slapd,
+  backend: Backend,
+  pageSize: number,
+  use: (sync: (mode: 'full' | 'incremental', label: string) => Promise<SyncRun>) => Promise<T>,
+): Promise<T> {
+  const database = await openTestDatabase(backend);
+  const h = syncHarness(database.db, [ucsConnector], silentLogger, { leaseMs: 600_000 });
+  try {
+    const tenantId = await h.newTenant();
+    const instanceId = await h.newInstance(tenantId, slapdSettings(slapd, { pageSize, timeoutMs: 120_000 }));
+    return await use(async (mode, label) => {
+      const run = await h.run(tenantId, instanceId, mode);
+      if (run.state !== 'completed') throw new Error(`engine ${label}: ${run.state} ${run.errorMessage}`);
+      return run;
+    });
+  } finally {
+    await h.close();
+    await database.remove();
+  }
+}
+
 export async function engineRuns(
   slapd: Slapd,
   backend: Backend,
   pageSize: number,
   phases: EnginePhases,
 ): Promise<{ rows: (EngineMeasurement & { dumpMs: number | undefined })[]; changed: number }> {
-  const database = await openTestDatabase(backend);
-  const h = syncHarness(database.db, [ucsConnector], silentLogger, {
-    leaseMs: 600_000,
-  });
-  try {
-    const tenantId = await h.newTenant();
-    const instanceId = await h.newInstance(tenantId, slapdSettings(slapd, { pageSize, timeoutMs: 120_000 }));
+  return withFreshEngine(slapd, backend, pageSize, async (sync) => {
     const rows: (EngineMeasurement & { dumpMs: number | undefined })[] = [];
     const measure = async (
       label: string,
@@ -56,9 +77,8 @@ export async function engineRuns(
       const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
       const started = performance.now();
       try {
-        const run = await h.run(tenantId, instanceId, mode);
+        const run = await sync(mode, label);
         const ms = performance.now() - started;
-        if (run.state !== 'completed') throw new Error(`engine ${label}: ${run.state} ${run.errorMessage}`);
         rows.push({
           label,
           bar,
@@ -80,10 +100,7 @@ export async function engineRuns(
     const changed = await phases.changeOnePercent();
     await measure(`incremental after 1% (${changed}) changed`, 'incremental', false);
     return { rows, changed };
-  } finally {
-    await h.close();
-    await database.remove();
-  }
+  });
 }
 
 /**
@@ -91,17 +108,9 @@ export async function engineRuns(
  * sync is compared with (bar 4: 1,000,000 users within 12x the time of 100,000).
  */
 export async function referenceFullSyncMs(slapd: Slapd, backend: Backend, pageSize: number): Promise<number> {
-  const database = await openTestDatabase(backend);
-  const h = syncHarness(database.db, [ucsConnector], silentLogger, { leaseMs: 600_000 });
-  try {
-    const tenantId = await h.newTenant();
-    const instanceId = await h.newInstance(tenantId, slapdSettings(slapd, { pageSize, timeoutMs: 120_000 }));
+  return withFreshEngine(slapd, backend, pageSize, async (sync) => {
     const started = performance.now();
-    const run = await h.run(tenantId, instanceId, 'full');
-    if (run.state !== 'completed') throw new Error(`reference full sync: ${run.state} ${run.errorMessage}`);
+    await sync('full', 'reference full sync');
     return performance.now() - started;
-  } finally {
-    await h.close();
-    await database.remove();
-  }
+  });
 }

@@ -281,8 +281,8 @@ export const syncLdapBenchmark: Benchmark = {
         `connector rows: applyBatch = counting consumer; engine rows: hub sync engine into the core on ${backend}`,
       );
       try {
-        // What the process holds before it reads anything (run.ts imports every benchmark's
-        // modules): part of every peak below, though none of it is the sync's.
+        // What the process holds before it reads anything (this bench's modules, compiled by
+        // tsx): part of every peak below, though none of it is the sync's.
         const rssBeforeReads = process.memoryUsage().rss;
         await ldapsearchDump(slapd); // warm the server's caches for both sides alike
         // One warm-up run for the JIT: the native ldapsearch needs none.

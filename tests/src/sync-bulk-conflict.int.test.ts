@@ -47,7 +47,8 @@ describe('bulk directory apply (postgres)', () => {
     label: null,
   });
 
-  it('turns an address a concurrent writer took after the read into a skip, and creates the rest', async () => {
+  /** A full run of a new tenant's fake directory, requested and claimed by 'bulk-test'. */
+  const claimedRun = async () => {
     const tenantId = await h.newTenant();
     const instanceId = await h.newInstance(tenantId, { directory: 'bulk', password: 'pw' });
     const requested = await h.engine.requestRun(tenantId, instanceId, {
@@ -60,6 +61,11 @@ describe('bulk directory apply (postgres)', () => {
     const runId = requested.run.id;
     const claimed = await createSyncRunRepository(database.db).claim(tenantId, runId, 'bulk-test', 60_000);
     expect(claimed).toBeDefined();
+    return { tenantId, instanceId, runId };
+  };
+
+  it('turns an address a concurrent writer took after the read into a skip, and creates the rest', async () => {
+    const { tenantId, instanceId, runId } = await claimedRun();
 
     // Another session inserts u2's address and holds its transaction open: the batch's read
     // cannot see the row, and its copy waits on the unique index until that transaction commits.
@@ -98,17 +104,7 @@ describe('bulk directory apply (postgres)', () => {
   });
 
   it('skips the reads on an empty tenant, and a record handed out again falls back to them', async () => {
-    const tenantId = await h.newTenant();
-    const instanceId = await h.newInstance(tenantId, { directory: 'bulk', password: 'pw' });
-    const requested = await h.engine.requestRun(tenantId, instanceId, {
-      mode: 'full',
-      dryRun: false,
-      trigger: 'manual',
-      actor: null,
-    });
-    if (!requested.ok) throw new Error('not requested');
-    const runId = requested.run.id;
-    await createSyncRunRepository(database.db).claim(tenantId, runId, 'bulk-test', 60_000);
+    const { tenantId, runId } = await claimedRun();
     const lease = { tenantId, runId, owner: 'bulk-test' };
     const directory = createDirectorySync(database.db);
     const batch = (users: DirectoryUser[], page: number) => ({
