@@ -1,131 +1,132 @@
-/** The first user a run saw with an address: a later one with the same address is skipped, naming this one. */
-export interface AddressOwner {
-  readonly id: string;
-  readonly dn: string;
+const empty = -1;
+const uuidText = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const hexDigits = '0123456789abcdef';
+
+/**
+ * Two 32-bit hashes of the UTF-16 code units in one pass (FNV-1a and a Murmur-style multiply),
+ * each finished with Murmur3's mixer: together a 64-bit fingerprint. Two addresses sharing one
+ * are about 3 in 100 million at a million addresses, and cost only a directory look-up.
+ */
+export function fingerprint(text: string): [number, number] {
+  let a = 0x811c9dc5;
+  let b = 0x9747b28c ^ text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
+  }
+  return [mix(a), mix(b)];
 }
 
-const chunkBytes = 1 << 20;
-const empty = -1;
+/** The value of a lower-case hex digit's character code (checked by `uuidText` before). */
+const nibble = (code: number): number => (code <= 57 ? code - 48 : code - 87);
 
-/** FNV-1a over UTF-16 code units: cheap, and a hit is always checked against the stored address. */
-function hash(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
+function mix(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
 }
 
 /**
- * Every address of a run with its first owner, exact, kept outside the JavaScript heap: a full
- * run of a million users would otherwise hold a million address, id and DN strings (about 225
- * bytes each), and V8 lets the heap grow to a multiple of what lives in it. Here an owner is
- * its UTF-8 text (address, id, DN) in 1 MiB chunks plus an open-addressing table of hashes,
- * about 150 bytes per address, none of it traced by the garbage collector. Texts are kept as
- * UTF-8, so they must be well-formed (LDAP values decoded from UTF-8 always are; a lone surrogate
- * would come back as U+FFFD).
+ * Which user a run saw first with each address, kept small enough for a million users: an
+ * address is held as a 64-bit fingerprint beside its first owner's entryUUID (16 bytes), about 32
+ * bytes per address in typed arrays outside the traced heap, where the address, id and DN
+ * themselves took about 150 (decision 0028, "The address book holds fingerprints").
+ *
+ * So `candidate` may name the owner of another address with the same fingerprint: the caller
+ * asks the directory whether that user holds the address (a real duplicate is rare, and worth
+ * one look-up), and records the address with `add` if not. An address recorded while its
+ * fingerprint was taken is kept exactly, as text, and answers before the fingerprint does.
+ * A miss is always certain: every recorded address answers.
  */
 export class AddressBook {
-  #chunks: Buffer[] = [];
-  #used = chunkBytes; // forces a first chunk
-  /**
-   * Owner n's text (address, id and DN, one after the other) starts at chunk `#where[3n]`, byte
-   * `#where[3n + 1]`, and is `#where[3n + 2]` bytes long; `#split[2n]` and `#split[2n + 1]` are
-   * the lengths of its address and id in UTF-16 units. No separator: any of them may hold any text.
-   */
-  #where = new Int32Array(3 * 1024);
-  #split = new Int32Array(2 * 1024);
+  /** Owner n's fingerprint is `#prints[2n]`, `#prints[2n + 1]`; its entryUUID `#ids[16n, 16n + 16)`. */
+  #prints = new Uint32Array(2 * 1024);
+  #ids = new Uint8Array(16 * 1024);
   #count = 0;
-  /** Slot -> owner number or `empty`; `#hashes` holds the owner's hash beside it. */
+  /** Open addressing by the first half of the fingerprint: slot -> owner number or `empty`. */
   #slots = new Int32Array(2048).fill(empty);
-  #hashes = new Uint32Array(2048);
+  /** Addresses whose fingerprint an earlier address holds, with their own first owner. */
+  #exact = new Map<string, string>();
+  readonly #fingerprint: (text: string) => [number, number];
 
-  get size(): number {
-    return this.#count;
+  /** `print` is for tests, which need fingerprints that collide. */
+  constructor(print: (text: string) => [number, number] = fingerprint) {
+    this.#fingerprint = print;
   }
 
-  /** The owner of `address`, or undefined when the run has not seen it. */
-  get(address: string): AddressOwner | undefined {
-    const n = this.#find(address, hash(address));
-    return n === empty ? undefined : this.#owner(n);
+  /**
+   * The entryUUID recorded for `address`, or for another address with its fingerprint (which
+   * the caller checks); undefined when the run has not seen the address.
+   */
+  candidate(address: string): string | undefined {
+    const exact = this.#exact.get(address);
+    if (exact !== undefined) return exact;
+    const [a, b] = this.#fingerprint(address);
+    const n = this.#find(a, b);
+    return n === empty ? undefined : this.#id(n);
   }
 
-  /** Records the first owner of `address`; an address already known keeps its owner. */
-  add(address: string, owner: AddressOwner): void {
-    const h = hash(address);
-    if (this.#find(address, h) !== empty) return;
+  /**
+   * Records `id` (an entryUUID, lower case) as the first owner of `address`, which the caller
+   * found unowned: `candidate` gave nothing, or a user who does not hold the address (then `id`
+   * replaces that user for this address).
+   */
+  add(address: string, id: string): void {
+    if (!uuidText.test(id)) throw new Error(`address book: ${JSON.stringify(id)} is not an entryUUID`);
+    const [a, b] = this.#fingerprint(address);
+    if (this.#find(a, b) !== empty) {
+      this.#exact.set(address, id);
+      return;
+    }
     if (2 * (this.#count + 1) > this.#slots.length) this.#grow();
     const n = this.#count++;
-    this.#store(n, address + owner.id + owner.dn);
-    this.#split[2 * n] = address.length;
-    this.#split[2 * n + 1] = owner.id.length;
-    this.#place(n, h);
+    this.#prints[2 * n] = a;
+    this.#prints[2 * n + 1] = b;
+    for (let byte = 0, at = 0; byte < 16; byte++, at += 2) {
+      if (at === 8 || at === 13 || at === 18 || at === 23) at++; // the dashes
+      this.#ids[16 * n + byte] = (nibble(id.charCodeAt(at)) << 4) | nibble(id.charCodeAt(at + 1));
+    }
+    this.#place(n);
   }
 
-  #find(address: string, h: number): number {
+  #find(a: number, b: number): number {
     const mask = this.#slots.length - 1;
-    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+    for (let slot = a & mask; ; slot = (slot + 1) & mask) {
       const n = this.#slots[slot]!;
       if (n === empty) return empty;
-      if (
-        this.#hashes[slot] === h &&
-        this.#split[2 * n] === address.length &&
-        this.#text(n).startsWith(address)
-      )
-        return n;
+      if (this.#prints[2 * n] === a && this.#prints[2 * n + 1] === b) return n;
     }
   }
 
-  #place(n: number, h: number): void {
+  #place(n: number): void {
     const mask = this.#slots.length - 1;
-    let slot = h & mask;
+    let slot = this.#prints[2 * n]! & mask;
     while (this.#slots[slot] !== empty) slot = (slot + 1) & mask;
     this.#slots[slot] = n;
-    this.#hashes[slot] = h;
   }
 
+  /** Doubles the table (it holds at most half as many owners as it has slots) and the owners. */
   #grow(): void {
-    const slots = this.#slots;
-    const hashes = this.#hashes;
-    this.#slots = new Int32Array(slots.length * 2).fill(empty);
-    this.#hashes = new Uint32Array(slots.length * 2);
-    for (let slot = 0; slot < slots.length; slot++) {
-      if (slots[slot] !== empty) this.#place(slots[slot]!, hashes[slot]!);
-    }
-    // The table holds at most half as many owners as it has slots.
-    const owners = this.#slots.length / 2;
-    if (this.#split.length < 2 * owners) {
-      const where = new Int32Array(3 * owners);
-      where.set(this.#where);
-      this.#where = where;
-      const split = new Int32Array(2 * owners);
-      split.set(this.#split);
-      this.#split = split;
-    }
+    const owners = this.#slots.length; // the new capacity: half of the doubled slots
+    this.#slots = new Int32Array(2 * owners).fill(empty);
+    const prints = new Uint32Array(2 * owners);
+    prints.set(this.#prints);
+    this.#prints = prints;
+    const ids = new Uint8Array(16 * owners);
+    ids.set(this.#ids);
+    this.#ids = ids;
+    for (let n = 0; n < this.#count; n++) this.#place(n);
   }
 
-  #store(n: number, text: string): void {
-    const bytes = Buffer.byteLength(text);
-    if (this.#used + bytes > chunkBytes) {
-      // A text longer than a chunk (a DN of a megabyte) gets a chunk of its own.
-      this.#chunks.push(Buffer.allocUnsafe(Math.max(chunkBytes, bytes)));
-      this.#used = 0;
+  #id(n: number): string {
+    let text = '';
+    for (let byte = 0; byte < 16; byte++) {
+      if (byte === 4 || byte === 6 || byte === 8 || byte === 10) text += '-';
+      const value = this.#ids[16 * n + byte]!;
+      text += hexDigits[value >>> 4]! + hexDigits[value & 15]!;
     }
-    const chunk = this.#chunks.length - 1;
-    this.#chunks[chunk]!.write(text, this.#used, 'utf8');
-    this.#where[3 * n] = chunk;
-    this.#where[3 * n + 1] = this.#used;
-    this.#where[3 * n + 2] = bytes;
-    this.#used += bytes;
-  }
-
-  #text(n: number): string {
-    const start = this.#where[3 * n + 1]!;
-    return this.#chunks[this.#where[3 * n]!]!.toString('utf8', start, start + this.#where[3 * n + 2]!);
-  }
-
-  #owner(n: number): AddressOwner {
-    const text = this.#text(n);
-    const idStart = this.#split[2 * n]!;
-    const dnStart = idStart + this.#split[2 * n + 1]!;
-    return { id: text.slice(idStart, dnStart), dn: text.slice(dnStart) };
+    return text;
   }
 }

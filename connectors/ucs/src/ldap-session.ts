@@ -15,6 +15,11 @@ export interface LdapSession {
    * can never look like a short directory.
    */
   pages(baseDn: string, filter: string, attributes: readonly string[]): AsyncGenerator<Entry[]>;
+  /**
+   * A search without paging, for a few entries (a look-up by entryUUID). It may run while a paged
+   * search waits between pages: OpenLDAP keeps a connection's paging state for paged searches only.
+   */
+  search(baseDn: string, filter: string, attributes: readonly string[]): Promise<Entry[]>;
   /** Reads the base entry itself: the cheapest proof that bind and base DN are right. */
   readBase(baseDn: string): Promise<void>;
   /**
@@ -118,6 +123,21 @@ export async function openSession(settings: UcsSettings, signal: AbortSignal): P
         checkBound();
         yield next.value.searchEntries;
       }
+    },
+    async search(baseDn, filter, attributes) {
+      signal.throwIfAborted();
+      let entries: Entry[];
+      try {
+        ({ searchEntries: entries } = await client.search(baseDn, {
+          scope: 'sub',
+          filter,
+          attributes: [...attributes],
+        }));
+      } catch (err) {
+        throw translateLdapError(err, 'search');
+      }
+      checkBound();
+      return entries;
     },
     async readBase(baseDn) {
       try {

@@ -69,6 +69,13 @@ function phone(value: string | undefined): string | null {
   return cleaned !== null && cleaned.length <= 64 && /^[+0-9 ()./-]+$/.test(cleaned) ? cleaned : null;
 }
 
+/** A user's address as the hub gets it (NFC, trimmed, lower case), or null when it has none; not yet validated. */
+export function mailAddress(entry: Entry): string | null {
+  const raw = first(entry, 'mailPrimaryAddress') ?? first(entry, 'mail');
+  const email = raw?.normalize('NFC').trim().toLowerCase();
+  return email === undefined || email === '' ? null : email;
+}
+
 export type MappedUser = { readonly record: UserRecord } | { readonly skipped: SkippedRecord };
 
 /** Turns one UCS user entry into a normalized record, or a skip with the reason an admin can act on. */
@@ -77,11 +84,10 @@ export function mapUser(entry: Entry): MappedUser {
   if (id === null) {
     return { skipped: { type: 'user', externalId: entry.dn, label: entry.dn, reason: 'no valid entryUUID' } };
   }
-  const rawMail = first(entry, 'mailPrimaryAddress') ?? first(entry, 'mail');
-  if (rawMail === undefined || rawMail.trim() === '') {
+  const email = mailAddress(entry);
+  if (email === null) {
     return { skipped: { type: 'user', externalId: id, label: entry.dn, reason: 'no mailPrimaryAddress' } };
   }
-  const email = rawMail.normalize('NFC').trim().toLowerCase();
   if (!emailSchema.safeParse(email).success) {
     return {
       skipped: {

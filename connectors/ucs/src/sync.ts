@@ -11,6 +11,7 @@ import type {
 import type { Entry } from 'ldapts';
 
 import { AddressBook } from './address-book.js';
+import { AddressHolders } from './address-holders.js';
 import { nextWatermark, parseCursor, toGeneralizedTime, wholeSeconds, type SyncCursor } from './cursor.js';
 import { attributeName, filter } from './filter.js';
 import { listenerBatches, listenerFilesCovered } from './listener-phase.js';
@@ -136,7 +137,16 @@ function startState(ctx: Ctx, request: SyncRequest): SyncCursor {
   };
 }
 
-function userItem(run: Run, entry: Entry, attribute: string): Item | null {
+/**
+ * The item for one user entry. Synchronous unless the run's address book has a candidate for its
+ * address: then the directory is asked whether that user holds it (see `AddressHolders`).
+ */
+function userItem(
+  run: Run,
+  entry: Entry,
+  attribute: string,
+  holders: AddressHolders,
+): Item | null | Promise<Item> {
   const id = entryUuid(entry);
   if (id === null) return null; // slices are defined by entryUUID; OpenLDAP always sets one
   run.seen(entry);
@@ -145,20 +155,40 @@ function userItem(run: Run, entry: Entry, attribute: string): Item | null {
   const mapped = mapUser(entry);
   if ('skipped' in mapped) return { id, skipped: mapped.skipped };
   const email = mapped.record.email ?? '';
-  const owner = run.mails.get(email);
-  if (owner !== undefined && owner.id !== id) {
+  const candidate = run.mails.candidate(email);
+  if (candidate === undefined) {
+    run.mails.add(email, id);
+    return { id, upsert: mapped.record };
+  }
+  // The same user again (a slice handed out again after a resume could not skip): still its own.
+  if (candidate === id) return { id, upsert: mapped.record };
+  return firstOwnerCheck(run, holders, entry.dn, email, candidate, mapped.record);
+}
+
+/** Skips the user if `candidate` holds its address in the directory; else it is the address's first owner. */
+async function firstOwnerCheck(
+  run: Run,
+  holders: AddressHolders,
+  dn: string,
+  email: string,
+  candidate: string,
+  record: UserRecord,
+): Promise<Item> {
+  const id = record.externalId;
+  const holder = await holders.of(candidate);
+  if (holder?.email === email) {
     return {
       id,
       skipped: {
         type: 'user',
         externalId: id,
-        label: entry.dn,
-        reason: `duplicate mailPrimaryAddress ${email}, also used by ${owner.dn}`,
+        label: dn,
+        reason: `duplicate mailPrimaryAddress ${email}, also used by ${holder.dn}`,
       },
     };
   }
-  run.mails.add(email, { id, dn: entry.dn });
-  return { id, upsert: mapped.record };
+  run.mails.add(email, id);
+  return { id, upsert: record };
 }
 
 /** Where a resumed run stands in the slice it stopped in (see `SliceProgress`). */
@@ -179,7 +209,7 @@ async function* streamSlice(
   slice: string,
   next: string | undefined,
   batchSize: number,
-  toItem: (e: Entry) => Item | null,
+  toItem: (e: Entry) => Item | null | Promise<Item | null>,
   resume: Within | null,
 ): AsyncGenerator<SyncBatch> {
   let skip = resume !== null && resume.count > 0 ? resume : null;
@@ -196,7 +226,9 @@ async function* streamSlice(
     };
     for await (const page of read()) {
       for (const entry of page) {
-        const item = toItem(entry);
+        const made = toItem(entry);
+        // Most entries need no look-up: awaiting only a promise spares a million microtasks.
+        const item = made instanceof Promise ? await made : made;
         if (item === null) continue;
         progress.add(item.id);
         if (largest === null || item.id > largest) largest = item.id;
@@ -249,6 +281,7 @@ async function* userPhase(ctx: Ctx, session: LdapSession, run: Run): AsyncGenera
   const at = within === null ? -1 : prefixes.indexOf(within.slice);
   const from = at >= 0 ? at : startAfter === null ? 0 : sliceOf(prefixes, startAfter);
   run.cursor = { ...run.cursor, phase: 'users', after: startAfter, within: null };
+  const holders = new AddressHolders(session, settings.baseDn);
   for (let index = from; index < prefixes.length; index++) {
     const text = sliceFilter(scope, prefixes, index, index === from ? startAfter : null);
     yield* streamSlice(
@@ -257,7 +290,7 @@ async function* userPhase(ctx: Ctx, session: LdapSession, run: Run): AsyncGenera
       prefixes[index]!,
       prefixes[index + 1],
       settings.pageSize,
-      (e) => userItem(run, e, attribute),
+      (e) => userItem(run, e, attribute, holders),
       index === at ? within : null,
     );
   }
