@@ -150,7 +150,9 @@ function userItem(
   const id = entryUuid(entry);
   if (id === null) return null; // slices are defined by entryUUID; OpenLDAP always sets one
   run.seen(entry);
-  if (run.cursor.mode === 'incremental') run.changedUserDns.push(entry.dn);
+  // Without a watermark every group is read anyway: a first incremental run would otherwise
+  // hold the DN of every user in the directory until its group phase.
+  if (run.cursor.mode === 'incremental' && run.cursor.since !== null) run.changedUserDns.push(entry.dn);
   if (!isActivated(entry, attribute)) return { id, delete: { type: 'user', externalId: id } };
   const mapped = mapUser(entry);
   if ('skipped' in mapped) return { id, skipped: mapped.skipped };
