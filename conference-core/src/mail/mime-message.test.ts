@@ -91,5 +91,9 @@ describe('the MIME writer', () => {
     // A line that could pass for a boundary, or a bare LF, is never sent as it is.
     expect(mime('BEGIN:VCALENDAR\r\n--x\r\nEND:VCALENDAR\r\n')).not.toContain('7bit');
     expect(mime('BEGIN:VCALENDAR\nEND:VCALENDAR\r\n')).not.toContain('7bit');
+    // Lines of up to 998 characters (RFC 5322) go as they are, longer ones in base64.
+    expect(mime(`BEGIN:VCALENDAR\r\nX:${'a'.repeat(996)}\r\nEND:VCALENDAR\r\n`)).toContain('7bit');
+    expect(mime(`BEGIN:VCALENDAR\r\nX:${'a'.repeat(997)}\r\nEND:VCALENDAR\r\n`)).not.toContain('7bit');
+    expect(mime(`X:${'a'.repeat(997)}`)).not.toContain('7bit');
   });
 });

@@ -43,9 +43,24 @@ export function base64Lines(value: string): string {
 }
 
 const plainAscii = /^[\x20-\x7e]*$/;
-/** Printable ASCII (and TAB) in CRLF lines of at most 998 characters, none starting with `--`. */
 // eslint-disable-next-line no-control-regex -- TAB is allowed in a 7bit line
-const sevenBitLines = /^(?:(?!--)[\x09\x20-\x7e]{0,998}\r\n)*$/;
+const sevenBitChars = /^(?:(?!--)[\x09\x20-\x7e]*\r\n)*$/;
+/**
+ * Printable ASCII (and TAB) in CRLF lines of at most 998 characters, none starting with `--`.
+ * The length is checked apart: a counted repetition (`{0,998}`) made the pattern about three
+ * times slower, and it runs on every mail's calendar.
+ */
+function sevenBitLines(text: string): boolean {
+  if (!sevenBitChars.test(text)) return false;
+  for (
+    let start = 0, end = text.indexOf(CRLF);
+    end !== -1;
+    start = end + 2, end = text.indexOf(CRLF, start)
+  ) {
+    if (end - start > 998) return false;
+  }
+  return true;
+}
 
 /** RFC 2047 B-encoded words of at most 30 bytes of UTF-8 each (whole characters), folded. */
 function encodedWords(value: string): string {
@@ -135,7 +150,7 @@ export function buildMime(parts: MimeParts): string {
       ? calendar?.content
       : `${calendar.content}${CRLF}`;
   const calendar7bit =
-    calendarLines !== undefined && sevenBitLines.test(calendarLines) ? calendarLines.slice(0, -2) : undefined;
+    calendarLines !== undefined && sevenBitLines(calendarLines) ? calendarLines.slice(0, -2) : undefined;
   const alternatives = [
     part('text/plain; charset=utf-8', parts.text64),
     part('text/html; charset=utf-8', parts.html64),
