@@ -1,27 +1,24 @@
+import { fnvPair } from './fnv-pair.js';
+
 const empty = -1;
 const uuidText = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const hexDigits = '0123456789abcdef';
 
 /**
- * Two 32-bit hashes of the UTF-16 code units in one pass (FNV-1a and a Murmur-style multiply),
- * each finished with Murmur3's mixer: together a 64-bit fingerprint. Two addresses sharing one
- * are about 3 in 100 million at a million addresses, and cost only a directory look-up.
+ * The two FNV-1a hashes of the address, each finished with Murmur3's mixer (so the table's slot,
+ * taken from the low bits of the first, depends on every character): together a 64-bit
+ * fingerprint. Two addresses sharing one are about 3 in 100 million at a million addresses, and
+ * cost only a directory look-up.
  */
-export function fingerprint(text: string): [number, number] {
-  let a = 0x811c9dc5;
-  let b = 0x9747b28c ^ text.length;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995);
-    b ^= b >>> 15;
-  }
+function fingerprint(text: string): [number, number] {
+  const [a, b] = fnvPair(text);
   return [mix(a), mix(b)];
 }
 
 /** The value of a lower-case hex digit's character code (checked by `uuidText` before). */
 const nibble = (code: number): number => (code <= 57 ? code - 48 : code - 87);
 
+/** Murmur3's 32-bit finalizer: every input bit moves about half of the output bits. */
 function mix(h: number): number {
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);

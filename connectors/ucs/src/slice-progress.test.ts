@@ -28,4 +28,9 @@ describe('slice progress', () => {
     expect(progressOf([t(1), t(4)]).digest).not.toBe(progressOf([t(2), t(3)]).digest);
     expect(new SliceProgress().digest).toBe('0000000000000000');
   });
+
+  it('keeps the digest stored cursors hold (a changed hash would hand every resumed slice out again)', () => {
+    const ids = ['c0ffee00-1234-4abc-9def-0123456789ab', '00000000-0000-4000-8000-000000000001'];
+    expect(progressOf(ids).digest).toBe('47fbc204486b76b0');
+  });
 });

@@ -1,3 +1,5 @@
+import { fnvPair } from './fnv-pair.js';
+
 /**
  * How far a run got into a slice whose entries stream in the server's order (decision 0028,
  * addendum): how many entries were handed out and an order-independent digest of their
@@ -15,15 +17,9 @@ export class SliceProgress {
   private laneB = 0;
 
   add(id: string): void {
-    let a = 0x811c9dc5;
-    let b = 0x01000193;
-    for (let i = 0; i < id.length; i++) {
-      const c = id.charCodeAt(i);
-      a = Math.imul(a ^ c, 0x01000193);
-      b = Math.imul(b ^ c, 0x050c5d1f);
-    }
-    this.laneA = (this.laneA + (a >>> 0)) >>> 0;
-    this.laneB = (this.laneB + (b >>> 0)) >>> 0;
+    const [a, b] = fnvPair(id);
+    this.laneA = (this.laneA + a) >>> 0;
+    this.laneB = (this.laneB + b) >>> 0;
     this.count++;
   }
 
