@@ -69,8 +69,9 @@ interface LockedRun {
 export function createDirectorySync(db: Db): DirectorySync {
   /**
    * Runs that began on a tenant without users (the first import of a directory): their batches
-   * skip the reads (`ApplyUsersOptions.emptyTenant`). Kept in memory only: a resumed run, or one
-   * whose copy met something that did exist after all, reads again.
+   * skip the reads (`ApplyUsersOptions.emptyTenant`). Kept in memory only: a run resumed by
+   * another process, or one whose copy met something that did exist after all, reads again; a
+   * finished run leaves the set.
    */
   const emptyTenantRuns = new Set<string>();
   return {
@@ -90,6 +91,7 @@ export function createDirectorySync(db: Db): DirectorySync {
 
     async finishRun(lease, startCursor) {
       if (!allUuids(lease.tenantId, lease.runId)) return { ok: false, reason: 'lease_lost' };
+      emptyTenantRuns.delete(lease.runId);
       return db.transaction().execute(async (trx) => {
         const run = await lockLeasedRun(trx, lease);
         if (run === undefined) return { ok: false, reason: 'lease_lost' } as const;
