@@ -55,12 +55,13 @@ type TransformFn = (chunk: unknown, encoding: BufferEncoding, done: (error?: Err
 /**
  * Gives one of nodemailer's `DataStream`s the fast path: a Buffer chunk with nothing to escape
  * is pushed as it is, with the stream's counters and last byte kept as nodemailer keeps them;
- * everything else goes to the stream's own `_transform`.
+ * everything else goes to the stream's own `_transform`. Anything that is not such a stream is
+ * left as it is.
  */
-export function withFastEscape(stream: Transform): void {
+export function withFastEscape(stream: unknown): void {
+  if (!isDataStream(stream)) return;
   const state = stream as DataStreamState;
   const escape = (state as unknown as { _transform: TransformFn })._transform;
-  if (typeof escape !== 'function' || typeof state.inByteCount !== 'number') return;
   const fast: TransformFn = function (this: DataStreamState, chunk, encoding, done) {
     if (Buffer.isBuffer(chunk) && chunk.length > 0 && isCleanData(chunk, this.lastByte)) {
       this.inByteCount += chunk.length;
@@ -87,12 +88,13 @@ export function installFastEscape(connection: object): boolean {
   if (typeof create !== 'function') return false;
   target._createSendStream = function (this: unknown, ...args: unknown[]) {
     const stream = create.apply(this, args);
-    if (isDataStream(stream)) withFastEscape(stream);
+    withFastEscape(stream);
     return stream;
   };
   return true;
 }
 
+/** What `withFastEscape` relies on: a Transform with nodemailer's byte counters and last byte. */
 function isDataStream(stream: unknown): stream is Transform {
   return (
     typeof stream === 'object' &&
